@@ -1,0 +1,248 @@
+"""The PostHog client: configuration, the cached session, and the low-level ``get``/``paginate``.
+
+Higher-level methods live in mixins, one module per concern (``_persons_api``,
+``_insights_api``, ``_query_api``); they all go through :meth:`Client.get` and friends, so
+caching, pacing, retries and error mapping happen in exactly one place (``_http``).
+"""
+
+from __future__ import annotations
+
+import os
+import threading
+from collections.abc import Iterator
+from datetime import timedelta
+from typing import Any
+from urllib.parse import urlsplit, urlunsplit
+
+import pandas as pd
+import requests
+import requests_cache
+
+from ._http import Transport, build_session
+from ._insights_api import InsightsMixin
+from ._paging import iter_pages
+from ._persons_api import PersonsMixin
+from ._settings import Settings, resolve_host, resolve_key, resolve_project_id
+from .exceptions import ConfigurationError, InvalidResponse
+
+__all__ = ["Client"]
+
+
+class Client(PersonsMixin, InsightsMixin):
+    """A PostHog API client that answers with DataFrames, through a requests-cache session.
+
+    Args:
+        api_key: a personal API key (``phx_…``); default ``POSTHOG_PERSONAL_API_KEY``.
+        host: ``"us"``, ``"eu"``, a URL, or a self-hosted instance; default ``POSTHOG_HOST``,
+            else ``https://us.posthog.com``. Ingestion hosts (``us.i.posthog.com``) are mapped.
+        project_id: default ``POSTHOG_PROJECT_ID``, else the key's current project
+            (``/api/users/@me/`` → ``team.project_id``), discovered on first use.
+        session: any ``requests.Session`` to send with (a ``CachedSession`` is made safe).
+        cache: a sqlite path, ``"memory"``, ``False`` for none; default a sqlite file in the
+            user's cache directory. Only successful answers are cached, never the key.
+        expire_after: how long cached answers stay fresh (default one hour).
+        timeout: seconds to wait for PostHog to answer one request.
+        offline: answer only from the cache; a miss raises :class:`OfflineCacheMiss`.
+
+    Example:
+        >>> import posthog_frames as phf
+        >>> client = phf.Client()            # key, host and project from the environment
+        >>> client.persons(properties=[phf.PropertyFilter("$initial_os", ["Linux"])])
+    """
+
+    def __init__(
+        self,
+        api_key: str | None = None,
+        host: str | None = None,
+        project_id: int | str | None = None,
+        *,
+        session: requests.Session | None = None,
+        cache: Any = None,
+        expire_after: timedelta | int | None = timedelta(hours=1),
+        timeout: float = 60.0,
+        offline: bool = False,
+        max_wait: float = 60.0,
+        page_size: int = 1000,
+        progress: bool | None = None,
+    ) -> None:
+        if session is not None and not isinstance(session, requests.Session):
+            raise ConfigurationError(
+                f"session must be a requests.Session, got {type(session).__name__}."
+            )
+        if not (isinstance(timeout, int | float) and timeout > 0):
+            raise ConfigurationError(f"timeout must be a positive number of seconds: {timeout!r}")
+        if not (isinstance(page_size, int) and 1 <= page_size <= 50_000):
+            raise ConfigurationError("page_size must be between 1 and 50,000 (PostHog's cap).")
+        self.settings = Settings(
+            host=resolve_host(host),
+            api_key=resolve_key(api_key),
+            project_id=resolve_project_id(project_id),
+            timeout=float(timeout),
+            expire_after=expire_after,
+            offline=offline,
+            max_wait=max_wait,
+            page_size=page_size,
+        )
+        self.progress = progress
+        self._transport = Transport(self.settings, build_session(session or cache, expire_after))
+        self._project_id = self.settings.project_id
+        self._me: dict[str, Any] | None = None
+        self._lock = threading.Lock()
+
+    # -- identity -----------------------------------------------------------------------------
+
+    def __repr__(self) -> str:
+        project = self._project_id if self._project_id is not None else "<discovered on use>"
+        return (
+            f"Client(host={self.settings.host!r}, project_id={project}, "
+            f"key='{self.settings.masked_key}')"
+        )
+
+    @property
+    def host(self) -> str:
+        return self.settings.host
+
+    @property
+    def session(self) -> requests.Session:
+        """The session every request goes through (a ``CachedSession`` unless cache=False)."""
+        return self._transport.session
+
+    @property
+    def requests_sent(self) -> int:
+        """How many requests reached the network (cache hits not counted)."""
+        return self._transport.requests_sent
+
+    @property
+    def project_id(self) -> int:
+        """The project in use; discovered from ``/api/users/@me/`` when not given."""
+        if self._project_id is None:
+            with self._lock:
+                if self._project_id is None:
+                    team = self.me().get("team") or {}
+                    found = team.get("project_id") or team.get("id")
+                    if not isinstance(found, int):
+                        raise InvalidResponse(
+                            "/api/users/@me/ has no team.project_id: pass project_id= to Client()."
+                        )
+                    self._project_id = found
+        return self._project_id
+
+    def me(self, *, refresh: bool = False) -> dict[str, Any]:
+        """The user the key belongs to (``/api/users/@me/``), with ``team`` and ``organization``.
+
+        Example:
+            >>> client.me()["team"]["project_id"]
+        """
+        if self._me is None or refresh:
+            self._me = self.get("/api/users/@me/", refresh=refresh)
+        return self._me
+
+    def projects(self) -> pd.DataFrame:
+        """The organization's projects: ``id``, ``name``, ``timezone``, … one row each.
+
+        Example:
+            >>> client.projects()[["id", "name"]]
+        """
+        rows = [row for page in self.paginate("/api/projects/") for row in page["results"]]
+        frame = pd.DataFrame(rows)
+        frame.attrs["kind"] = "projects"
+        return frame
+
+    # -- low level ----------------------------------------------------------------------------
+
+    def url(self, path: str) -> str:
+        """The absolute URL of *path*: ``/api/...`` as is, anything else under the project."""
+        if path.startswith(("http://", "https://")):
+            return self._pin(path)
+        if path.startswith("/"):
+            return self.settings.host + path
+        return f"{self.settings.host}/api/projects/{self.project_id}/{path}"
+
+    def get(
+        self,
+        path: str,
+        *,
+        refresh: bool = False,
+        offline: bool | None = None,
+        hint: str = "",
+        **params: Any,
+    ) -> Any:
+        """GET *path* and return the parsed JSON.
+
+        ``refresh=True`` bypasses the local cache; ``offline=True`` answers from it only.
+        PostHog's own ``refresh`` query parameter goes in ``params={"refresh": "blocking"}``.
+
+        Example:
+            >>> client.get("insights/", short_id="Abc12345")["results"]
+        """
+        extra = params.pop("params", None) or {}
+        query = _clean({**extra, **params})
+        return self._transport.request(
+            "GET", self.url(path), params=query, refresh=refresh, offline=offline, hint=hint
+        )
+
+    def post(
+        self, path: str, json: Any, *, refresh: bool = False, offline: bool | None = None
+    ) -> Any:
+        """POST a JSON body (used for ``/query/``; answers are cached keyed on the body)."""
+        return self._transport.request(
+            "POST", self.url(path), json_body=json, refresh=refresh, offline=offline
+        )
+
+    def paginate(
+        self, path: str, *, refresh: bool = False, ahead: int = 0, **params: Any
+    ) -> Iterator[dict[str, Any]]:
+        """Yield each page (the JSON dict) of a paginated endpoint, following every ``next``.
+
+        Never stops on a short page: PostHog sometimes returns fewer rows than ``limit`` with a
+        ``next`` link. ``ahead`` pages are fetched concurrently beyond the current one.
+
+        Example:
+            >>> for page in client.paginate("insights/", limit=100):
+            ...     print(len(page["results"]))
+        """
+        first = requests.Request("GET", self.url(path), params=_clean(params)).prepare().url
+        total: dict[str, int | None] = {"rows": None}
+
+        def fetch(url: str) -> dict[str, Any]:
+            page = self._transport.request("GET", url, refresh=refresh)
+            if not isinstance(page, dict) or not isinstance(page.get("results"), list):
+                raise InvalidResponse(
+                    f"{url.split('?')[0]} did not answer with a page "
+                    "({'results': [...], 'next': ...}); check the path.",
+                    endpoint=url.split("?")[0],
+                )
+            if isinstance(page.get("count"), int):
+                total["rows"] = page["count"]
+            return page
+
+        yield from iter_pages(
+            fetch, first, ahead=ahead, total=lambda: total["rows"], rewrite=self._pin
+        )
+
+    def _pin(self, url: str) -> str:
+        # A `next` link naming another host (a proxy's view of PostHog) must not receive the key.
+        parts, mine = urlsplit(url), urlsplit(self.settings.host)
+        return urlunsplit((mine.scheme, mine.netloc, parts.path, parts.query, ""))
+
+    def clear_cache(self) -> None:
+        """Delete every cached answer of this client's session (the sqlite file stays)."""
+        if isinstance(self.session, requests_cache.CachedSession):
+            self.session.cache.clear()
+        self._me = None
+
+    def _progress_enabled(self, explicit: bool | None) -> bool:
+        choice = explicit if explicit is not None else self.progress
+        if choice is not None:
+            return bool(choice)
+        return os.environ.get("POSTHOG_FRAMES_PROGRESS", "1").lower() not in ("0", "false", "no")
+
+
+def _clean(params: dict[str, Any]) -> dict[str, Any]:
+    """Drop None values and spell booleans as PostHog's query strings expect."""
+    out: dict[str, Any] = {}
+    for key, value in params.items():
+        if value is None:
+            continue
+        out[key] = ("true" if value else "false") if isinstance(value, bool) else value
+    return out

@@ -1,0 +1,101 @@
+"""``connect()``: the first cell of a notebook, with or without a PostHog account.
+
+The key comes from ``POSTHOG_PERSONAL_API_KEY``; failing that an interactive session is asked for
+it with ``getpass`` (never echoed, never stored); failing that — a CI run, or a reader without an
+account — the built-in demo server is started and a banner says so plainly.
+"""
+
+from __future__ import annotations
+
+import atexit
+import os
+import sys
+from typing import Any
+
+from ._client import Client
+
+__all__ = ["connect"]
+
+_DEMO: Any = None  # the demo server started by connect(), kept alive for the kernel's life
+
+
+def connect(*, demo: bool | None = None, quiet: bool = False, **client_options: Any) -> Client:
+    """A :class:`Client` for a notebook: your PostHog project if a key is at hand, else the demo.
+
+    Args:
+        demo: ``True`` always uses the built-in demo server, ``False`` never does; by default it
+            is used when no key is found and none can be asked for (or ``POSTHOG_FRAMES_DEMO=1``).
+        quiet: do not print the one-line banner saying which PostHog is used.
+        **client_options: passed to :class:`Client` (``cache=``, ``timeout=``, …).
+
+    Example:
+        >>> import posthog_frames as phf
+        >>> client = phf.connect()
+    """
+    if demo is None:
+        demo = os.environ.get("POSTHOG_FRAMES_DEMO") == "1" and not _has_key()
+    if not demo:
+        key = os.environ.get("POSTHOG_PERSONAL_API_KEY") or _ask_for_key()
+        if key:
+            client = Client(key, **client_options)
+            if not quiet:
+                whose = (
+                    "the demo project served by `make demo`"
+                    if os.environ.get("POSTHOG_FRAMES_DEMO") == "1"
+                    else "your project"
+                )
+                print(f"Connected to {client.host}: {whose}.")
+            return client
+        if demo is False:
+            from ._settings import resolve_key
+
+            resolve_key(None)  # raises the error that explains how to create a key
+    return _demo_client(quiet, client_options)
+
+
+def _has_key() -> bool:
+    return bool(os.environ.get("POSTHOG_PERSONAL_API_KEY"))
+
+
+def _ask_for_key() -> str | None:
+    if not _interactive():
+        return None
+    import getpass
+
+    try:
+        key = getpass.getpass("PostHog personal API key (leave empty for the demo project): ")
+    except Exception:  # a kernel without stdin (nbval, papermill) cannot ask
+        return None
+    return key.strip() or None
+
+
+def _interactive() -> bool:
+    if os.environ.get("CI"):
+        return False
+    try:
+        from IPython import get_ipython
+    except ImportError:
+        return sys.stdin is not None and sys.stdin.isatty()
+    shell = get_ipython()
+    if shell is None:
+        return sys.stdin is not None and sys.stdin.isatty()
+    kernel = getattr(shell, "kernel", None)
+    # A notebook kernel can prompt only when the front end allows stdin for this execution.
+    return kernel is None or bool(getattr(kernel, "_allow_stdin", False))
+
+
+def _demo_client(quiet: bool, options: dict[str, Any]) -> Client:
+    global _DEMO
+    if _DEMO is None:
+        from .demo import serve
+
+        _DEMO = serve(port=0).start()
+        atexit.register(_DEMO.stop)
+    options.setdefault("cache", "memory")
+    client = _DEMO.client(**options)
+    if not quiet:
+        print(
+            "No PostHog key found: using the built-in DEMO project (synthetic data, fixed clock) "
+            f"at {_DEMO.url}. Set POSTHOG_PERSONAL_API_KEY to use your own project."
+        )
+    return client

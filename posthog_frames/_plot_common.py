@@ -1,0 +1,201 @@
+"""Plumbing shared by the plot functions: input checks, axes, legends, dates, grouped bars.
+
+Nothing here touches global matplotlib state: figures come from ``plt.subplots`` with an explicit
+size and layout, and every style is set on the artists themselves.
+
+Example:
+    >>> from posthog_frames._plot_common import new_axes
+    >>> ax = new_axes(None)
+"""
+
+from __future__ import annotations
+
+import textwrap
+from collections.abc import Iterable, Sequence
+from dataclasses import dataclass
+from typing import Any
+
+import matplotlib.dates as mdates
+import matplotlib.pyplot as plt
+import numpy as np
+import pandas as pd
+from matplotlib.axes import Axes
+from matplotlib.container import BarContainer
+from matplotlib.ticker import FuncFormatter
+
+from posthog_frames._plot_style import PREVIOUS_ALPHA, display_text, number_text
+from posthog_frames.exceptions import ValidationError
+
+__all__ = [
+    "BarGroup",
+    "check_frame",
+    "floats",
+    "format_date_axis",
+    "grouped_bars",
+    "is_previous",
+    "naive_dates",
+    "new_axes",
+    "pad_value_axis",
+    "place_legend",
+    "set_title",
+    "style_axes",
+    "with_names",
+]
+
+DEFAULT_FIGSIZE = (10.0, 5.0)
+_MAX_LEGEND_INSIDE = 4
+_TITLE_CHARS_PER_INCH = 8.5  # bold 12pt DejaVu Sans, measured on the gallery
+
+
+def new_axes(ax: Axes | None, figsize: tuple[float, float] | None = None) -> Axes:
+    """Return *ax*, or the Axes of a new constrained-layout figure when *ax* is None."""
+    if ax is not None:
+        return ax
+    # plt.subplots (not a bare Figure) so notebooks display the figure inline.
+    _, new = plt.subplots(figsize=figsize or DEFAULT_FIGSIZE, layout="constrained")
+    return new
+
+
+def check_frame(df: Any, required: Iterable[str], func: str, kind: str) -> pd.DataFrame:
+    """Raise a clear :class:`ValidationError` unless *df* is a non-empty frame with *required*."""
+    source = f"posthog_frames.frames.insight_frame() on a {kind} insight"
+    if not isinstance(df, pd.DataFrame):
+        raise ValidationError(
+            f"{func}() needs a pandas DataFrame, got {type(df).__name__}; pass the frame {source} "
+            "returns."
+        )
+    missing = [c for c in required if c not in df.columns]
+    if missing:
+        raise ValidationError(
+            f"{func}() needs columns {missing}, which the frame lacks (it has {list(df.columns)}); "
+            f"such frames come from {source}.",
+            attr=missing[0],
+        )
+    if df.empty:
+        raise ValidationError(f"{func}(): nothing to plot, the frame is empty.")
+    return df
+
+
+def floats(values: Any) -> np.ndarray:
+    """Numbers as a float array with NaN for missing (works for nullable and object columns)."""
+    return pd.to_numeric(pd.Series(values), errors="coerce").astype("float64").to_numpy()
+
+
+def naive_dates(values: Any) -> np.ndarray:
+    """Dates as naive ``datetime64`` in the frame's own wall time (tz-aware stays local)."""
+    dates = pd.to_datetime(pd.Series(values))
+    if isinstance(dates.dtype, pd.DatetimeTZDtype):
+        # Keep the insight's wall-clock time: ticks must read as in PostHog, not in UTC.
+        dates = dates.dt.tz_localize(None)
+    return dates.to_numpy(dtype="datetime64[ns]")
+
+
+def set_title(ax: Axes, df: pd.DataFrame, title: str | None, pad: float | None = None) -> None:
+    """Title from *title*, else the insight's ``df.attrs["name"]`` when it has one."""
+    text = title if title is not None else df.attrs.get("name")
+    if text:
+        # Long insight names wrap to the figure width instead of running off the canvas.
+        width = max(30, int(ax.figure.get_figwidth() * _TITLE_CHARS_PER_INCH))
+        ax.set_title(textwrap.fill(str(text), width), loc="left", fontweight="bold", pad=pad)
+
+
+def place_legend(ax: Axes, minimum: int = 2) -> None:
+    """A legend inside at the best spot for a few entries, outside on the right for many.
+
+    No legend below *minimum* labelled entries (a lone series needs none).
+    """
+    handles, labels = ax.get_legend_handles_labels()
+    if len(handles) < minimum:
+        return
+    if len(handles) <= _MAX_LEGEND_INSIDE:
+        ax.legend(loc="best", frameon=False)
+    else:
+        ax.legend(loc="upper left", bbox_to_anchor=(1.01, 1.0), frameon=False, fontsize="small")
+
+
+def style_axes(ax: Axes, value_axis: str = "y", numbers: bool = True) -> None:
+    """PostHog-like chrome: no top/right spines, a light grid and 12,345-style value ticks."""
+    ax.spines[["top", "right"]].set_visible(False)
+    ax.set_axisbelow(True)
+    ax.grid(axis=value_axis, color="#dddddd", linewidth=0.8)
+    if numbers:
+        target = ax.yaxis if value_axis == "y" else ax.xaxis
+        target.set_major_formatter(FuncFormatter(lambda value, _pos: number_text(value)))
+
+
+def pad_value_axis(ax: Axes, values: Any, horizontal: bool = False, room: float = 0.12) -> None:
+    """Value axis from 0 (or the lowest negative) to the top plus *room*, for end-of-bar labels."""
+    parts = values if isinstance(values, (list, tuple)) else [values]
+    data = np.concatenate([np.ravel(np.asarray(v, dtype="float64")) for v in parts])
+    data = data[np.isfinite(data)]
+    low = min(0.0, float(data.min())) if len(data) else 0.0
+    high = max(0.0, float(data.max())) if len(data) else 1.0
+    high = high * (1 + room) if high > 0 else 1.0
+    (ax.set_xlim if horizontal else ax.set_ylim)(low, high)
+
+
+def format_date_axis(ax: Axes, axis: str = "x") -> None:
+    """Concise date ticks that never crowd: AutoDateLocator + ConciseDateFormatter."""
+    target = ax.xaxis if axis == "x" else ax.yaxis
+    locator = mdates.AutoDateLocator(minticks=3, maxticks=9)
+    target.set_major_locator(locator)
+    target.set_major_formatter(mdates.ConciseDateFormatter(locator))
+
+
+def is_previous(value: Any) -> bool:
+    """Whether a ``compare_label`` value marks the previous period."""
+    return isinstance(value, str) and value.lower() == "previous"
+
+
+def with_names(df: pd.DataFrame, columns: Sequence[str], default: str) -> pd.DataFrame:
+    """Copy of *df* with grouping helpers for one drawn series per row group.
+
+    ``_name`` is the text of the first present of *columns* (what the legend shows), ``_key``
+    joins all present ones (so two series sharing a label stay apart) and ``_previous`` flags
+    previous-period rows.
+    """
+    out = df.copy()
+    present = [c for c in columns if c in out.columns]
+    texts = [[display_text(v) for v in out[c]] for c in present]
+    out["_name"] = texts[0] if texts else default
+    out["_key"] = ["\x1f".join(parts) for parts in zip(*texts, strict=True)] if texts else default
+    if "compare_label" in out.columns:
+        out["_previous"] = [is_previous(v) for v in out["compare_label"]]
+    else:
+        out["_previous"] = False
+    return out
+
+
+@dataclass
+class BarGroup:
+    """One set of bars across the categories (a series, breakdown value or compare period)."""
+
+    label: str | None
+    values: np.ndarray
+    color: str | Sequence[str]
+    previous: bool = False
+
+
+def grouped_bars(
+    ax: Axes, groups: Sequence[BarGroup], *, horizontal: bool = False, width: float = 0.8, **kw: Any
+) -> list[BarContainer]:
+    """Draw *groups* side by side at category positions 0..n-1; returns one container per group."""
+    count = max(len(groups), 1)
+    size = width / count
+    containers = []
+    for i, group in enumerate(groups):
+        positions = np.arange(len(group.values)) - width / 2 + size * (i + 0.5)
+        style: dict[str, Any] = {}
+        if group.previous:
+            style = {"alpha": PREVIOUS_ALPHA, "hatch": "//", "edgecolor": group.color}
+        style.update(kw)
+        if horizontal:
+            bars = ax.barh(
+                positions, group.values, height=size, color=group.color, label=group.label, **style
+            )
+        else:
+            bars = ax.bar(
+                positions, group.values, width=size, color=group.color, label=group.label, **style
+            )
+        containers.append(bars)
+    return containers

@@ -1,0 +1,129 @@
+"""Client settings: where the key, host and project come from, kept apart from behaviour.
+
+Resolution order for each setting: the argument, then the environment variable
+(``POSTHOG_PERSONAL_API_KEY``, ``POSTHOG_HOST``, ``POSTHOG_PROJECT_ID``), then the default.
+"""
+
+from __future__ import annotations
+
+import hashlib
+import os
+import warnings
+from dataclasses import dataclass, field
+from datetime import timedelta
+from urllib.parse import urlsplit
+
+from .exceptions import ConfigurationError, mask_key
+
+__all__ = ["Settings", "DEFAULT_HOST", "resolve_host", "resolve_key", "resolve_project_id"]
+
+DEFAULT_HOST = "https://us.posthog.com"
+REGIONS = {"us": "https://us.posthog.com", "eu": "https://eu.posthog.com"}
+# PostHog's tutorial writes the ingestion hosts; the private API lives on the non-".i." host.
+INGESTION_HOSTS = {"us.i.posthog.com": "us.posthog.com", "eu.i.posthog.com": "eu.posthog.com"}
+SCOPES = ("user:read", "insight:read", "person:read", "property_definition:read", "query:read")
+KEY_HELP = (
+    "Create a personal API key in PostHog: avatar (bottom left) → Account settings → "
+    "Personal API Keys → Create personal API key, with the read-only scopes "
+    + ", ".join(SCOPES)
+    + ". Then set POSTHOG_PERSONAL_API_KEY in the environment or pass api_key=."
+)
+
+
+@dataclass(frozen=True)
+class Settings:
+    """Everything a :class:`~posthog_frames.Client` is configured with (no behaviour here)."""
+
+    host: str
+    api_key: str = field(repr=False)
+    project_id: int | None
+    timeout: float = 60.0
+    expire_after: timedelta | int | None = timedelta(hours=1)
+    offline: bool = False
+    max_wait: float = 60.0  # longest announced 429 wait we sleep through; longer raises
+    max_retries: int = 4
+    backoff: float = 0.5  # seconds; doubled per retry of a 5xx or a dropped connection
+    page_size: int = 1000  # PostHog defaults to 100; larger pages mean fewer throttled calls
+    concurrency: int = 4  # pages fetched ahead while paging by offset
+    requests_per_minute: int = 230  # below PostHog's 240/minute ClickHouse burst limit
+
+    @property
+    def fingerprint(self) -> str:
+        """A hash of host and key: cache entries are isolated per key without storing it."""
+        return hashlib.sha256(f"{self.host}\n{self.api_key}".encode()).hexdigest()[:24]
+
+    @property
+    def masked_key(self) -> str:
+        return mask_key(self.api_key)
+
+
+def resolve_key(api_key: str | None) -> str:
+    """The personal API key from the argument or ``POSTHOG_PERSONAL_API_KEY``."""
+    key = api_key if api_key is not None else os.environ.get("POSTHOG_PERSONAL_API_KEY")
+    if key is None or not str(key).strip():
+        raise ConfigurationError(f"No PostHog personal API key was given. {KEY_HELP}")
+    if not isinstance(key, str):
+        raise ConfigurationError(f"api_key must be a string, not {type(key).__name__}.")
+    key = key.strip()
+    if key.startswith("phc_"):
+        raise ConfigurationError(
+            "That is a project token (phc_…), which only sends events. Reading insights and "
+            f"persons needs a personal API key (phx_…). {KEY_HELP}"
+        )
+    return key
+
+
+def resolve_host(host: str | None) -> str:
+    """Normalise a host: ``us``/``eu`` shorthands, ingestion hosts mapped, scheme required.
+
+    Example:
+        >>> resolve_host("eu")
+        'https://eu.posthog.com'
+    """
+    raw = host if host is not None else os.environ.get("POSTHOG_HOST") or DEFAULT_HOST
+    if not isinstance(raw, str) or not raw.strip():
+        raise ConfigurationError(f"host must be a URL such as {DEFAULT_HOST!r}, got {raw!r}.")
+    value = raw.strip().rstrip("/")
+    if value.lower() in REGIONS:
+        return REGIONS[value.lower()]
+    if "://" not in value and "." in value and " " not in value:
+        value = "https://" + value
+    parts = urlsplit(value)
+    if parts.scheme not in ("http", "https") or not parts.hostname or " " in value:
+        raise ConfigurationError(
+            f"host {raw!r} is not a URL. Use 'us', 'eu', {DEFAULT_HOST!r} or your self-hosted "
+            "instance's address, e.g. 'https://posthog.example.com'."
+        )
+    if parts.hostname in INGESTION_HOSTS:
+        mapped = f"{parts.scheme}://{INGESTION_HOSTS[parts.hostname]}"
+        warnings.warn(
+            f"{parts.hostname} is PostHog's ingestion host; the private API is at {mapped}. "
+            f"Using {mapped}.",
+            UserWarning,
+            stacklevel=3,
+        )
+        return mapped
+    path = parts.path.rstrip("/")
+    if path.endswith("/api"):
+        path = path[: -len("/api")]
+    return f"{parts.scheme}://{parts.netloc}{path}"
+
+
+def resolve_project_id(project_id: int | str | None) -> int | None:
+    """The project id from the argument or ``POSTHOG_PROJECT_ID``; None means discover it."""
+    value = project_id if project_id is not None else os.environ.get("POSTHOG_PROJECT_ID")
+    if value is None or value == "":
+        return None
+    if isinstance(value, bool):
+        raise ConfigurationError("project_id must be a number, not a boolean.")
+    try:
+        number = int(str(value).strip())
+    except ValueError:
+        raise ConfigurationError(
+            f"project_id must be PostHog's numeric project id (the number in "
+            f"/project/<id>/ in PostHog's URL), got {value!r}. Leave it out to use the key's "
+            "current project, or see client.projects()."
+        ) from None
+    if number <= 0:
+        raise ConfigurationError(f"project_id must be a positive number, got {number}.")
+    return number

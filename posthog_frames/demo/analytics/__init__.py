@@ -1,0 +1,96 @@
+"""Insight computations over the demo event log, one module per insight kind.
+
+:func:`compute` takes a PostHog ``query`` (an ``InsightVizNode`` or a ``DataTableNode`` with a
+``HogQLQuery``) and answers the legacy ``result`` shape PostHog's saved-insight API returns.
+
+Example:
+    >>> from posthog_frames.demo.analytics import Computed, compute
+    >>> out = compute({"kind": "InsightVizNode", "source": {"kind": "TrendsQuery",
+    ...                "series": [{"kind": "EventsNode", "event": "$pageview"}]}}, ctx)
+    >>> out.result[0]["label"]
+    '$pageview'
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+from typing import Any
+
+from posthog_frames.exceptions import ValidationError
+
+from . import funnels, lifecycle, paths, retention, sql, stickiness, trends
+from ._common import Context
+
+__all__ = ["KINDS", "Computed", "Context", "compute", "insight_kind", "query_source"]
+
+_RUNNERS = {
+    "TrendsQuery": trends.compute,
+    "FunnelsQuery": funnels.compute,
+    "RetentionQuery": retention.compute,
+    "PathsQuery": paths.compute,
+    "StickinessQuery": stickiness.compute,
+    "LifecycleQuery": lifecycle.compute,
+}
+# The `insight` list filter's names per source kind.
+KINDS = {
+    "TrendsQuery": "TRENDS",
+    "FunnelsQuery": "FUNNELS",
+    "RetentionQuery": "RETENTION",
+    "PathsQuery": "PATHS",
+    "StickinessQuery": "STICKINESS",
+    "LifecycleQuery": "LIFECYCLE",
+    "HogQLQuery": "SQL",
+}
+
+
+@dataclass(frozen=True)
+class Computed:
+    """A computed answer: ``result`` plus, for SQL, ``columns``/``types``/``hogql``."""
+
+    result: Any
+    columns: list | None = None
+    types: list | None = None
+    hogql: str | None = None
+    has_more: bool = False
+
+
+def query_source(query: dict) -> dict:
+    """The inner ``source`` of an InsightVizNode/DataTableNode (or the query itself).
+
+    Example:
+        >>> query_source({"kind": "InsightVizNode", "source": {"kind": "TrendsQuery"}})["kind"]
+        'TrendsQuery'
+    """
+    if not isinstance(query, dict):
+        raise ValidationError("The insight's query must be an object.", attr="query")
+    if query.get("kind") in ("InsightVizNode", "DataTableNode", "DataVisualizationNode"):
+        source = query.get("source")
+        if not isinstance(source, dict):
+            raise ValidationError(f"{query['kind']} needs a 'source' object.", attr="query")
+        return source
+    return query
+
+
+def insight_kind(query: dict) -> str:
+    """``TRENDS``, ``FUNNELS``, ..., or ``SQL`` for a query (the list endpoint's filter)."""
+    kind = query_source(query).get("kind")
+    if kind not in KINDS:
+        raise ValidationError(f"Unknown query kind {kind!r}.", attr="query")
+    return KINDS[kind]
+
+
+def compute(query: dict, ctx: Context) -> Computed:
+    """Compute *query* against the context's event log (raises ValidationError on bad input)."""
+    source = query_source(query)
+    kind = source.get("kind")
+    if kind == "HogQLQuery":
+        out = sql.compute(source, ctx)
+        return Computed(out["results"], out["columns"], out["types"], out["hogql"], out["hasMore"])
+    runner = _RUNNERS.get(kind)
+    if runner is None:
+        raise ValidationError(
+            f"Query kind {kind!r} is not supported by the demo; use one of "
+            f"{', '.join([*_RUNNERS, 'HogQLQuery'])}.",
+            attr="query",
+        )
+    return Computed(runner(source, ctx))

@@ -1,0 +1,263 @@
+"""Shared pieces of the demo's insight computations: the context, event selection, property
+filters and the legacy per-item echoes (``action``, ``filter``, persons links).
+
+Example:
+    >>> property_mask(pd.Series(["Chrome", None]), "is_set", None).tolist()
+    [True, False]
+"""
+
+from __future__ import annotations
+
+import json
+import re
+from collections.abc import Sequence
+from dataclasses import dataclass
+from datetime import datetime
+from typing import Any
+from urllib.parse import urlencode
+
+import numpy as np
+import pandas as pd
+
+from posthog_frames.exceptions import ValidationError
+
+from ._dates import (
+    DateRange,
+    bucket_of,
+    check_interval,
+    floor_to,
+    format_day,
+    format_label,
+    iso,
+    next_bucket,
+    resolve_range,
+    shift_buckets,
+)
+
+__all__ = [
+    "BREAKDOWN_NULL",
+    "BREAKDOWN_OTHER",
+    "Context",
+    "DateRange",
+    "action_dict",
+    "bucket_of",
+    "check_interval",
+    "filters_mask",
+    "floor_to",
+    "format_day",
+    "format_label",
+    "iso",
+    "legacy_filter",
+    "next_bucket",
+    "persons_url",
+    "property_mask",
+    "property_values",
+    "resolve_range",
+    "select_events",
+    "series_event",
+    "shift_buckets",
+]
+
+BREAKDOWN_NULL = "$$_posthog_breakdown_null_$$"
+BREAKDOWN_OTHER = "$$_posthog_breakdown_other_$$"
+
+
+@dataclass(frozen=True)
+class Context:
+    """Everything a computation reads: the event log, persons by uuid, the clock and zone."""
+
+    events: pd.DataFrame
+    persons: pd.DataFrame
+    now: datetime
+    timezone: str
+    project_id: int
+
+    @property
+    def local_now(self) -> pd.Timestamp:
+        return pd.Timestamp(self.now).tz_convert(self.timezone)
+
+
+def property_values(ctx: Context, frame: pd.DataFrame, key: str, kind: str) -> pd.Series:
+    """The property *key* per event row: an event column, or the person's property."""
+    if kind == "person":
+        if key not in ctx.persons.columns:
+            return pd.Series(None, index=frame.index, dtype=object)
+        return frame["person_id"].map(ctx.persons[key])
+    if kind == "event":
+        if key not in frame.columns:
+            return pd.Series(None, index=frame.index, dtype=object)
+        return frame[key]
+    raise ValidationError(
+        f"Property filters of type {kind!r} are not supported by the demo; use 'event' or "
+        "'person'.",
+        attr="properties",
+    )
+
+
+def _as_list(value: Any) -> list:
+    return list(value) if isinstance(value, list | tuple) else [value]
+
+
+def property_mask(values: pd.Series, operator: str | None, value: Any) -> np.ndarray:
+    """Evaluate one PostHog property operator against *values* (strings compare as text).
+
+    Example:
+        >>> property_mask(pd.Series(["Chrome", "Safari"]), "exact", ["Safari"]).tolist()
+        [False, True]
+    """
+    op = operator or "exact"
+    present = values.notna().to_numpy()
+    text = values.astype("str")
+    if op in ("exact", "is_not"):
+        wanted = {str(v) for v in _as_list(value)}
+        hit = text.isin(wanted).to_numpy() & present
+        return hit if op == "exact" else ~hit
+    if op in ("icontains", "not_icontains"):
+        hit = text.str.contains(str(value), case=False, regex=False).to_numpy(bool) & present
+        return hit if op == "icontains" else ~hit
+    if op in ("regex", "not_regex"):
+        try:
+            hit = text.str.contains(str(value), regex=True).to_numpy(bool) & present
+        except re.error as err:
+            raise ValidationError(f"Invalid regex {value!r}: {err}.", attr="properties") from err
+        return hit if op == "regex" else ~hit
+    if op in ("gt", "gte", "lt", "lte", "min", "max"):
+        nums = pd.to_numeric(values, errors="coerce").to_numpy(float)
+        try:
+            bound = float(value)
+        except (TypeError, ValueError) as err:
+            raise ValidationError(f"Operator {op} needs a number, got {value!r}.") from err
+        with np.errstate(invalid="ignore"):
+            cmp = {
+                "gt": nums > bound,
+                "gte": nums >= bound,
+                "min": nums >= bound,
+                "lt": nums < bound,
+                "lte": nums <= bound,
+                "max": nums <= bound,
+            }[op]
+        return cmp & ~np.isnan(nums)
+    if op == "is_set":
+        return present
+    if op == "is_not_set":
+        return ~present
+    raise ValidationError(
+        f"Property operator {op!r} is not supported by the demo; use exact, is_not, icontains, "
+        "not_icontains, regex, not_regex, gt, gte, lt, lte, is_set or is_not_set.",
+        attr="properties",
+    )
+
+
+def filters_mask(ctx: Context, frame: pd.DataFrame, props: Any) -> np.ndarray:
+    """AND/OR property groups (or a flat list, AND-ed) evaluated per row of *frame*."""
+    if not props:
+        return np.ones(len(frame), bool)
+    if isinstance(props, str):
+        try:
+            props = json.loads(props)
+        except ValueError as err:
+            raise ValidationError("properties must be JSON.", attr="properties") from err
+    if isinstance(props, dict) and "values" in props:
+        parts = [filters_mask(ctx, frame, p) for p in props["values"] if p] or [
+            np.ones(len(frame), bool)
+        ]
+        join = np.logical_or if str(props.get("type", "AND")).upper() == "OR" else np.logical_and
+        return join.reduce(parts)
+    if isinstance(props, dict):
+        props = [props]
+    if not isinstance(props, list):
+        raise ValidationError("properties must be a list of filters.", attr="properties")
+    mask = np.ones(len(frame), bool)
+    for prop in props:
+        if isinstance(prop, dict) and "values" in prop:
+            mask &= filters_mask(ctx, frame, prop)
+            continue
+        if not isinstance(prop, dict) or "key" not in prop:
+            raise ValidationError(
+                f"Each property filter needs a 'key' (got {prop!r}).", attr="properties"
+            )
+        values = property_values(ctx, frame, prop["key"], prop.get("type") or "event")
+        mask &= property_mask(values, prop.get("operator"), prop.get("value"))
+    return mask
+
+
+def select_events(
+    ctx: Context,
+    event: str | None,
+    *,
+    properties: Sequence[Any] = (),
+    date_range: DateRange | None = None,
+) -> pd.DataFrame:
+    """Rows of the log for *event* (None = all events) inside *date_range*, matching every
+    filter set in *properties* (a series' own filters, the insight's global ones, ...)."""
+    log = ctx.events
+    mask = np.ones(len(log), bool)
+    if event is not None:
+        mask &= (log["event"] == event).to_numpy()
+    if date_range is not None:
+        ts = log["timestamp"]
+        mask &= ((ts >= date_range.start) & (ts <= date_range.end)).to_numpy()
+    frame = log[mask]
+    for props in properties:
+        if props:
+            frame = frame[filters_mask(ctx, frame, props)]
+    return frame
+
+
+def series_event(node: dict) -> str | None:
+    """The event an EventsNode / legacy entity counts (None = all events)."""
+    if node.get("kind") == "ActionsNode" or node.get("type") == "actions":
+        raise ValidationError(
+            "Actions are not available in the demo project; use an EventsNode.", attr="series"
+        )
+    return node.get("event", node.get("id"))
+
+
+def action_dict(node: dict, order: int, *, math: Any = None) -> dict:
+    """The legacy ``action`` object each trends/lifecycle/stickiness item carries."""
+    event = series_event(node)
+    return {
+        "id": event,
+        "type": "events",
+        "order": order,
+        "name": node.get("name") or event or "All events",
+        "custom_name": node.get("custom_name"),
+        "math": node.get("math", math),
+        "math_property": node.get("math_property"),
+        "math_group_type_index": node.get("math_group_type_index"),
+        "properties": node.get("properties") or {},
+    }
+
+
+def legacy_entity(node: dict, order: int) -> dict:
+    """A series as the legacy ``filters.events`` entry."""
+    return action_dict(node, order)
+
+
+def legacy_filter(source: dict, period: DateRange | None, insight: str) -> dict:
+    """The per-item ``filter`` echo of legacy results, rebuilt from a query source."""
+    out: dict[str, Any] = {"insight": insight}
+    display = (source.get("trendsFilter") or {}).get("display")
+    if display:
+        out["display"] = display
+    out["interval"] = source.get("interval") or "day"
+    if period is not None:
+        out["date_from"] = period.start.isoformat()
+        out["date_to"] = period.end.isoformat()
+    out["events"] = [legacy_entity(n, i) for i, n in enumerate(source.get("series") or [])]
+    breakdown = source.get("breakdownFilter") or {}
+    if breakdown.get("breakdown"):
+        out["breakdown"] = breakdown["breakdown"]
+        out["breakdown_type"] = breakdown.get("breakdown_type") or "event"
+    if (source.get("compareFilter") or {}).get("compare"):
+        out["compare"] = True
+    if source.get("properties"):
+        out["properties"] = source["properties"]
+    return out
+
+
+def persons_url(ctx: Context, path: str, params: dict) -> str:
+    """A legacy ``.../persons/<path>/?...`` drill-down link (relative, like PostHog's)."""
+    flat = {k: json.dumps(v) if isinstance(v, dict | list) else v for k, v in params.items()}
+    clean = {k: v for k, v in flat.items() if v is not None}
+    return f"api/projects/{ctx.project_id}/persons/{path}/?{urlencode(clean)}"

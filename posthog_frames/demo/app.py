@@ -1,0 +1,221 @@
+"""The demo server's WSGI application: routing and PostHog's request pipeline.
+
+Order of checks, as in Django + DRF: unknown URL → 404 (before authentication), then
+authentication (401), scope (403), project existence (404), throttling (429), method (405),
+then the handler. Injected latency and server errors happen before everything else, as a slow
+or failing proxy in front of PostHog would. Every ``/api/`` request is counted.
+
+Example:
+    >>> from posthog_frames.demo.faults import FaultSettings
+    >>> app = DemoApp(DemoData.generate(10), keys=KeyRing.create(), faults=Faults(FaultSettings()),
+    ...               account=Account.create(seed=0, timezone="UTC"), timezone="UTC")
+    >>> app.request_count
+    0
+"""
+
+from __future__ import annotations
+
+import re
+import sys
+import threading
+import traceback
+from collections.abc import Callable
+from dataclasses import dataclass
+from typing import Any
+
+import orjson
+from werkzeug.wrappers import Request, Response
+
+from .account import Account
+from .auth import KeyRing, authenticate, require_scope
+from .data import DemoData
+from .faults import Faults, throttled_detail
+from .hooks import InsightHooks
+from .meta_api import list_projects, property_definitions, retrieve_project
+from .persons_api import PersonsContext, list_persons, person_values, request_url, retrieve_person
+from .responses import ApiError, error_response, json_response, not_found, validation_error
+
+__all__ = ["DemoApp"]
+
+_PROJECT = r"^/api/(?:projects|environments)/(?P<pid>\d+)"
+
+
+@dataclass(frozen=True)
+class _Route:
+    pattern: re.Pattern[str]
+    scope: str
+    methods: tuple[str, ...]
+    handler: str  # name of a DemoApp method taking (request, match)
+    project: bool = True
+
+
+def _route(pattern: str, scope: str, handler: str, methods: tuple[str, ...] = ("GET",)) -> _Route:
+    project = pattern.startswith(_PROJECT)
+    return _Route(re.compile(pattern + "$"), scope, methods, handler, project)
+
+
+_ROUTES = [
+    _route(r"^/api/users/@me", "user:read", "_me"),
+    _route(r"^/api/projects", "project:read", "_projects"),
+    _route(_PROJECT, "project:read", "_project"),
+    _route(_PROJECT + r"/persons", "person:read", "_persons"),
+    _route(_PROJECT + r"/persons/values", "person:read", "_person_values"),
+    _route(_PROJECT + r"/persons/(?P<key>[^/]+)", "person:read", "_person"),
+    _route(_PROJECT + r"/property_definitions", "property_definition:read", "_definitions"),
+    _route(_PROJECT + r"/insights", "insight:read", "_insights"),
+    _route(_PROJECT + r"/insights/(?P<key>[^/]+)", "insight:read", "_insight"),
+    _route(_PROJECT + r"/query", "query:read", "_query", ("POST",)),
+    _route(_PROJECT + r"/query/(?P<key>[^/]+)", "query:read", "_query_status"),
+]
+
+
+def _from_hook(result: tuple[int, dict] | None) -> Response:
+    """A hook's (status, body), or PostHog's 404 while the hook's module does not exist."""
+    if result is None:
+        return not_found()
+    status, body = result
+    return json_response(body, status)
+
+
+class DemoApp:
+    """WSGI app answering PostHog's private API for one demo organization."""
+
+    def __init__(
+        self,
+        data: DemoData,
+        *,
+        keys: KeyRing,
+        faults: Faults,
+        account: Account,
+        timezone: str,
+    ) -> None:
+        self.data = data
+        self.keys = keys
+        self.faults = faults
+        self.account = account
+        self._persons_ctx = PersonsContext(data, faults, data.now, timezone)
+        self._empty_ctx = PersonsContext(None, faults, data.now, timezone)
+        self.hooks = InsightHooks(
+            persons=lambda: list(data.snapshot()[0]),
+            seed=data.seed,
+            now=data.now,
+            timezone=timezone,
+            project_id=1,
+            user=account.user_basic(),
+        )
+        self._count_lock = threading.Lock()
+        self._count = 0
+
+    # -- counters ---------------------------------------------------------------------------
+    @property
+    def request_count(self) -> int:
+        with self._count_lock:
+            return self._count
+
+    def reset_request_count(self) -> None:
+        with self._count_lock:
+            self._count = 0
+
+    # -- WSGI -------------------------------------------------------------------------------
+    def __call__(self, environ: dict[str, Any], start_response: Callable) -> Any:
+        request = Request(environ)
+        try:
+            response = self._dispatch(request)
+        except ApiError as err:
+            response = err.response
+        except Exception:  # a bug here must look like PostHog's 500, and be visible
+            traceback.print_exc(file=sys.stderr)
+            response = error_response(500, "server_error", "error", "A server error occurred.")
+        return response(environ, start_response)
+
+    def _dispatch(self, request: Request) -> Response:
+        path = request.path
+        if not path.startswith("/api/"):
+            return not_found()
+        with self._count_lock:
+            self._count += 1
+        self.faults.delay()
+        injected = self.faults.server_error()
+        if injected == 503:
+            return error_response(
+                503,
+                "server_error",
+                "service_unavailable",
+                "Service temporarily unavailable, try again later.",
+            )
+        if injected:
+            return error_response(500, "server_error", "error", "A server error occurred.")
+        path = path.rstrip("/") or "/"
+        for route in _ROUTES:
+            match = route.pattern.match(path)
+            if match:
+                return self._handle(request, route, match)
+        return not_found()
+
+    def _handle(self, request: Request, route: _Route, match: re.Match[str]) -> Response:
+        key, scopes = authenticate(request, self.keys)
+        require_scope(scopes, route.scope)
+        if route.project and self.account.project(int(match["pid"])) is None:
+            return not_found()
+        wait = self.faults.throttle(key)
+        if wait is not None:
+            return error_response(429, "throttled_error", "throttled", throttled_detail(wait))
+        if request.method not in route.methods and not (
+            request.method == "HEAD" and "GET" in route.methods
+        ):
+            detail = f'Method "{request.method}" not allowed.'
+            return error_response(405, "invalid_request", "method_not_allowed", detail)
+        return getattr(self, route.handler)(request, match)
+
+    # -- handlers ---------------------------------------------------------------------------
+    def _ctx(self, match: re.Match[str]) -> PersonsContext:
+        return self._persons_ctx if int(match["pid"]) == 1 else self._empty_ctx
+
+    def _me(self, request: Request, match: re.Match[str]) -> Response:
+        return json_response(self.account.me())
+
+    def _projects(self, request: Request, match: re.Match[str]) -> Response:
+        return list_projects(request, self.account)
+
+    def _project(self, request: Request, match: re.Match[str]) -> Response:
+        return retrieve_project(int(match["pid"]), self.account)
+
+    def _persons(self, request: Request, match: re.Match[str]) -> Response:
+        return list_persons(request, self._ctx(match))
+
+    def _person_values(self, request: Request, match: re.Match[str]) -> Response:
+        return person_values(request, self._ctx(match))
+
+    def _person(self, request: Request, match: re.Match[str]) -> Response:
+        return retrieve_person(match["key"], self._ctx(match))
+
+    def _definitions(self, request: Request, match: re.Match[str]) -> Response:
+        return property_definitions(request, self._ctx(match).data)
+
+    def _insights(self, request: Request, match: re.Match[str]) -> Response:
+        if int(match["pid"]) != 1:
+            return json_response({"count": 0, "next": None, "previous": None, "results": []})
+        base_url = request_url(request).split("?", 1)[0]
+        return _from_hook(self.hooks.list(request.args.to_dict(), base_url))
+
+    def _insight(self, request: Request, match: re.Match[str]) -> Response:
+        if int(match["pid"]) != 1:
+            return not_found()
+        return _from_hook(self.hooks.retrieve(match["key"], request.args.to_dict()))
+
+    def _query_status(self, request: Request, match: re.Match[str]) -> Response:
+        if int(match["pid"]) != 1:
+            return not_found()
+        return _from_hook(self.hooks.query_status(match["key"]))
+
+    def _query(self, request: Request, match: re.Match[str]) -> Response:
+        try:
+            body = orjson.loads(request.get_data(cache=True) or b"{}")
+        except orjson.JSONDecodeError:
+            return validation_error("JSON parse error - request body is not valid JSON")
+        if not isinstance(body, dict):
+            return validation_error("the request body must be a JSON object", "query")
+        persons = self._ctx(match).data
+        rows = list(persons.snapshot()[0]) if persons else []
+        with_store = int(match["pid"]) == 1  # the saved insights live in project 1 only
+        return _from_hook(self.hooks.run_query(body, persons=rows, with_store=with_store))

@@ -1,0 +1,193 @@
+"""Run the demo app on a threaded werkzeug server in a daemon thread.
+
+Example:
+    >>> with serve(port=0, persons=50) as demo:
+    ...     demo.url.startswith("http://127.0.0.1:")
+    True
+"""
+
+from __future__ import annotations
+
+import threading
+from datetime import UTC, datetime
+from typing import Any
+from zoneinfo import ZoneInfo, ZoneInfoNotFoundError
+
+from werkzeug.serving import BaseWSGIServer, WSGIRequestHandler, make_server
+
+from .account import Account
+from .app import DemoApp
+from .auth import KeyRing
+from .data import DEMO_NOW, DemoData
+from .faults import Faults, FaultSettings
+
+__all__ = ["DemoServer", "serve"]
+
+PROJECT_ID = 1
+
+
+class _QuietHandler(WSGIRequestHandler):
+    """No access log: it would flood notebooks and print keys sent in query strings."""
+
+    def log_request(self, *args: Any, **kwargs: Any) -> None:
+        pass
+
+
+def _parse_now(now: datetime | str | None) -> datetime:
+    if now is None:
+        return DEMO_NOW
+    moment = datetime.fromisoformat(now.replace("Z", "+00:00")) if isinstance(now, str) else now
+    return moment if moment.tzinfo else moment.replace(tzinfo=UTC)
+
+
+class DemoServer:
+    """A PostHog-compatible server on loopback; see :func:`serve`."""
+
+    def __init__(
+        self,
+        *,
+        port: int = 0,
+        persons: int = 500,
+        seed: int = 0,
+        latency: float = 0.0,
+        rate_limit: int | None = None,
+        error_rate: float = 0.0,
+        short_pages: bool | float = False,
+        host: str = "127.0.0.1",
+        now: datetime | str | None = None,
+        timezone: str = "UTC",
+    ) -> None:
+        try:
+            ZoneInfo(timezone)
+        except (ZoneInfoNotFoundError, ValueError):
+            raise ValueError(
+                f"unknown time zone {timezone!r}; use an IANA name such as 'UTC'"
+            ) from None
+        settings = FaultSettings(latency, rate_limit, error_rate, short_pages)
+        self._host, self._port = host, port
+        self._keys = KeyRing.create()
+        self.data = DemoData.generate(persons, seed=seed, now=_parse_now(now))
+        self.app = DemoApp(
+            self.data,
+            keys=self._keys,
+            faults=Faults(settings, seed=seed),
+            account=Account.create(seed=seed, timezone=timezone),
+            timezone=timezone,
+        )
+        self._server: BaseWSGIServer | None = None
+        self._thread: threading.Thread | None = None
+
+    # -- lifecycle --------------------------------------------------------------------------
+    def start(self) -> DemoServer:
+        """Bind and serve in a daemon thread; returns self (``demo = serve().start()``)."""
+        if self._server is not None:
+            return self
+        self._server = make_server(
+            self._host, self._port, self.app, threaded=True, request_handler=_QuietHandler
+        )
+        server = self._server
+        self._thread = threading.Thread(
+            # A short poll interval makes stop() (and so every `with serve()`) return quickly.
+            target=lambda: server.serve_forever(poll_interval=0.05),
+            name="posthog-frames-demo",
+            daemon=True,
+        )
+        self._thread.start()
+        return self
+
+    def stop(self) -> None:
+        """Stop serving and release the port (idempotent)."""
+        server, thread = self._server, self._thread
+        self._server = self._thread = None
+        if server is not None:
+            server.shutdown()
+            server.server_close()
+        if thread is not None:
+            thread.join(timeout=5)
+
+    def __enter__(self) -> DemoServer:
+        return self.start()
+
+    def __exit__(self, *exc: object) -> None:
+        self.stop()
+
+    # -- public attributes ------------------------------------------------------------------
+    @property
+    def url(self) -> str:
+        """``http://host:port`` with no trailing slash (the server must be started)."""
+        if self._server is None:
+            raise RuntimeError("the demo server is not running: use `with serve() as demo` first")
+        return f"http://{self._host}:{self._server.server_port}"
+
+    @property
+    def api_key(self) -> str:
+        """A personal key with every scope (random per server, never a real key)."""
+        return self._keys.full
+
+    @property
+    def limited_api_key(self) -> str:
+        """A key without ``person:read`` and ``insight:read``."""
+        return self._keys.limited
+
+    @property
+    def project_id(self) -> int:
+        return PROJECT_ID
+
+    @property
+    def request_count(self) -> int:
+        """API requests answered so far, errors included."""
+        return self.app.request_count
+
+    def reset_request_count(self) -> None:
+        self.app.reset_request_count()
+
+    def configure(self, **changes: Any) -> FaultSettings:
+        """Change fault injection while running: latency, rate_limit, error_rate, short_pages."""
+        return self.app.faults.configure(**changes)
+
+    def add_person(self, **properties: Any) -> dict[str, Any]:
+        """Add one person created now (it becomes the first row); returns the person dict."""
+        return self.data.add_person(**properties)
+
+    def client(self, **kwargs: Any) -> Any:
+        """A ``posthog_frames.Client`` for this server (extra keywords go to the Client)."""
+        from posthog_frames import Client  # lazy: the client package must not load the server
+
+        return Client(api_key=self.api_key, host=self.url, project_id=self.project_id, **kwargs)
+
+    def __repr__(self) -> str:
+        where = self.url if self._server is not None else "not running"
+        return f"<DemoServer {where} persons={len(self.data.persons)} project_id={PROJECT_ID}>"
+
+
+def serve(
+    port: int = 0,
+    persons: int = 500,
+    seed: int = 0,
+    *,
+    latency: float = 0.0,
+    rate_limit: int | None = None,
+    error_rate: float = 0.0,
+    short_pages: bool | float = False,
+    host: str = "127.0.0.1",
+    now: datetime | str | None = None,
+    timezone: str = "UTC",
+) -> DemoServer:
+    """A demo PostHog server; use as ``with serve() as demo:`` or ``serve().start()``.
+
+    Example:
+        >>> with serve(persons=100, seed=1) as demo:
+        ...     client = demo.client()
+    """
+    return DemoServer(
+        port=port,
+        persons=persons,
+        seed=seed,
+        latency=latency,
+        rate_limit=rate_limit,
+        error_rate=error_rate,
+        short_pages=short_pages,
+        host=host,
+        now=now,
+        timezone=timezone,
+    )

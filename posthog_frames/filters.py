@@ -1,0 +1,422 @@
+"""PostHog property filters as Python values, and their encoding for the persons API.
+
+A :class:`PropertyFilter` is validated when it is made, so a wrong operator or value fails in the
+notebook cell that wrote it rather than as a 400 from PostHog. Its ``repr`` is the code that builds
+it, its ``to_dict()`` is the JSON PostHog expects (reference §7).
+
+Example:
+    >>> f = PropertyFilter("$initial_os", "Linux")
+    >>> f
+    PropertyFilter('$initial_os', ['Linux'])
+    >>> filters_param([f])
+    '[{"key": "$initial_os", "value": ["Linux"], "operator": "exact", "type": "person"}]'
+"""
+
+from __future__ import annotations
+
+import datetime as dt
+import json
+import math
+import re
+import urllib.parse
+from collections.abc import Mapping
+from dataclasses import dataclass
+from types import MappingProxyType
+from typing import Any
+
+from posthog_frames.exceptions import ValidationError
+
+__all__ = [
+    "OPERATORS",
+    "PROPERTY_TYPES",
+    "PropertyFilter",
+    "encode_filters",
+    "filters_param",
+    "normalize_filters",
+    "operators_for",
+]
+
+# Operator code -> the wording PostHog's UI shows (frontend/src/lib/utils/operators.ts, symbol
+# dropped). Codes without a UI label there (between, min/max, *_multi) get a plain description.
+OPERATORS: Mapping[str, str] = MappingProxyType(
+    {
+        "exact": "equals",
+        "is_not": "doesn't equal",
+        "icontains": "contains",
+        "not_icontains": "doesn't contain",
+        "regex": "matches regex",
+        "not_regex": "doesn't match regex",
+        "gt": "greater than",
+        "gte": "greater than or equal",
+        "lt": "less than",
+        "lte": "less than or equal",
+        "is_set": "is set",
+        "is_not_set": "is not set",
+        "is_date_exact": "equals",
+        "is_date_before": "before",
+        "is_date_after": "after",
+        "between": "between",
+        "not_between": "not between",
+        "min": "at least",
+        "max": "at most",
+        "in": "user in",
+        "not_in": "user not in",
+        "is_cleaned_path_exact": "equals",
+        "flag_evaluates_to": "evaluates to",
+        "icontains_multi": "contains any of",
+        "not_icontains_multi": "doesn't contain any of",
+        "starts_with": "starts with",
+        "not_starts_with": "doesn't start with",
+        "ends_with": "ends with",
+        "not_ends_with": "doesn't end with",
+        "semver_eq": "equals (semver)",
+        "semver_neq": "not equal (semver)",
+        "semver_gt": "greater than (semver)",
+        "semver_gte": "greater than or equal (semver)",
+        "semver_lt": "less than (semver)",
+        "semver_lte": "less than or equal (semver)",
+        "semver_tilde": "tilde range (semver)",
+        "semver_caret": "caret range (semver)",
+        "semver_wildcard": "wildcard (semver)",
+    }
+)
+
+# PropertyFilterType in posthog/schema.py.
+PROPERTY_TYPES: tuple[str, ...] = (
+    "person", "event", "session", "cohort", "group", "element", "hogql", "meta",
+    "internal_event", "event_metadata", "feature", "recording", "log_entry", "data_warehouse",
+    "data_warehouse_person_property", "error_tracking_issue", "revenue_analytics", "flag", "log",
+)  # fmt: skip
+
+_MULTI = frozenset({"exact", "is_not", "icontains_multi", "not_icontains_multi"})
+_RANGE = frozenset({"between", "not_between"})
+_FLAG = frozenset({"is_set", "is_not_set"})
+_COHORT = frozenset({"in", "not_in"})
+_NUMBER = frozenset({"gt", "gte", "lt", "lte", "min", "max"})
+_REGEX = frozenset({"regex", "not_regex"})
+_DATE = frozenset({"is_date_exact", "is_date_before", "is_date_after"})
+
+_SET = ("is_set", "is_not_set")
+_STRING_OPS = ("exact", "is_not", "icontains", "not_icontains", "regex", "not_regex", *_SET)
+# PostHog's UI per-type menus (operators.ts) without regex on numbers, semver and starts/ends_with
+# (older self-hosted PostHog rejects the last two).
+_OPS_BY_TYPE = {
+    "numeric": ("exact", "is_not", "gt", "gte", "lt", "lte", "between", "not_between", *_SET),
+    "datetime": ("is_date_exact", "is_date_before", "is_date_after", *_SET),
+    "boolean": ("exact", "is_not", *_SET),
+    "duration": ("gt", "lt"),
+    "string": _STRING_OPS,
+}
+# posthog/utils.py relative_date_parse: "-7d", "-24h", "-2w", "-3m", "-1q", "-1y", "-1dStart".
+_RELATIVE_DATE = re.compile(r"-?\d+[hdwmqyHDWMQY](Start|End)?")
+# Keys PostHog's UI adds for display only; anything else unknown is probably a typo.
+_DISPLAY_KEYS = frozenset({"label", "cohort_name"})
+_KNOWN_KEYS = frozenset({"key", "value", "operator", "type", "group_type_index"})
+_SCALARS = (str, int, float, bool)
+
+
+def operators_for(property_type: str | None) -> list[str]:
+    """Operator codes PostHog's UI offers for a property of *property_type* (a definition's
+    ``property_type``: Numeric, DateTime, Boolean, String, Duration or None).
+
+    Unknown types fall back to the String operators, as PostHog's UI does.
+
+    Example:
+        >>> operators_for("Boolean")
+        ['exact', 'is_not', 'is_set', 'is_not_set']
+    """
+    return list(_OPS_BY_TYPE.get((property_type or "string").lower(), _STRING_OPS))
+
+
+def _fail(message: str) -> ValidationError:
+    return ValidationError(message, attr="properties")
+
+
+def _is_number(value: Any) -> bool:
+    return isinstance(value, int | float) and not isinstance(value, bool) and math.isfinite(value)
+
+
+def _as_date(op: str, value: Any) -> str:
+    if isinstance(value, dt.date):  # datetime is a date too
+        return value.isoformat()
+    if isinstance(value, str):
+        if _RELATIVE_DATE.fullmatch(value):
+            return value
+        try:
+            dt.datetime.fromisoformat(value)
+            return value
+        except ValueError:
+            pass
+    raise _fail(
+        f"{op} needs a date: an ISO date/datetime string ('2024-05-01', '2024-05-01T12:00:00Z'), "
+        f"a datetime.date/datetime, or a relative date like '-7d', '-24h', '-2w', '-3m', '-1y', "
+        f"'-1dStart'; got {value!r}"
+    )
+
+
+def _check_value(op: str, value: Any) -> Any:
+    """Validate *value* for operator *op*; return it in stored form (tuples for lists)."""
+    if op in _FLAG:
+        if value not in (None, "", *_FLAG):
+            raise _fail(f"{op} takes no value (leave value out), got {value!r}")
+        return None
+    if value is None:
+        raise _fail(f"operator {op!r} needs a value")
+    if op in _MULTI:
+        items = list(value) if isinstance(value, list | tuple) else [value]
+        bad = [
+            v
+            for v in items
+            if not isinstance(v, _SCALARS) or (isinstance(v, float) and not math.isfinite(v))
+        ]
+        if not items or bad:
+            raise _fail(
+                f"{op} needs a value or a list of values (strings, numbers or booleans, any of "
+                f"which may match), got {value!r}"
+            )
+        return tuple(items)
+    if op in _RANGE:
+        if not isinstance(value, list | tuple) or len(value) != 2:
+            got = f"{len(value)}" if isinstance(value, list | tuple) else repr(value)
+            raise _fail(f"{op} needs exactly two numbers [min, max], got {got}")
+        if not all(map(_is_number, value)) or value[0] > value[1]:
+            raise _fail(f"{op} needs two numbers [min, max] with min <= max, got {list(value)!r}")
+        return tuple(value)
+    if op in _COHORT:
+        if not isinstance(value, int) or isinstance(value, bool):
+            raise _fail(f"{op} needs a cohort id (an int, as in the cohort's URL), got {value!r}")
+        return value
+    if op in _NUMBER:
+        if not _is_number(value):
+            raise _fail(f"{op} needs a number (int or float, not a string or bool), got {value!r}")
+        return value
+    if op in _DATE:
+        return _as_date(op, value)
+    if op == "flag_evaluates_to":
+        if not isinstance(value, str | bool):
+            raise _fail(f"{op} needs true/false or a variant key string, got {value!r}")
+        return value
+    if not isinstance(value, str):
+        raise _fail(f"{op} needs a string, got {type(value).__name__} {value!r}")
+    if op in _REGEX:
+        try:
+            re.compile(value)
+        except re.error as err:
+            raise _fail(f"{op} value {value!r} is not a valid regular expression: {err}") from None
+    return value
+
+
+@dataclass(frozen=True, repr=False, eq=False)
+class PropertyFilter:
+    """One PostHog property filter, validated on creation.
+
+    ``value`` depends on ``operator``: a value or list for exact/is_not (stored as a tuple so the
+    filter is hashable), ``[min, max]`` for between, nothing for is_set/is_not_set, a number for
+    gt/gte/lt/lte, a string for contains/regex, a date for is_date_*, a cohort id for in/not_in
+    (``type="cohort"``, key ``"id"``). Group filters need ``group_type_index``; a hogql filter's key
+    is a HogQL expression and has neither operator nor value.
+
+    Example:
+        >>> PropertyFilter("seats", 10, operator="gt").to_dict()
+        {'key': 'seats', 'value': 10, 'operator': 'gt', 'type': 'person'}
+        >>> PropertyFilter("id", 42, operator="in", type="cohort")
+        PropertyFilter('id', 42, operator='in', type='cohort')
+    """
+
+    key: str
+    value: Any = None
+    operator: str | None = "exact"
+    type: str = "person"
+    group_type_index: int | None = None
+
+    def __post_init__(self) -> None:
+        key, op, ptype = self.key, self.operator, self.type
+        # str.__str__ turns any str-based enum member (PostHog's own StrEnums) into its code.
+        op = str.__str__(op) if isinstance(op, str) else op
+        ptype = str.__str__(ptype) if isinstance(ptype, str) else ptype
+        if not isinstance(key, str) or not key:
+            raise _fail(f"a filter's key must be a non-empty string (a property name), got {key!r}")
+        if ptype not in PROPERTY_TYPES:
+            raise _fail(
+                f"type {ptype!r} is not a PostHog property filter type; use one of: "
+                + ", ".join(PROPERTY_TYPES)
+            )
+        if op is not None and (not isinstance(op, str) or op not in OPERATORS):
+            raise _fail(
+                f"operator {op!r} is not a PostHog operator; use one of: " + ", ".join(OPERATORS)
+            )
+        if ptype == "hogql":
+            if op not in (None, "exact") or self.value is not None:
+                raise _fail(
+                    "a hogql filter's key is the whole HogQL expression, e.g. "
+                    "PropertyFilter(\"properties.seats > 10\", type='hogql'); drop value/operator"
+                )
+            op = None
+        elif ptype == "cohort":
+            if key != "id":
+                raise _fail(f"a cohort filter's key is 'id' (value is the cohort id), got {key!r}")
+            op = "in" if op in (None, "exact") else op  # PostHog reads a bare cohort filter as in
+            if op not in _COHORT:
+                raise _fail(f"a cohort filter takes operator 'in' or 'not_in', got {op!r}")
+        elif op in _COHORT:
+            raise _fail(f"{op} is only for cohorts: PropertyFilter('id', <cohort id>, "
+                        f"operator={op!r}, type='cohort')")  # fmt: skip
+        elif op is None:
+            op = "exact"
+        if ptype == "group":
+            gti = self.group_type_index
+            if not isinstance(gti, int) or isinstance(gti, bool) or not 0 <= gti <= 4:
+                raise _fail(
+                    "a group filter needs group_type_index, an int 0-4 (the group type's index "
+                    f"in the project's group types), got {self.group_type_index!r}"
+                )
+        elif self.group_type_index is not None:
+            raise _fail(f"group_type_index only applies to type='group', not {ptype!r}")
+        value = None if op is None else _check_value(op, self.value)
+        object.__setattr__(self, "type", ptype)
+        object.__setattr__(self, "operator", op)
+        object.__setattr__(self, "value", value)
+
+    def to_dict(self) -> dict[str, Any]:
+        """PostHog's JSON form, keys in the order PostHog's docs write them.
+
+        is_set/is_not_set send the operator as the value, as PostHog's UI does (PostHog's own
+        ``Property`` fills it in the same way when it is missing, so both forms are accepted).
+
+        Example:
+            >>> PropertyFilter("email", operator="is_set").to_dict()
+            {'key': 'email', 'value': 'is_set', 'operator': 'is_set', 'type': 'person'}
+        """
+        if self.operator is None:
+            return {"key": self.key, "type": self.type}
+        value = self.value
+        if isinstance(value, tuple):
+            value = list(value)
+        elif self.operator in _FLAG:
+            value = self.operator
+        out = {"key": self.key, "value": value, "operator": self.operator, "type": self.type}
+        if self.group_type_index is not None:
+            out["group_type_index"] = self.group_type_index
+        return out
+
+    @classmethod
+    def from_dict(cls, data: Mapping[str, Any]) -> PropertyFilter:
+        """Build a filter from PostHog's JSON form (operator defaults to exact, type to person).
+
+        ``label``/``cohort_name`` (display only) are dropped; other unknown keys are refused,
+        since a misspelt ``"operater"`` would otherwise silently become an exact match.
+
+        Example:
+            >>> PropertyFilter.from_dict({"key": "plan", "value": "pro"})
+            PropertyFilter('plan', ['pro'])
+        """
+        if not isinstance(data, Mapping):
+            raise _fail(f"a filter dict is needed, got {type(data).__name__} {data!r}")
+        unknown = set(data) - _KNOWN_KEYS - _DISPLAY_KEYS
+        if unknown:
+            raise _fail(
+                f"unknown filter keys {sorted(unknown)}; a filter has "
+                "key, value, operator, type (and group_type_index for groups)"
+            )
+        if "key" not in data:
+            raise _fail(f"a filter needs a 'key' (the property name), got {dict(data)!r}")
+        ptype = data.get("type") or "person"
+        op = data.get("operator")
+        if op is None and ptype not in ("cohort", "hogql"):
+            op = "exact"
+        return cls(data["key"], data.get("value"), op, ptype, data.get("group_type_index"))
+
+    # Compared by JSON form: as tuples, (True,) == (1,) would make two different filters equal.
+    def _identity(self) -> str:
+        return json.dumps(self.to_dict(), sort_keys=True)
+
+    def __eq__(self, other: object) -> bool:
+        if not isinstance(other, PropertyFilter):
+            return NotImplemented
+        return self._identity() == other._identity()
+
+    def __hash__(self) -> int:
+        return hash(self._identity())
+
+    def __repr__(self) -> str:
+        value = list(self.value) if isinstance(self.value, tuple) else self.value
+        parts = [repr(self.key)] + ([repr(value)] if value is not None else [])
+        if self.operator not in ("exact", None):
+            parts.append(f"operator={self.operator!r}")
+        if self.type != "person":
+            parts.append(f"type={self.type!r}")
+        if self.group_type_index is not None:
+            parts.append(f"group_type_index={self.group_type_index!r}")
+        return f"PropertyFilter({', '.join(parts)})"
+
+
+FilterLike = PropertyFilter | Mapping[str, Any] | str | list | tuple | None
+
+
+def _flatten(item: Any, out: list[PropertyFilter]) -> None:
+    if isinstance(item, PropertyFilter):
+        out.append(item)
+    elif isinstance(item, Mapping) and "values" in item and item.get("type") in ("AND", "OR"):
+        values = item["values"]
+        if not isinstance(values, list | tuple):
+            raise _fail(f"a filter group's 'values' must be a list, got {values!r}")
+        if item["type"] == "OR" and len(values) > 1:
+            raise _fail(
+                "OR groups can't be sent: the persons endpoint's `properties` is an AND list. "
+                "Query once per branch and combine the frames (concat_person_pages)."
+            )
+        for sub in values:
+            _flatten(sub, out)
+    elif isinstance(item, Mapping):
+        out.append(PropertyFilter.from_dict(item))
+    else:
+        raise _fail(
+            f"can't read {type(item).__name__} {item!r} as a filter; use a PropertyFilter, a "
+            "filter dict, or a list of them"
+        )
+
+
+def normalize_filters(filters: FilterLike) -> list[PropertyFilter]:
+    """Any accepted way of giving filters, as a list of :class:`PropertyFilter`.
+
+    Accepts None (no filters), a PropertyFilter, a filter dict, a list/tuple of those, a JSON string
+    of a list or of one filter, and PostHog's ``{"type": "AND", "values": [...]}`` groups (nested
+    ANDs are flattened; an OR of more than one branch raises, see :func:`_flatten`).
+
+    Example:
+        >>> normalize_filters('[{"key": "plan", "value": "pro"}]')
+        [PropertyFilter('plan', ['pro'])]
+    """
+    if filters is None:
+        return []
+    if isinstance(filters, str):
+        try:
+            filters = json.loads(filters) if filters.strip() else []
+        except json.JSONDecodeError as err:
+            raise _fail(
+                f"filters string is not valid JSON ({err}); got {filters[:200]!r}"
+            ) from None
+    out: list[PropertyFilter] = []
+    for item in filters if isinstance(filters, list | tuple) else [filters]:
+        _flatten(item, out)
+    return out
+
+
+def filters_param(filters: FilterLike) -> str:
+    """The JSON text PostHog's persons endpoint takes as its ``properties`` query parameter.
+
+    Example:
+        >>> filters_param({"key": "plan", "value": "pro"})
+        '[{"key": "plan", "value": ["pro"], "operator": "exact", "type": "person"}]'
+    """
+    return json.dumps([f.to_dict() for f in normalize_filters(filters)])
+
+
+def encode_filters(filters: FilterLike) -> str:
+    """``filters_param`` URL-encoded, exactly as PostHog's tutorial builds it by hand.
+
+    Example:
+        >>> encode_filters(PropertyFilter("plan", "pro"))[:31]
+        '%5B%7B%22key%22%3A%20%22plan%22'
+    """
+    return urllib.parse.quote(filters_param(filters))

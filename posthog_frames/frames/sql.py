@@ -1,0 +1,147 @@
+"""SQL (HogQL) results — SQL insights and /query/ responses — as frames typed from ClickHouse."""
+
+from __future__ import annotations
+
+import re
+from collections.abc import Sequence
+from typing import Any
+
+import numpy as np
+import pandas as pd
+
+from posthog_frames.frames import _common as c
+
+_WRAPPERS = re.compile(r"^(Nullable|LowCardinality)\((.*)\)$")
+_ZONE = re.compile(r"'([^']+)'")
+_STRING_TYPES = ("String", "FixedString", "UUID", "Enum8", "Enum16", "Enum", "IPv4", "IPv6")
+_OBJECT_TYPES = ("Array", "Map", "Tuple", "Nested", "JSON", "Object", "Nothing", "Variant")
+
+
+def hogql_frame(response: Any, tz: bool = False) -> pd.DataFrame:
+    """Rows of a HogQL result, one column per ``columns`` entry, typed from ``types``.
+
+    Accepts a /query/ response (rows in ``results``) or a SQL insight (rows in ``result``).
+    ``types`` may be ``[[name, type], ...]`` or a list of type strings; without it pandas infers.
+    ClickHouse types map to: (U)Int* → int64 (``Int64`` when nullable or nulls appear; Python ints
+    beyond 64 bits stay object), Float*/Decimal → float64, String/UUID/Enum → ``str``,
+    DateTime*/Date → datetime64[us] (PostHog's wall clock, see :mod:`posthog_frames.frames`;
+    ``tz=True`` localizes in the column's zone, else the project's), Bool → bool (``boolean``
+    with nulls), Array/Map/Tuple → object (Python lists).
+
+    Example:
+        >>> df = hogql_frame(client.query("select event, count() from events group by event"))
+    """
+    rows, insight = c.unwrap(response)
+    names = insight.get("columns")
+    if not isinstance(names, list):
+        raise c.invalid(
+            "a SQL response with a top-level 'columns' list (pass the whole response, not rows)",
+            names,
+            where="columns",
+        )
+    names = [str(name) for name in names]
+    _check_rows(rows, len(names))
+    types = _types(insight.get("types"), len(names))
+    attrs = c.metadata(insight, "sql", "table")
+    values = list(zip(*rows, strict=True)) if rows else [()] * len(names)
+    columns = {
+        i: _convert(list(column), types[i], names[i], attrs["timezone"], tz)
+        for i, column in enumerate(values)
+    }
+    df = pd.DataFrame(columns, copy=False) if columns else pd.DataFrame(index=range(len(rows)))
+    df.columns = pd.Index(names, dtype=object)  # by position: duplicate names survive
+    df.attrs.update(attrs)
+    if insight.get("types") is not None:
+        df.attrs["types"] = dict(zip(names, types, strict=True))
+    return df
+
+
+def _check_rows(rows: Any, width: int) -> None:
+    expected = f"rows as lists of {width} values (one per column)"
+    if not isinstance(rows, list):
+        raise c.invalid(expected, rows)
+    for i, row in enumerate(rows):
+        if not isinstance(row, (list, tuple)) or len(row) != width:
+            raise c.invalid(expected, row, where=f"result[{i}]")
+
+
+def _types(raw: Any, width: int) -> list[str | None]:
+    if raw is None:
+        return [None] * width
+    if not isinstance(raw, list) or len(raw) != width:
+        raise c.invalid(f"'types' with {width} entries", raw, where="types")
+    out: list[str | None] = []
+    for entry in raw:
+        if isinstance(entry, (list, tuple)) and len(entry) == 2 and isinstance(entry[1], str):
+            out.append(entry[1])
+        elif isinstance(entry, str):
+            out.append(entry)
+        else:
+            raise c.invalid("'types' as [[name, type], ...] or [type, ...]", entry, where="types")
+    return out
+
+
+def unwrap_type(ch_type: str) -> tuple[str, bool]:
+    """``"LowCardinality(Nullable(String))"`` → ``("String", True)``.
+
+    Example:
+        >>> unwrap_type("Nullable(DateTime64(6, 'UTC'))")
+        ("DateTime64(6, 'UTC')", True)
+    """
+    nullable = False
+    match = _WRAPPERS.match(ch_type.strip())
+    while match:
+        nullable = nullable or match.group(1) == "Nullable"
+        ch_type = match.group(2).strip()
+        match = _WRAPPERS.match(ch_type)
+    return ch_type, nullable
+
+
+def _convert(values: list, ch_type: str | None, name: str, timezone: str, tz: bool) -> Any:
+    if ch_type is None:
+        return (
+            pd.Series(values, dtype=object).infer_objects().array
+            if values
+            else np.array([], dtype=object)
+        )
+    inner, nullable = unwrap_type(ch_type)
+    base = inner.split("(", 1)[0]
+    has_null = any(v is None for v in values)
+    try:
+        if base.startswith(("Int", "UInt")):
+            return _integers(values, nullable or has_null)
+        if base.startswith(("Float", "Decimal")):
+            return np.array([np.nan if v is None else float(v) for v in values], dtype=np.float64)
+        if base == "Bool":
+            if nullable or has_null:
+                return pd.array(values, dtype="boolean")
+            return np.array(values, dtype=bool)
+        if base.startswith(("DateTime", "Date")):
+            return _datetimes(values, inner, timezone, tz)
+        if base in _STRING_TYPES:
+            return pd.array([None if v is None else str(v) for v in values], dtype="str")
+    except (ValueError, TypeError, OverflowError) as err:
+        raise c.invalid(
+            f"values of ClickHouse type {ch_type} ({err})", values[:3], where=f"column {name!r}"
+        ) from None
+    # Array, Map, Tuple and types this library does not know: keep the Python values.
+    return np.array(values + [None], dtype=object)[:-1]
+
+
+def _integers(values: list, nullable: bool) -> Any:
+    try:
+        if nullable:
+            return pd.array(values, dtype="Int64")
+        return np.array(values, dtype=np.int64)
+    except OverflowError:
+        return np.array(values + [None], dtype=object)[:-1]  # (U)Int128/256 beyond int64
+
+
+def _datetimes(values: Sequence[Any], ch_type: str, timezone: str, tz: bool) -> Any:
+    if not all(v is None or isinstance(v, str) for v in values):
+        raise ValueError("expected ISO date strings")
+    parsed = pd.to_datetime(
+        [None if v is None else c.strip_offset(v) for v in values], format="ISO8601"
+    ).as_unit("us")
+    zone = _ZONE.search(ch_type)
+    return c.localize(parsed, zone.group(1) if zone else timezone, tz)

@@ -1,0 +1,204 @@
+"""Trends results (and the trends-shaped series other kinds share) as tidy frames."""
+
+from __future__ import annotations
+
+from collections.abc import Mapping
+from typing import Any
+
+import numpy as np
+import pandas as pd
+
+from posthog_frames.frames import _common as c
+
+# ChartDisplayType → the view word used in df.attrs["view"] and client.insights()["view"].
+DISPLAY_VIEWS = {
+    "ActionsLineGraph": "line",
+    "ActionsLineGraphCumulative": "cumulative",
+    "ActionsBar": "bar",
+    "ActionsUnstackedBar": "bar",
+    "ActionsStackedBar": "stacked_bar",
+    "ActionsAreaGraph": "area",
+    "CalendarHeatmap": "calendar_heatmap",
+    "BoldNumber": "number",
+    "ActionsPie": "pie",
+    "ActionsBarValue": "bar_value",
+    "ActionsTable": "table",
+    "WorldMap": "world_map",
+}
+AGGREGATED_VIEWS = frozenset({"number", "pie", "bar_value", "table", "world_map"})
+
+
+def display_of(insight: Mapping[str, Any]) -> str | None:
+    """The insight's ChartDisplayType (``trendsFilter.display`` or legacy ``filters.display``)."""
+    source = c.query_source(insight)
+    for block in (source.get("trendsFilter"), source.get("stickinessFilter")):
+        if isinstance(block, Mapping) and block.get("display"):
+            return str(block["display"])
+    display = c.legacy_filters(insight).get("display")
+    return str(display) if display else None
+
+
+def trends_view(insight: Mapping[str, Any], result: Any = None) -> str:
+    """The trends view word (``line``, ``number``, ``pie`` …) from the display, else the shape.
+
+    Example:
+        >>> trends_view({"filters": {"insight": "TRENDS", "display": "ActionsPie"}})
+        'pie'
+    """
+    display = display_of(insight)
+    if display in DISPLAY_VIEWS:
+        return DISPLAY_VIEWS[display]
+    if display:
+        return display.lower()
+    return "number" if _is_aggregated(result) else "line"
+
+
+def _is_aggregated(result: Any) -> bool:
+    return (
+        isinstance(result, list)
+        and bool(result)
+        and all(isinstance(item, Mapping) and "aggregated_value" in item for item in result)
+    )
+
+
+def trends_frame(result: Any, wide: bool = False, tz: bool = False) -> pd.DataFrame:
+    """A trends result as a long frame: one row per series x date.
+
+    Columns ``series``, ``label``, ``date``, ``value`` (+ ``breakdown_value``,
+    ``compare_label`` when present). Aggregated displays (BoldNumber, pie, bar value, table,
+    world map) give one row per series, ``value`` = the aggregated value, no ``date``.
+    ``wide=True`` pivots a time series to a DatetimeIndex with one column per label. Dates follow
+    the rule in :mod:`posthog_frames.frames` (naive buckets; ``tz=True`` localizes). ``value`` is
+    int64 when every number is an integer, else float64 with null as NaN.
+
+    Example:
+        >>> df = trends_frame(insight)            # the whole insight dict, or insight["result"]
+        >>> df.groupby("series")["value"].sum()
+    """
+    items, insight = c.unwrap(result)
+    items = c.require_list(items, "a list of trends series (dicts with 'data' and 'days')")
+    view = trends_view(insight, items)
+    attrs = c.metadata(insight, "trends", view)
+    if view in AGGREGATED_VIEWS or (_is_aggregated(items) and not _has_data(items)):
+        if wide:
+            raise ValueError(
+                f"wide=True needs a time series; this {view!r} insight has one number per series."
+            )
+        return aggregated_frame(items, insight, attrs)
+    columns, rows = series_columns(items, insight, x="date")
+    columns["date"] = c.localize(pd.Series(columns["date"]), attrs["timezone"], tz)
+    df = c.frame(columns, attrs)
+    return widen(df, rows) if wide else df
+
+
+def _has_data(items: list) -> bool:
+    return any(item.get("data") for item in items)
+
+
+def aggregated_frame(
+    items: list[Mapping[str, Any]], insight: Mapping[str, Any], attrs: dict[str, Any]
+) -> pd.DataFrame:
+    """One row per series for non-time-series displays; a null aggregate stays NaN."""
+    values = [c.field(item, "aggregated_value", "a trends item", i) for i, item in enumerate(items)]
+    columns = _identity_columns(items, insight, np.arange(len(items)))
+    columns["value"] = c.numbers(values, "aggregated_value")
+    _move_to_end(columns, ("breakdown_value", "compare_label"))
+    return c.frame(columns, attrs)
+
+
+def series_columns(
+    items: list[Mapping[str, Any]], insight: Mapping[str, Any], x: str = "date"
+) -> tuple[dict[str, Any], np.ndarray]:
+    """Columns for trends-shaped items (identity columns, *x*, value) and each row's item.
+
+    ``x="days"`` keeps integer days (stickiness); ``x="date"`` parses date buckets once per
+    distinct ``days`` list.
+    """
+    datas, days_lists = [], []
+    for i, item in enumerate(items):
+        data = c.field(item, "data", "a series", i)
+        days = c.field(item, "days", "a series", i)
+        if not isinstance(data, list) or not isinstance(days, list) or len(data) != len(days):
+            raise c.invalid(
+                "'data' and 'days' lists of equal length",
+                {"data": data, "days": days},
+                where=f"result[{i}]",
+            )
+        datas.append(data)
+        days_lists.append(days)
+    lengths = np.fromiter((len(d) for d in datas), dtype=np.int64, count=len(datas))
+    rows = np.repeat(np.arange(len(items)), lengths)
+    columns = _identity_columns(items, insight, rows)
+    if x == "date":
+        parse = c.DateCache()
+        parsed = [parse(days, f"result[{i}].days") for i, days in enumerate(days_lists)]
+        columns["date"] = np.concatenate(parsed) if parsed else np.array([], dtype=c.DATE_UNIT)
+    else:
+        days = c.numbers(c.flatten(days_lists), "days")
+        if days.dtype.kind != "i":
+            raise c.invalid("integer day counts in 'days'", days[:5].tolist())
+        columns[x] = days
+    columns["value"] = c.numbers(c.flatten(datas), "data")
+    _move_to_end(columns, ("breakdown_value", "compare_label"))
+    return columns, rows
+
+
+def _identity_columns(
+    items: list[Mapping[str, Any]], insight: Mapping[str, Any], rows: np.ndarray
+) -> dict[str, Any]:
+    definitions = c.series_definitions(insight)
+    names, labels = [], []
+    for item in items:
+        action = item.get("action")
+        order = action.get("order") if isinstance(action, Mapping) else None
+        name = c.display_name(action, order, definitions, fallback=item.get("label"))
+        names.append(name)
+        labels.append(item.get("label") if item.get("label") is not None else name)
+    columns: dict[str, Any] = {"series": c.repeat(names, rows), "label": c.repeat(labels, rows)}
+    if any("breakdown_value" in item for item in items):
+        values = [c.unwrap_breakdown(item.get("breakdown_value")) for item in items]
+        columns["breakdown_value"] = c.repeat(values, rows)
+    compare = c.compare_labels(items, insight)
+    if compare is not None:
+        columns["compare_label"] = c.repeat(compare, rows)
+    return columns
+
+
+def _move_to_end(columns: dict[str, Any], keys: tuple[str, ...]) -> None:
+    for key in keys:
+        if key in columns:
+            columns[key] = columns.pop(key)
+
+
+def widen(df: pd.DataFrame, rows: np.ndarray) -> pd.DataFrame:
+    """Long trends frame → DatetimeIndex x one column per item (duplicate labels numbered).
+
+    *rows* gives each row's item position, so two items with one label stay apart.
+    """
+    items, first = np.unique(rows, return_index=True)
+    labels = df["label"].astype(object).to_numpy()[first]
+    if "compare_label" in df:
+        compare = df["compare_label"].astype(object).to_numpy()[first]
+        labels = [
+            f"{lab} ({cmp})" if isinstance(cmp, str) else lab
+            for lab, cmp in zip(labels, compare, strict=True)
+        ]
+    keys, seen = [], {}
+    for label in map(str, labels):
+        seen[label] = seen.get(label, 0) + 1
+        keys.append(label if seen[label] == 1 else f"{label} #{seen[label]}")
+    long = pd.DataFrame(
+        {
+            "date": df["date"],
+            "column": np.array(keys, dtype=object)[np.searchsorted(items, rows)],
+            "value": df["value"],
+        }
+    )
+    try:
+        wide = long.pivot(index="date", columns="column", values="value")
+    except ValueError:
+        raise c.invalid("one value per series and date (a series repeats a date)") from None
+    wide = wide.reindex(columns=keys)
+    wide.columns.name = None
+    wide.attrs.update(df.attrs)
+    return wide

@@ -1,0 +1,148 @@
+"""A saved PostHog insight as a read-only object that converts, plots and renders in Jupyter."""
+
+from __future__ import annotations
+
+import html
+from collections.abc import Mapping
+from types import MappingProxyType
+from typing import Any
+
+import pandas as pd
+
+from posthog_frames.exceptions import InsightNotComputed, InvalidResponse
+from posthog_frames.frames import detect_kind, insight_frame
+
+_HEAD_ROWS = 10
+_NOT_COMPUTED_HINT = (
+    'fetch it with refresh="blocking" (e.g. client.insight(id, refresh="blocking"))'
+)
+
+
+class Insight:
+    """One insight as PostHog answered it; ``.frame()`` converts it, ``.plot()`` draws it.
+
+    The raw JSON is kept as given (a read-only mapping); attributes cannot be reassigned.
+
+    Example:
+        >>> ins = Insight(requests.get(url, headers=auth).json())
+        >>> ins.name, ins.kind, ins.view
+        ('Signups!', 'trends', 'number')
+        >>> ins.frame().head()
+    """
+
+    __slots__ = ("_raw", "_kind", "_frame")
+
+    def __init__(self, raw: Mapping[str, Any]) -> None:
+        if not isinstance(raw, Mapping):
+            raise InvalidResponse(
+                f"An insight must be a JSON object (dict), got {type(raw).__name__}. Pass the "
+                "body of GET /api/projects/:id/insights/:id/."
+            )
+        object.__setattr__(self, "_raw", MappingProxyType(dict(raw)))
+        try:
+            kind: tuple[str, str] = detect_kind(raw)
+        except ValueError:
+            kind = ("unknown", "unknown")
+        object.__setattr__(self, "_kind", kind)
+        object.__setattr__(self, "_frame", None)
+
+    def __setattr__(self, name: str, value: Any) -> None:
+        raise AttributeError("Insight is read-only; build a new Insight from changed raw JSON")
+
+    @property
+    def raw(self) -> Mapping[str, Any]:
+        """The insight's JSON as PostHog answered it (read-only)."""
+        return self._raw
+
+    @property
+    def id(self) -> int | None:
+        """Numeric primary key."""
+        return self._raw.get("id")
+
+    @property
+    def short_id(self) -> str | None:
+        """The 8-character id seen in PostHog URLs."""
+        return self._raw.get("short_id")
+
+    @property
+    def name(self) -> str:
+        """The saved name, else PostHog's ``derived_name``, else ``"Untitled"``."""
+        return self._raw.get("name") or self._raw.get("derived_name") or "Untitled"
+
+    @property
+    def kind(self) -> str:
+        """trends, stickiness, lifecycle, funnels, retention, paths, sql (or ``unknown``)."""
+        return self._kind[0]
+
+    @property
+    def view(self) -> str:
+        """The display variant (``line``, ``number``, ``steps`` …)."""
+        return self._kind[1]
+
+    @property
+    def result(self) -> Any:
+        """The raw ``result`` (None when PostHog has not computed it)."""
+        return self._raw.get("result", self._raw.get("results"))
+
+    @property
+    def last_refresh(self) -> pd.Timestamp | None:
+        """When PostHog computed the result (UTC), or None."""
+        value = self._raw.get("last_refresh")
+        try:
+            return pd.Timestamp(value) if value else None
+        except (ValueError, TypeError):
+            return None
+
+    @property
+    def is_cached(self) -> bool | None:
+        """Whether PostHog answered from its cache."""
+        return self._raw.get("is_cached")
+
+    @property
+    def computed(self) -> bool:
+        """Whether the insight carries a result."""
+        return self.result is not None
+
+    def frame(self, **options: Any) -> pd.DataFrame:
+        """The result as a DataFrame: ``insight_frame(self.raw, **options)``.
+
+        Example:
+            >>> ins.frame(wide=True)      # trends: one column per series
+        """
+        if options:
+            return insight_frame(dict(self._raw), **options)
+        if self._frame is None:
+            object.__setattr__(self, "_frame", insight_frame(dict(self._raw)))
+        return self._frame.copy()
+
+    def plot(self, **kw: Any) -> Any:
+        """Draw the insight with :func:`posthog_frames.plot.plot` (matplotlib, imported lazily)."""
+        from posthog_frames.plot import plot
+
+        return plot(self.frame(), **kw)
+
+    def __repr__(self) -> str:
+        state = "" if self.computed else ", not computed"
+        return (
+            f"<Insight {self.name!r} {self.kind}/{self.view} short_id={self.short_id!r} "
+            f"id={self.id!r}{state}>"
+        )
+
+    def _repr_html_(self) -> str:
+        esc = html.escape
+        refreshed = self.last_refresh
+        facts = [
+            f"<b>{esc(self.name)}</b>",
+            f"{esc(self.kind)} / {esc(self.view)}",
+            f"short_id <code>{esc(str(self.short_id))}</code>",
+            f"last refresh {esc(str(refreshed)) if refreshed is not None else 'never'}",
+        ]
+        header = "<div>" + " &middot; ".join(facts) + "</div>"
+        if not self.computed:
+            return header + f"<p><i>Not computed yet: {esc(_NOT_COMPUTED_HINT)}.</i></p>"
+        try:
+            df = self.frame()
+        except (InvalidResponse, InsightNotComputed, ValueError) as err:
+            return header + f"<p><i>Cannot convert: {esc(str(err))}</i></p>"
+        more = f"<p>{len(df)} rows</p>" if len(df) > _HEAD_ROWS else ""
+        return header + df.head(_HEAD_ROWS).to_html() + more

@@ -1,0 +1,202 @@
+"""PostHog persons (``GET /api/projects/:id/persons/``) as pandas DataFrames. Pure: no HTTP.
+
+One row per person: ``id, uuid, name, distinct_ids, created_at, last_seen_at`` and one column per
+person property (``properties.<key>``, sorted by key). Dtypes follow the JSON values (see
+:mod:`posthog_frames._dtypes`), or PostHog's property definitions when ``property_types`` is given.
+
+Built for speed on large exports: one ``orjson.loads``, one ``DataFrame.from_records`` of the
+property dicts, vectorised datetime parsing, and a type check only on columns pandas left ambiguous.
+
+Example:
+    >>> df = persons_frame({"results": [{"id": 1, "properties": {"plan": "pro"}}]})
+    >>> df.columns.tolist()
+    ['id', 'uuid', 'name', 'distinct_ids', 'created_at', 'last_seen_at', 'properties.plan']
+"""
+
+from __future__ import annotations
+
+from collections.abc import Iterable
+from functools import partial
+from itertools import repeat
+from operator import itemgetter
+from typing import Any
+
+import orjson
+import pandas as pd
+
+from posthog_frames._dtypes import (
+    DATETIME,
+    apply_property_types,
+    common_dtype,
+    infer_column,
+)
+from posthog_frames.exceptions import InvalidResponse, ValidationError
+
+__all__ = ["PERSON_COLUMNS", "apply_property_types", "concat_person_pages", "persons_frame"]
+
+PERSON_COLUMNS: tuple[str, ...] = (
+    "id",
+    "uuid",
+    "name",
+    "distinct_ids",
+    "created_at",
+    "last_seen_at",
+)
+_EXPECTED = (
+    "a persons page ({'results': [...]}), a list of person dicts, or the JSON bytes/str of either"
+)
+
+
+def _persons_list(results: Any) -> list[dict[str, Any]]:
+    if isinstance(results, bytes | bytearray | memoryview | str):
+        try:
+            results = orjson.loads(results)
+        except orjson.JSONDecodeError as err:
+            head = bytes(results[:80]) if not isinstance(results, str) else results[:80]
+            raise InvalidResponse(
+                f"persons response is not JSON ({err}); starts {head!r}"
+            ) from None
+    if isinstance(results, dict):
+        if "results" in results:
+            results = results["results"]
+        elif "id" in results and "distinct_ids" in results:  # GET /persons/:id/ gives one person
+            results = [results]
+        else:
+            keys = sorted(results)[:10]
+            raise InvalidResponse(f"expected {_EXPECTED}; got a dict with keys {keys}")
+    if not isinstance(results, list):
+        raise InvalidResponse(f"expected {_EXPECTED}; got {type(results).__name__}")
+    return results
+
+
+def _bad_person(persons: list[Any]) -> InvalidResponse:
+    for i, person in enumerate(persons):
+        if not isinstance(person, dict):
+            return InvalidResponse(
+                f"person #{i} is a {type(person).__name__}, not a dict: {_EXPECTED}"
+            )
+        if "id" not in person:
+            return InvalidResponse(f"person #{i} has no 'id' (keys: {sorted(person)[:10]})")
+        if not isinstance(person.get("properties") or {}, dict):
+            kind = type(person["properties"]).__name__
+            return InvalidResponse(f"person #{i} (id {person['id']!r}) has {kind} properties")
+    return InvalidResponse(f"persons could not be read: expected {_EXPECTED}")
+
+
+def _timestamps(values: list[Any]) -> pd.Series:
+    series = pd.to_datetime(
+        pd.Series(values, dtype=object), utc=True, format="ISO8601", errors="coerce"
+    )
+    return series.astype(DATETIME)
+
+
+def _field(persons: list[dict[str, Any]], name: str) -> list[Any]:
+    return list(map(dict.get, persons, repeat(name)))  # C-level loop: ~30% faster than a listcomp
+
+
+def _fixed_columns(persons: list[dict[str, Any]]) -> dict[str, pd.Series]:
+    return {
+        "id": pd.Series(list(map(itemgetter("id"), persons)), dtype=None if persons else "int64"),
+        "uuid": pd.Series(_field(persons, "uuid"), dtype="str"),
+        "name": pd.Series(_field(persons, "name"), dtype="str"),
+        "distinct_ids": pd.Series([p.get("distinct_ids") or [] for p in persons], dtype=object),
+        "created_at": _timestamps(_field(persons, "created_at")),
+        "last_seen_at": _timestamps(_field(persons, "last_seen_at")),
+    }
+
+
+def _property_columns(props: list[dict[str, Any]], prefix: str) -> dict[str, pd.Series]:
+    frame = pd.DataFrame.from_records(props)  # passing columns= costs ~10% more; order below
+    keys = sorted(frame.columns)
+    clashes = [prefix + k for k in keys if prefix + k in PERSON_COLUMNS]
+    if clashes:
+        raise ValidationError(
+            f"property columns {clashes} would clash with the person columns; "
+            "use a prefix such as prefix='properties.'",
+            attr="prefix",
+        )
+    return {
+        prefix + key: infer_column(frame[key], partial(_field, props, key)).rename(prefix + key)
+        for key in keys
+    }
+
+
+def persons_frame(
+    results: Any,
+    prefix: str = "properties.",
+    flatten: bool = True,
+    property_types: Any = None,
+) -> pd.DataFrame:
+    """Persons as a DataFrame, one row per person.
+
+    *results* is a persons page dict, a list of person dicts, or the raw JSON (bytes/str) of
+    either. ``created_at``/``last_seen_at`` are tz-aware UTC (missing → NaT). With ``flatten``
+    each property is a ``prefix + key`` column (missing → NA); ``flatten=False`` keeps one
+    ``properties`` column of dicts. *property_types* (``{key: "Numeric"|"DateTime"|"Boolean"|
+    "String"}`` or property definitions) overrides the inferred dtypes (flattened columns only).
+    No persons gives an empty frame with the person columns.
+
+    Example:
+        >>> page = {"results": [{"id": 7, "properties": {"zip": "007", "seats": 3}}]}
+        >>> persons_frame(page)[["properties.seats", "properties.zip"]].dtypes.tolist()
+        [dtype('int64'), <StringDtype(na_value=nan)>]
+    """
+    persons = _persons_list(results)
+    try:
+        columns = _fixed_columns(persons)
+        props = [p.get("properties") or {} for p in persons]
+        if flatten:
+            columns.update(_property_columns(props, prefix))
+        else:
+            columns["properties"] = pd.Series(props, dtype=object)
+    except ValidationError:
+        raise
+    except (KeyError, TypeError, AttributeError, ValueError) as err:
+        raise _bad_person(persons) from err
+    df = pd.DataFrame(columns)
+    if property_types is not None and flatten:
+        df = apply_property_types(df, property_types, prefix)
+    return df
+
+
+def _column_order(columns: Iterable[str]) -> list[str]:
+    seen = dict.fromkeys(columns)
+    fixed = [c for c in PERSON_COLUMNS if c in seen]
+    return fixed + sorted(c for c in seen if c not in PERSON_COLUMNS)
+
+
+def concat_person_pages(frames: Iterable[pd.DataFrame]) -> pd.DataFrame:
+    """Stack per-page frames from :func:`persons_frame` into one, with one dtype per column.
+
+    A property absent from some pages is missing there (an int column becomes ``Int64``, not
+    float); a person seen on two pages (offsets shift while paging) is kept once, first seen.
+
+    Example:
+        >>> a = persons_frame([{"id": 1, "properties": {"seats": 3}}])
+        >>> b = persons_frame([{"id": 2, "properties": {}}, {"id": 1, "properties": {"seats": 3}}])
+        >>> concat_person_pages([a, b])["properties.seats"].tolist()
+        [3, <NA>]
+    """
+    frames = [f for f in frames if f is not None]
+    if not frames:
+        return persons_frame([])
+    if len(frames) == 1:
+        return frames[0].drop_duplicates(subset="id", keep="first", ignore_index=True)
+    order = _column_order(c for f in frames for c in f.columns)
+    targets = {c: common_dtype([f[c] if c in f.columns else None for f in frames]) for c in order}
+    aligned = []
+    for frame in frames:
+        if list(frame.columns) == order and all(frame[c].dtype == targets[c] for c in order):
+            aligned.append(frame)
+            continue
+        data = {}
+        for col, dtype in targets.items():
+            if col not in frame.columns:
+                data[col] = pd.Series(index=frame.index, dtype=dtype)
+            elif frame[col].dtype != dtype:
+                data[col] = frame[col].astype(dtype)
+            else:
+                data[col] = frame[col]
+        aligned.append(pd.DataFrame(data, index=frame.index))
+    out = pd.concat(aligned, ignore_index=True)
+    return out.drop_duplicates(subset="id", keep="first", ignore_index=True)

@@ -1,0 +1,342 @@
+"""Build PostHog property filters in a notebook, see the code for them, and preview who matches.
+
+:class:`FilterBuilder` is a view of one list of :class:`~posthog_frames.filters.PropertyFilter`:
+its ``value`` (a list of filter dicts) is the model, rows are drafts that join it once they are
+complete and valid. Property names, operator menus and value suggestions come from the project
+when a client is given; without one everything is typed by hand.
+
+Example:
+    >>> from posthog_frames.widgets import FilterBuilder
+    >>> builder = FilterBuilder(client, filters=[PropertyFilter("$initial_os", ["Linux"])])
+    >>> builder                      # edit in the notebook, press Apply for a preview
+    >>> client.persons(properties=builder.filters)
+"""
+
+from __future__ import annotations
+
+import functools
+import html
+import logging
+from collections.abc import Callable, Sequence
+from typing import TYPE_CHECKING, Any
+
+import ipywidgets as w
+import pandas as pd
+import traitlets
+
+from ._widget_rows import FilterRow, display_value, operator_menu
+from .exceptions import ConfigurationError, PostHogError, ValidationError
+from .filters import FilterLike, PropertyFilter, filters_param, normalize_filters
+
+if TYPE_CHECKING:
+    from ._client import Client
+
+__all__ = ["FilterBuilder", "FilterRow"]
+
+log = logging.getLogger("posthog_frames")
+
+_TYPES = ("person", "event", "session")
+_MAX_SUGGESTIONS = 200  # a datalist longer than this is no help to scroll
+_WARN = '<span style="color:#b45309">{}</span>'
+
+
+def _guarded(handler: Callable[..., Any], show: Callable[[str], None]) -> Callable[..., None]:
+    """Wrap a widget callback so an error is shown with *show* instead of escaping."""
+
+    @functools.wraps(handler)
+    def guarded(*args: Any) -> None:
+        try:
+            handler(*args)
+        except Exception as err:  # a callback must never raise into the front end
+            log.exception("FilterBuilder callback failed")
+            show(f"⚠ {type(err).__name__}: {err}")
+
+    return guarded
+
+
+def python_code(filters: Sequence[PropertyFilter]) -> str:
+    """Python source for *filters* (a PropertyFilter's repr is the code that builds it).
+
+    Example:
+        >>> python_code([PropertyFilter("$initial_os", ["Linux"])])
+        "[PropertyFilter('$initial_os', ['Linux'])]"
+    """
+    if len(filters) <= 1:
+        return repr(list(filters))
+    return "[\n" + "".join(f"    {f!r},\n" for f in filters) + "]"
+
+
+class FilterBuilder(w.VBox):
+    """An editor for a list of PostHog property filters.
+
+    Args:
+        client: a :class:`~posthog_frames.Client`; gives property names, operator menus by
+            property type, value suggestions (person properties) and the Apply preview.
+        type: ``"person"``, ``"event"`` or ``"session"``: the type of new filters.
+        filters: filters to start with (PropertyFilters, dicts or a JSON string).
+        preview: show the Apply button that counts matching persons (needs a client).
+
+    ``value`` (observable) is the list of valid filters as dicts, ``filters`` the same as
+    PropertyFilters, ``to_param()`` the JSON for PostHog's ``properties`` parameter. ``rows``
+    are the :class:`FilterRow` editors; ``result``/``count``/``error`` hold the last Apply.
+
+    Example:
+        >>> builder = FilterBuilder(client)
+        >>> builder.observe(lambda change: print(change["new"]), names="value")
+        >>> builder.value = [{"key": "$initial_os", "value": ["Linux"]}]
+    """
+
+    value = traitlets.List(help="The valid filters, as PostHog filter dicts.")
+
+    def __init__(
+        self,
+        client: Client | None = None,
+        type: str = "person",
+        filters: FilterLike = None,
+        preview: bool = True,
+    ) -> None:
+        if type not in _TYPES:
+            raise ValidationError(
+                f"FilterBuilder type must be one of {', '.join(_TYPES)}, not {type!r}."
+            )
+        super().__init__(layout=w.Layout(width="100%"))
+        self._client = client
+        self._type = type
+        self._definitions: dict[str, str | None] | None = None  # fetched on first need
+        self._values: dict[str, list[str]] = {}
+        self._syncing = False
+        self.rows: list[FilterRow] = []
+        self.result: pd.DataFrame | None = None
+        self.count: int | None = None
+        self.error: PostHogError | None = None
+        self._build(preview and client is not None)
+        self.observe(self._guard(self._on_value), names="value")
+        initial = normalize_filters(filters)
+        if initial:
+            self.value = [f.to_dict() for f in initial]
+        self._render_preview()
+
+    def _build(self, with_apply: bool) -> None:
+        self.rows_box = w.VBox()
+        self.add_button = w.Button(
+            description="Add filter", icon="plus", layout=w.Layout(width="120px")
+        )
+        self.add_button.on_click(self._guard(lambda _: self.add_row()))
+        self.notice = w.HTML()
+        self.preview = w.HTML(layout=w.Layout(width="100%"))
+        self.summary = w.HTML()
+        self.output = w.Output(layout=w.Layout(width="100%"))
+        self.apply_button: w.Button | None = None
+        buttons: list[w.Widget] = [self.add_button]
+        if with_apply:
+            self.apply_button = w.Button(
+                description="Apply", icon="search", tooltip="count and show matching persons",
+                button_style="primary", layout=w.Layout(width="100px"),
+            )  # fmt: skip
+            self.apply_button.on_click(self._guard(lambda _: self.apply()))
+            buttons.append(self.apply_button)
+        toolbar = w.HBox([*buttons, self.summary], layout=w.Layout(align_items="center"))
+        self.children = (self.rows_box, toolbar, self.notice, self.preview, self.output)
+
+    def _guard(self, handler: Callable[..., Any]) -> Callable[..., None]:
+        return _guarded(handler, self._show_notice)
+
+    def _show_notice(self, text: str) -> None:
+        self.notice.value = _WARN.format(html.escape(text))
+
+    # -- the model ------------------------------------------------------------------------------
+    @traitlets.validate("value")
+    def _normalize(self, proposal: Any) -> list[dict[str, Any]]:
+        return [f.to_dict() for f in normalize_filters(proposal["value"])]
+
+    @property
+    def filters(self) -> list[PropertyFilter]:
+        """The valid filters, as :class:`PropertyFilter` (incomplete rows are left out)."""
+        return [PropertyFilter.from_dict(d) for d in self.value]
+
+    @filters.setter
+    def filters(self, filters: FilterLike) -> None:
+        self.value = [f.to_dict() for f in normalize_filters(filters)]
+
+    @property
+    def type(self) -> str:
+        """The type (person, event, session) of filters added with "Add filter"."""
+        return self._type
+
+    def to_param(self) -> str:
+        """The JSON text PostHog's ``properties`` query parameter takes.
+
+        Example:
+            >>> FilterBuilder(filters={"key": "plan", "value": "pro"}).to_param()
+            '[{"key": "plan", "value": ["pro"], "operator": "exact", "type": "person"}]'
+        """
+        return filters_param(self.filters)
+
+    def to_python(self) -> str:
+        """The filters as Python source, as the preview shows it."""
+        return python_code(self.filters)
+
+    def _on_value(self, _change: Any) -> None:
+        if not self._syncing:  # set from Python: the rows follow the model
+            self._rebuild_rows()
+        self._render_preview()
+        if self.result is not None or self.error is not None:
+            self.summary.value = "<i>filters changed: press Apply to refresh</i>"
+
+    def _rebuild_rows(self) -> None:
+        self._syncing = True  # rows being built report no changes
+        try:
+            self.rows = [FilterRow(self, f) for f in self.filters]
+        finally:
+            self._syncing = False
+        self.rows_box.children = tuple(self.rows)
+
+    def _sync_from_rows(self) -> None:
+        valid = [row.filter.to_dict() for row in self.rows if row.filter is not None]
+        self._syncing = True
+        try:
+            self.value = valid
+        finally:
+            self._syncing = False
+
+    def _render_preview(self) -> None:
+        left_out = sum(row.filter is None for row in self.rows)
+        note = (
+            _WARN.format(f"{left_out} incomplete filter(s) left out, see the ⚠ marks")
+            if left_out
+            else ""
+        )
+        self.preview.value = (
+            '<div style="font-size:90%">'
+            "<b>Python</b> (<code>from posthog_frames import PropertyFilter</code>) "
+            f"{note}"
+            f'<pre class="phf-python">{html.escape(self.to_python())}</pre>'
+            "<b>JSON</b> (PostHog's <code>properties</code> parameter)"
+            f'<pre class="phf-json">{html.escape(self.to_param())}</pre></div>'
+        )
+
+    # -- rows -----------------------------------------------------------------------------------
+    def add_row(self, filter: FilterLike = None) -> FilterRow:
+        """Add a row: empty, or editing *filter* (which then joins ``value`` if valid).
+
+        Example:
+            >>> row = builder.add_row(); row.key.value = "email"; row.operator.value = "is_set"
+        """
+        loaded = normalize_filters(filter)
+        if len(loaded) > 1:
+            raise ValidationError("add_row takes one filter; set .value for several.")
+        row = FilterRow(self, loaded[0] if loaded else None, type=self._type)
+        self.rows.append(row)
+        self.rows_box.children = tuple(self.rows)
+        self.row_changed(row)
+        return row
+
+    def row_changed(self, row: FilterRow) -> None:
+        """A row's draft changed (called by the row): refresh the model and the preview."""
+        if self._syncing:
+            return
+        self._sync_from_rows()
+        self._render_preview()
+
+    def remove_row(self, row: FilterRow) -> None:
+        """Drop *row* (called by its remove button)."""
+        self.rows = [r for r in self.rows if r is not row]
+        self.rows_box.children = tuple(self.rows)
+        self.row_changed(row)
+
+    # -- what rows ask of the project -------------------------------------------------------------
+    def _property_types(self) -> dict[str, str | None] | None:
+        """Property name -> type from the project's definitions; None when there are none."""
+        if self._client is None:
+            return None
+        if self._definitions is None:
+            self._definitions = {}
+            try:
+                frame = self._client.property_definitions(type=self._type)
+            except PostHogError as err:
+                self._show_notice(f"⚠ property names unavailable, type keys by hand: {err}")
+                return self._definitions or None
+            types = [t if isinstance(t, str) else None for t in frame["property_type"]]
+            self._definitions = dict(zip(frame["name"], types, strict=True))
+        return self._definitions or None
+
+    def property_type(self, key: str) -> str | None:
+        """The definition's ``property_type`` of *key* (None when unknown)."""
+        return (self._property_types() or {}).get(key)
+
+    def operator_codes(self, key: str) -> list[str]:
+        """Operators offered for *key*: by its type, or every kind when types are unknown."""
+        types = self._property_types()
+        return operator_menu(types.get(key) if types else None, known=types is not None)
+
+    def key_options(self) -> Sequence[str]:
+        """Property names to suggest for keys."""
+        return sorted(self._property_types() or {})
+
+    def value_options(self, key: str, type: str) -> Sequence[str]:
+        """The most common values of person property *key*, fetched once per key."""
+        types = self._property_types()
+        if self._client is None or type != "person" or (types and key not in types):
+            return ()  # values exist only for person properties; an unknown key is a typo
+        if key not in self._values:
+            self._values[key] = []
+            try:
+                frame = self._client.property_values(key)
+            except PostHogError as err:
+                self._show_notice(f"⚠ no value suggestions for {key!r}: {err}")
+                return ()
+            values = frame["value"].dropna().head(_MAX_SUGGESTIONS)
+            self._values[key] = list(dict.fromkeys(display_value(v) for v in values))
+        return self._values[key]
+
+    # -- preview ----------------------------------------------------------------------------------
+    def apply(self) -> pd.DataFrame | None:
+        """Fetch the persons matching the valid filters; show their count and first rows.
+
+        Sets ``result`` (the DataFrame), ``count`` and ``error``; a PostHog error is shown in
+        the widget and returned as None rather than raised.
+
+        Example:
+            >>> builder.apply()
+            >>> builder.count
+            129
+        """
+        if self._client is None:
+            raise ConfigurationError("apply() needs a client: FilterBuilder(client=...).")
+        filters = self.filters
+        self.summary.value = "<i>loading…</i>"
+        self.output.outputs = ()
+        try:
+            frame = self._client.persons(properties=filters, progress=False)
+        except PostHogError as err:
+            self.result, self.count, self.error = None, None, err
+            self.summary.value = _WARN.format(html.escape(f"⚠ PostHog error: {err}"))
+            return None
+        self.result, self.count, self.error = frame, len(frame), None
+        noun = "person" if self.count == 1 else "persons"
+        left_out = sum(row.filter is None for row in self.rows)
+        extra = f" ({left_out} incomplete filter(s) left out)" if left_out else ""
+        self.summary.value = f"<b>{self.count:,} matching {noun}</b>{html.escape(extra)}"
+        self.output.outputs = (_display_data(_head(frame, filters)),)
+        return frame
+
+    def __repr__(self) -> str:
+        left_out = sum(row.filter is None for row in self.rows)
+        extra = f", incomplete_rows={left_out}" if left_out else ""
+        return f"FilterBuilder(type={self._type!r}, filters={self.filters!r}{extra})"
+
+
+def _head(frame: pd.DataFrame, filters: Sequence[PropertyFilter]) -> pd.DataFrame:
+    """The first rows, with the identifying columns and the filtered properties."""
+    wanted = ["id", "name", "distinct_ids", *(f"properties.{f.key}" for f in filters)]
+    columns = [c for c in dict.fromkeys(wanted) if c in frame.columns]
+    return frame.loc[:, columns or list(frame.columns)].head()
+
+
+def _display_data(frame: pd.DataFrame) -> dict[str, Any]:
+    """An Output message showing *frame*, built directly so it works without a kernel."""
+    return {
+        "output_type": "display_data",
+        "data": {"text/html": frame.to_html(), "text/plain": frame.to_string()},
+        "metadata": {},
+    }

@@ -1,0 +1,161 @@
+"""Trends, stickiness and lifecycle specifics: names, compare, breakdowns, wide, time zones."""
+
+from __future__ import annotations
+
+import copy
+
+import numpy as np
+import pandas as pd
+import pytest
+
+from posthog_frames.exceptions import InsightNotComputed, InvalidResponse
+from posthog_frames.frames import lifecycle_frame, stickiness_frame, trends_frame
+from tests.conftest import load_fixture
+
+
+def series(label: str, data: list, days: list, **extra) -> dict:
+    action = {"id": label, "name": label, "custom_name": None, "order": extra.pop("order", 0)}
+    return {"action": action, "label": label, "data": data, "days": days, **extra}
+
+
+DAYS = ["2024-01-01", "2024-01-02", "2024-01-03"]
+
+
+def test_custom_name_comes_from_query_series_by_position() -> None:
+    insight = load_fixture("insights/insight-trends-line.json")
+    custom = insight["query"]["source"]["series"][0]["custom_name"]
+    df = trends_frame(insight)
+    assert set(df["series"]) == {custom}
+    assert set(df["label"]) == {insight["result"][0]["label"]}
+
+
+def test_custom_name_in_result_action_wins() -> None:
+    item = series("$pageview", [1, 2, 3], DAYS)
+    item["action"]["custom_name"] = "Views"
+    assert set(trends_frame([item])["series"]) == {"Views"}
+
+
+def test_legacy_filters_custom_name_ordered_by_order() -> None:
+    insight = {
+        "filters": {
+            "insight": "TRENDS",
+            "events": [{"id": "b", "order": 1, "custom_name": "Bee"}],
+            "actions": [{"id": 7, "order": 0, "name": "Signed up", "custom_name": None}],
+        },
+        "result": [series("a", [1, 1, 1], DAYS, order=0), series("b", [2, 2, 2], DAYS, order=1)],
+    }
+    df = trends_frame(insight)
+    assert df.groupby("series", sort=False)["value"].sum().to_dict() == {"a": 3, "Bee": 6}
+
+
+def test_number_compare_labels_derived_by_position() -> None:
+    insight = load_fixture("insights/insight-trends-number-compare.json")
+    assert all("compare_label" not in item for item in insight["result"])
+    df = trends_frame(insight)
+    assert df["compare_label"].tolist() == ["current", "previous"]
+    assert df.loc[0, "value"] == insight["result"][0]["aggregated_value"]
+    assert pd.isna(df.loc[1, "value"])  # null stays missing, not 0
+    assert "date" not in df.columns and df.attrs["view"] == "number"
+
+
+def test_compare_label_from_result_is_kept() -> None:
+    items = [
+        series("x", [1, 2, 3], DAYS, compare=True, compare_label="previous"),
+        series("x", [4, 5, 6], DAYS, compare=True, compare_label="current"),
+    ]
+    df = trends_frame(items)
+    assert df["compare_label"].tolist() == ["previous"] * 3 + ["current"] * 3
+
+
+def test_breakdown_values_and_list_unwrap() -> None:
+    insight = load_fixture("insights/insight-trends-line-breakdown.json")
+    df = trends_frame(insight)
+    expected = [item["breakdown_value"] for item in insight["result"]]
+    assert df["breakdown_value"].unique().tolist() == expected
+    multi = [series("x", [1, 2, 3], DAYS, breakdown_value=["Chrome", "Mac"])]
+    single = [series("x", [1, 2, 3], DAYS, breakdown_value=["Chrome"])]
+    assert trends_frame(multi)["breakdown_value"].iloc[0] == ("Chrome", "Mac")
+    assert trends_frame(single)["breakdown_value"].iloc[0] == "Chrome"
+
+
+def test_wide_has_date_index_and_one_column_per_label() -> None:
+    insight = load_fixture("insights/insight-trends-line-breakdown.json")
+    wide = trends_frame(insight, wide=True)
+    assert isinstance(wide.index, pd.DatetimeIndex)
+    assert list(wide.columns) == [item["label"] for item in insight["result"]]
+    for item in insight["result"]:
+        assert wide[item["label"]].tolist() == item["data"]
+
+
+def test_wide_disambiguates_duplicate_labels() -> None:
+    items = [series("x", [1, 2, 3], DAYS), series("x", [4, 5, 6], DAYS)]
+    assert list(trends_frame(items, wide=True).columns) == ["x", "x #2"]
+    assert "compare_label" not in trends_frame(items).columns
+    items[0]["compare_label"], items[1]["compare_label"] = "current", "previous"
+    assert list(trends_frame(items, wide=True).columns) == ["x (current)", "x (previous)"]
+
+
+def test_dates_are_naive_buckets_and_tz_localizes() -> None:
+    items = [series("x", [1, 2], ["2024-03-10 01:00:00", "2024-03-10 13:00:00"])]
+    insight = {"result": items, "timezone": "America/New_York"}
+    naive = trends_frame(insight)
+    assert naive["date"].dt.tz is None
+    assert naive["date"].dt.hour.tolist() == [1, 13]
+    aware = trends_frame(insight, tz=True)
+    assert str(aware["date"].dt.tz) == "America/New_York"
+    assert aware["date"].dt.hour.tolist() == [1, 13]  # localized, not converted
+    assert naive.attrs["timezone"] == "America/New_York"
+
+
+def test_float_values_and_nulls() -> None:
+    df = trends_frame([series("x", [1.5, None, 2], DAYS)])
+    assert df["value"].dtype == np.float64
+    assert np.isnan(df["value"].iloc[1])
+    assert trends_frame([series("x", [1, 2, 3], DAYS)])["value"].dtype == np.int64
+
+
+@pytest.mark.parametrize(
+    "bad",
+    [
+        {"oops": 1},
+        [1, 2],
+        [{"label": "x", "days": DAYS}],
+        [series("x", [1, 2], DAYS)],
+        [series("x", ["a", "b", "c"], DAYS)],
+        [series("x", [1, 2, 3], ["not a date", "x", "y"])],
+    ],
+)
+def test_wrong_shapes_raise_invalid_response(bad) -> None:
+    with pytest.raises(InvalidResponse):
+        trends_frame(bad)
+
+
+def test_result_null_raises_not_computed_with_hint() -> None:
+    insight = copy.deepcopy(load_fixture("insights/insight-trends-line.json"))
+    insight["result"] = None
+    with pytest.raises(InsightNotComputed, match='refresh="blocking"'):
+        trends_frame(insight)
+
+
+def test_stickiness_days_are_integers() -> None:
+    insight = load_fixture("insights/insight-stickiness.json")
+    df = stickiness_frame(insight)
+    assert df["days"].dtype == np.int64
+    assert df["days"].tolist() == insight["result"][0]["days"]
+    assert list(df.columns[:4]) == ["series", "label", "days", "value"]
+
+
+def test_lifecycle_statuses_and_negative_dormant() -> None:
+    insight = load_fixture("insights/insight-lifecycle.json")
+    df = lifecycle_frame(insight)
+    assert list(df.columns[:3]) == ["date", "status", "value"]
+    dormant = next(item for item in insight["result"] if item["status"] == "dormant")
+    assert df.loc[df["status"] == "dormant", "value"].tolist() == dormant["data"]
+    assert (df.loc[df["status"] == "dormant", "value"] <= 0).all()
+
+
+def test_lifecycle_status_from_label_when_missing() -> None:
+    items = [series("$pageview - resurrecting", [1, 2, 3], DAYS)]
+    assert set(lifecycle_frame(items)["status"]) == {"resurrecting"}
+    with pytest.raises(InvalidResponse):
+        lifecycle_frame([series("$pageview - nope", [1, 2, 3], DAYS)])
