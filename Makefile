@@ -5,7 +5,7 @@ BIN    := $(VENV)/bin
 STAMP_DEV := $(VENV)/.installed-dev
 STAMP_NB  := $(VENV)/.installed-notebook
 
-.PHONY: demo test lint notebooks bench clean
+.PHONY: demo test lint notebooks bench test-browser clean
 
 $(BIN)/python:
 	$(PYTHON) -m venv $(VENV)
@@ -23,9 +23,24 @@ $(STAMP_NB): pyproject.toml | $(BIN)/python
 demo: $(STAMP_NB)
 	$(BIN)/python -m posthog_frames.demo --jupyter notebooks
 
+# Notebooks and tests never use a real PostHog account, whatever the calling shell has set.
+NO_ACCOUNT := env -u POSTHOG_PERSONAL_API_KEY -u POSTHOG_HOST -u POSTHOG_PROJECT_ID -u POSTHOG_FRAMES_DEMO POSTHOG_FRAMES_PROGRESS=0 MPLBACKEND=Agg
+
 ## make test: the whole suite (unit, integration against the demo server, notebooks under nbval)
 test: $(STAMP_DEV)
-	POSTHOG_FRAMES_PROGRESS=0 $(BIN)/python -m pytest
+	$(NO_ACCOUNT) $(BIN)/python -m pytest tests $(wildcard notebooks/*.ipynb) --nbval --nbval-current-env --nbval-sanitize-with notebooks/nbval_sanitize.cfg
+
+## make notebooks: re-execute every notebook against a fresh demo server and save the outputs
+notebooks: $(STAMP_DEV)
+	$(NO_ACCOUNT) $(BIN)/python scripts/run_notebooks.py notebooks/*.ipynb
+
+## make bench: the benchmark table (ratios against baselines run side by side)
+bench: $(STAMP_DEV)
+	$(BIN)/python benchmarks/run.py
+
+## make test-browser: the notebooks and the FilterBuilder in a real headless Chromium
+test-browser: $(STAMP_DEV) $(STAMP_NB)
+	bash scripts/test_browser.sh
 
 lint: $(STAMP_DEV)
 	$(BIN)/ruff check posthog_frames tests benchmarks

@@ -11,7 +11,9 @@ the zone in ``df.attrs["timezone"]`` (``tz=True`` makes them tz-aware); person t
 tz-aware UTC.
 """
 
+from . import plot
 from ._client import Client
+from ._connect import connect
 from .exceptions import (
     AuthenticationError,
     ConfigurationError,
@@ -26,12 +28,20 @@ from .exceptions import (
     Timeout,
     ValidationError,
 )
-from .filters import PropertyFilter, encode_filters, filters_param, normalize_filters
+from .filters import (
+    OPERATORS,
+    PropertyFilter,
+    encode_filters,
+    filters_param,
+    normalize_filters,
+    operators_for,
+)
 from .frames import (
     detect_kind,
     funnel_frame,
     hogql_frame,
     insight_frame,
+    kind_of,
     lifecycle_frame,
     paths_frame,
     retention_frame,
@@ -39,16 +49,31 @@ from .frames import (
     trends_frame,
 )
 from .insight import Insight
-from .persons import persons_frame
+from .persons import apply_property_types, concat_person_pages, persons_frame
+from .plot import (
+    plot_funnel,
+    plot_funnel_trends,
+    plot_lifecycle,
+    plot_number,
+    plot_paths,
+    plot_retention,
+    plot_sql,
+    plot_stickiness,
+    plot_time_to_convert,
+    plot_trends,
+)
+from .widgets import FilterBuilder
 
 __version__ = "0.1.0"
 
 __all__ = [
     "Client",
+    "connect",
     "Insight",
     # converters
     "insight_frame",
     "detect_kind",
+    "kind_of",
     "trends_frame",
     "stickiness_frame",
     "lifecycle_frame",
@@ -57,6 +82,24 @@ __all__ = [
     "paths_frame",
     "hogql_frame",
     "persons_frame",
+    "apply_property_types",
+    "concat_person_pages",
+    # plots (phf.plot is the module and, called, the dispatcher)
+    "plot",
+    "plot_trends",
+    "plot_number",
+    "plot_stickiness",
+    "plot_lifecycle",
+    "plot_funnel",
+    "plot_funnel_trends",
+    "plot_time_to_convert",
+    "plot_retention",
+    "plot_paths",
+    "plot_sql",
+    # filters and the widget
+    "FilterBuilder",
+    "OPERATORS",
+    "operators_for",
     # filters
     "PropertyFilter",
     "filters_param",
@@ -80,7 +123,7 @@ __all__ = [
 # Reprs and tracebacks show the public path (httpx does the same).
 for _name in __all__:
     _obj = globals()[_name]
-    if getattr(_obj, "__module__", "").startswith("posthog_frames."):
+    if callable(_obj) and getattr(_obj, "__module__", "").startswith("posthog_frames."):
         try:
             _obj.__module__ = "posthog_frames"
         except (AttributeError, TypeError):

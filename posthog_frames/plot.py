@@ -15,6 +15,8 @@ Example:
 
 from __future__ import annotations
 
+import sys
+import types
 from collections.abc import Callable
 from typing import Any
 
@@ -116,3 +118,14 @@ def plot(df: pd.DataFrame, ax: Axes | None = None, **kw: Any) -> Axes:
             attr="kind",
         )
     return _BY_KIND[kind](df, ax, **kw)
+
+
+class _PlotModule(types.ModuleType):
+    """``posthog_frames.plot`` is both this module and the dispatcher: ``phf.plot(df)`` draws,
+    ``phf.plot.plot_funnel(df)`` reaches one chart."""
+
+    def __call__(self, df: pd.DataFrame, ax: Axes | None = None, **kw: Any) -> Axes:
+        return plot(df, ax=ax, **kw)
+
+
+sys.modules[__name__].__class__ = _PlotModule
