@@ -1,0 +1,143 @@
+"""Helpers for testing code that uses posthog-frames, without a PostHog account.
+
+Two ways in, both over real HTTP on loopback (no mocks of ``requests``):
+
+- :func:`demo_client` starts the built-in demo server for a ``with`` block and yields a client;
+- :func:`fake_person`, :func:`fake_persons_page` and :func:`fake_trends_result` build JSON in
+  PostHog's shapes for the pure converters.
+
+In a pytest suite, import the fixtures into your ``conftest.py``::
+
+    from posthog_frames.testing import posthog_client, posthog_demo  # noqa: F401
+
+Example:
+    >>> from posthog_frames.testing import demo_client
+    >>> with demo_client(persons=50) as client:
+    ...     len(client.persons())
+    50
+"""
+
+from __future__ import annotations
+
+import uuid
+from collections.abc import Iterator, Mapping, Sequence
+from contextlib import contextmanager
+from datetime import date, datetime, timedelta
+from typing import Any
+
+from ._client import Client
+
+__all__ = [
+    "demo_client",
+    "fake_person",
+    "fake_persons_page",
+    "fake_trends_result",
+    "posthog_demo",
+    "posthog_client",
+]
+
+
+@contextmanager
+def demo_client(**serve_options: Any) -> Iterator[Client]:
+    """Start a demo server (``serve()`` options: ``persons``, ``seed``, faults…) and yield a
+    client with an in-memory cache; the server stops when the block ends."""
+    from .demo import serve
+
+    with serve(**serve_options) as demo:
+        yield demo.client(cache="memory")
+
+
+def fake_person(
+    id: int,
+    properties: Mapping[str, Any] | None = None,
+    *,
+    distinct_ids: Sequence[str] | None = None,
+    created_at: str = "2025-01-01T00:00:00Z",
+    last_seen_at: str | None = None,
+) -> dict[str, Any]:
+    """One person object as PostHog's persons endpoint answers it.
+
+    Example:
+        >>> fake_person(1, {"email": "ada@example.com"})["name"]
+        'ada@example.com'
+    """
+    props = dict(properties or {})
+    person_uuid = str(uuid.UUID(int=id))
+    ids = list(distinct_ids) if distinct_ids is not None else [person_uuid]
+    name = props.get("email") or props.get("name") or props.get("username") or ids[0]
+    return {
+        "id": id,
+        "uuid": person_uuid,
+        "name": str(name),
+        "distinct_ids": ids,
+        "properties": props,
+        "created_at": created_at,
+        "last_seen_at": last_seen_at,
+    }
+
+
+def fake_persons_page(
+    persons: Sequence[Mapping[str, Any]], *, next: str | None = None, count: int | None = None
+) -> dict[str, Any]:
+    """A persons page: ``{"results", "next", "previous"}`` (+ ``count`` when given)."""
+    page: dict[str, Any] = {"results": list(persons), "next": next, "previous": None}
+    if count is not None:
+        page["count"] = count
+    return page
+
+
+def fake_trends_result(
+    series: Mapping[str, Sequence[float]], start: date | str = "2025-01-01"
+) -> list[dict[str, Any]]:
+    """A daily trends ``result`` with one item per series name.
+
+    Example:
+        >>> fake_trends_result({"$pageview": [3, 4]})[0]["days"]
+        ['2025-01-01', '2025-01-02']
+    """
+    first = date.fromisoformat(start) if isinstance(start, str) else start
+    items = []
+    for order, (name, values) in enumerate(series.items()):
+        days = [first + timedelta(days=i) for i in range(len(values))]
+        items.append(
+            {
+                "action": {
+                    "id": name,
+                    "type": "events",
+                    "order": order,
+                    "name": name,
+                    "custom_name": None,
+                    "math": "total",
+                },  # fmt: skip
+                "label": name,
+                "count": sum(values),
+                "data": list(values),
+                "labels": [_label(d) for d in days],
+                "days": [d.isoformat() for d in days],
+            }
+        )
+    return items
+
+
+def _label(day: date) -> str:
+    return f"{day.day}-{datetime(day.year, day.month, 1):%b}-{day.year}"
+
+
+try:  # pytest fixtures, for users who import them into their conftest.py
+    import pytest
+except ImportError:  # pragma: no cover - pytest is optional at run time
+    pass
+else:
+
+    @pytest.fixture(scope="session")
+    def posthog_demo() -> Iterator[Any]:
+        """A demo server for the test session."""
+        from .demo import serve
+
+        with serve() as demo:
+            yield demo
+
+    @pytest.fixture
+    def posthog_client(posthog_demo: Any) -> Client:
+        """A client on the session's demo server, with its own in-memory cache."""
+        return posthog_demo.client(cache="memory")
