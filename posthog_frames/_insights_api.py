@@ -2,13 +2,14 @@
 
 from __future__ import annotations
 
+import json
 import re
 import time
 from typing import TYPE_CHECKING, Any
 
 import pandas as pd
 
-from .exceptions import InsightNotComputed, InvalidResponse, PostHogError, ValidationError
+from .exceptions import InsightNotComputed, InvalidResponse, PostHogError, Timeout, ValidationError
 from .filters import normalize_filters
 
 if TYPE_CHECKING:
@@ -27,7 +28,10 @@ REFRESH_MODES = (
     "force_async",
     "async_except_on_cache_miss",
 )
+_LEGACY_REFRESH = {True: "force_blocking", False: "force_cache", "true": "force_blocking",
+                   "false": "force_cache"}  # fmt: skip
 _ASYNC = {"async", "lazy_async", "force_async", "async_except_on_cache_miss"}
+_LIST_KINDS = ("TRENDS", "FUNNELS", "RETENTION", "PATHS", "STICKINESS", "LIFECYCLE", "SQL", "JSON")
 _SHORT_ID = re.compile(r"^[A-Za-z0-9]{8}$")
 _LIST_COLUMNS = [
     "id",
@@ -43,37 +47,35 @@ _LIST_COLUMNS = [
     "description",
 ]
 _FRAME_FETCH_OPTIONS = ("refresh", "date_from", "date_to", "properties")
+_NOT_FOUND_HINT = "List the project's insights (id, short_id, name) with client.insights()."
 
 
 class InsightsMixin:
     """``client.insights()``, ``client.insight()`` and ``client.insight_frame()``."""
 
     def insights(self: Client, *, refresh: bool = False, **filters: Any) -> pd.DataFrame:
-        """The project's insights, all pages: one row each with ``kind`` and ``display``.
+        """The project's insights, all pages, one row each (in PostHog's order).
 
-        Keyword arguments are PostHog's list filters: ``short_id``, ``saved``, ``search``,
-        ``insight`` (``"TRENDS"``, ``"FUNNELS"``, …), ``favorited``, ``tags``, ….
+        Columns: ``id``, ``short_id``, ``name`` (else PostHog's ``derived_name``), ``kind``
+        (trends, funnels, retention, paths, stickiness, lifecycle, sql or unknown), ``display``
+        (the converters' view word: line, number, pie, steps, time_to_convert, table …),
+        ``last_refresh``, ``created_at``, ``last_modified_at``, ``tags``, ``saved``,
+        ``description``. Keyword arguments are PostHog's list filters: ``short_id``, ``saved``,
+        ``search``, ``insight`` (``"FUNNELS"`` or ``"funnels"``), ``favorited``, ``tags``,
+        ``limit`` (page size) …; lists are sent as JSON. ``refresh=True`` bypasses the local cache.
 
         Example:
             >>> client.insights(search="signup")[["id", "short_id", "name", "kind"]]
         """
-        from .frames import detect_kind as kind_of  # raises on unknown kinds
-
-        filters.setdefault("basic", True)  # metadata only: no results to transfer
-        filters.setdefault("limit", 100)
+        if not isinstance(refresh, bool):
+            raise ValidationError(
+                f"insights(refresh=...) only bypasses the local cache (True/False), got "
+                f"{refresh!r}; PostHog's refresh modes apply to client.insight(id, refresh=...)."
+            )
+        params = _list_params(filters)
         rows = []
-        for page in self.paginate("insights/", refresh=refresh, **filters):
-            for raw in page["results"]:
-                kind, view = _kind_or_unknown(kind_of, raw)
-                source = raw.get("filters") or {}
-                rows.append(
-                    {
-                        **{c: raw.get(c) for c in _LIST_COLUMNS},
-                        "name": raw.get("name") or raw.get("derived_name"),
-                        "kind": kind,
-                        "display": source.get("display") or _query_display(raw) or view,
-                    }
-                )
+        for page in self.paginate("insights/", refresh=refresh, **params):
+            rows.extend(_list_row(raw) for raw in page["results"] if isinstance(raw, dict))
         frame = pd.DataFrame(rows, columns=_LIST_COLUMNS)
         for column in ("last_refresh", "created_at", "last_modified_at"):
             frame[column] = pd.to_datetime(frame[column], utc=True, format="ISO8601")
@@ -92,13 +94,15 @@ class InsightsMixin:
 
         Args:
             id_or_short_id: the numeric id or the 8-character short id from the insight's URL.
-            refresh: PostHog's mode (``"blocking"`` computes unless fresh; ``"force_cache"``
-                never computes; ``"force_blocking"`` always does; async modes are polled).
-            date_from, date_to, properties: read the insight for other dates or person
-                filters without changing it (PostHog's ``filters_override``).
+            refresh: PostHog's mode: ``"blocking"`` computes unless fresh; ``"force_cache"``
+                never computes (an uncomputed insight raises InsightNotComputed);
+                ``"force_blocking"`` (or legacy ``True``) always does; the async modes are
+                polled until done. Forced and async modes bypass the local cache.
+            date_from, date_to, properties: read the insight for other dates or filters
+                without changing it (PostHog's ``filters_override``).
 
         Example:
-            >>> ins = client.insight("Abc12345")
+            >>> ins = client.insight("Abc12345", date_from="-7d")
             >>> ins.frame()
         """
         from .insight import Insight
@@ -109,19 +113,22 @@ class InsightsMixin:
         override = _override(date_from, date_to, properties)
         if override:
             params["filters_override"] = override
-        # A forced recompute must reach PostHog, not this machine's cache.
-        bypass = mode.startswith("force_") and mode != "force_cache"
-        hint = "List the project's insights with client.insights()."
-        raw = self.get(f"insights/{key}/", refresh=bypass, hint=hint, params=params)
-        if not isinstance(raw, dict):
-            raise InvalidResponse(f"insights/{key}/ did not answer with an insight object.")
-        if mode in _ASYNC and raw.get("result") is None and raw.get("query_status"):
-            raw = self._await_insight(key, raw["query_status"], params)
+        # Forced and async answers must come from PostHog: a locally cached "still computing"
+        # status or an old result would defeat the point of asking.
+        bypass = mode in _ASYNC or mode == "force_blocking"
+        raw = self._fetch_insight(key, params, refresh=bypass)
+        if raw.get("result") is None and not bypass:
+            # A cache miss kept by the local cache may be outdated: PostHog may have computed it.
+            raw = self._fetch_insight(key, params, refresh=True)
+        status = raw.get("query_status")
+        if isinstance(status, dict) and status.get("complete") is False:
+            raw = self._await_insight(key, status, params)
         if raw.get("result") is None:
+            still = "" if mode == "force_cache" else " or is still computing"
             raise InsightNotComputed(
-                f"Insight {key} has no result in PostHog's cache (it was never computed"
-                f"{'' if mode == 'force_cache' else ' or is still computing'}). Fetch it with "
-                f"client.insight({id_or_short_id!r}, refresh='blocking') to compute it.",
+                f"Insight {key} has no result in PostHog's cache (it was never computed{still} "
+                f"for these dates/filters). Compute it with client.insight({id_or_short_id!r}, "
+                'refresh="blocking").',
                 endpoint=f"insights/{key}/",
             )
         return Insight(raw)
@@ -129,88 +136,118 @@ class InsightsMixin:
     def insight_frame(self: Client, id_or_short_id: int | str, **options: Any) -> pd.DataFrame:
         """Shortcut for ``client.insight(...).frame(...)``; fetch options are passed through.
 
+        ``refresh``, ``date_from``, ``date_to`` and ``properties`` go to :meth:`insight`, the
+        rest (``wide``, ``tz``, ``percent`` …) to the converter.
+
         Example:
-            >>> client.insight_frame("Abc12345", wide=True)
+            >>> client.insight_frame("Abc12345", date_from="-7d", wide=True)
         """
         fetch = {k: options.pop(k) for k in _FRAME_FETCH_OPTIONS if k in options}
         return self.insight(id_or_short_id, **fetch).frame(**options)
+
+    def _fetch_insight(self: Client, key: str, params: dict[str, Any], *, refresh: bool) -> dict:
+        raw = self.get(f"insights/{key}/", refresh=refresh, hint=_NOT_FOUND_HINT, params=params)
+        if not isinstance(raw, dict):
+            raise InvalidResponse(
+                f"insights/{key}/ did not answer with an insight object (got "
+                f"{type(raw).__name__}).",
+                endpoint=f"insights/{key}/",
+            )
+        return raw
 
     def _await_insight(
         self: Client, key: str, status: dict[str, Any], params: dict[str, Any]
     ) -> dict[str, Any]:
         query_id = status.get("id")
         deadline = time.monotonic() + self.settings.timeout
-        delay = 0.2
+        delay = 0.1
         while not status.get("complete"):
-            if status.get("error"):
-                raise PostHogError(
-                    f"PostHog failed computing insight {key}: {status.get('error_message')}"
-                )
             if time.monotonic() > deadline:
-                raise PostHogError(
+                raise Timeout(
                     f"Insight {key} was still computing after {self.settings.timeout:g} s; "
-                    "try again later with refresh='force_cache' to read it once done."
+                    "read it later with refresh='force_cache', or pass a larger timeout= to "
+                    "Client().",
+                    endpoint=f"insights/{key}/",
                 )
             time.sleep(delay)
             delay = min(delay * 2, 2.0)
             answer = self.get(f"query/{query_id}/", refresh=True)
             status = answer.get("query_status", answer) if isinstance(answer, dict) else {}
-        # The computed result now sits in PostHog's insight cache.
-        return self.get(
-            f"insights/{key}/", refresh=True, params={**params, "refresh": "force_cache"}
+        if status.get("error"):
+            raise PostHogError(
+                f"PostHog failed computing insight {key}: {status.get('error_message')}",
+                endpoint=f"insights/{key}/",
+            )
+        # The computed result now sits in PostHog's cache under this very request's key.
+        return self._fetch_insight(key, {**params, "refresh": "force_cache"}, refresh=True)
+
+
+def _list_params(filters: dict[str, Any]) -> dict[str, Any]:
+    """PostHog's list filters as query parameters (basic listing, JSON arrays, upper kinds)."""
+    params: dict[str, Any] = {"basic": True, "limit": 100, **filters}
+    kind = params.get("insight")
+    if kind is not None:
+        word = str(kind).strip().upper()
+        word = {"FUNNEL": "FUNNELS", "TREND": "TRENDS", "PATH": "PATHS", "HOGQL": "SQL"}.get(
+            word, word
         )
+        if word not in _LIST_KINDS:
+            raise ValidationError(
+                f"insight={kind!r} is not an insight kind; use one of {', '.join(_LIST_KINDS)}.",
+                attr="insight",
+            )
+        params["insight"] = word
+    for name, value in params.items():
+        if isinstance(value, list | tuple | dict):
+            params[name] = json.dumps(list(value) if isinstance(value, tuple) else value)
+    return params
+
+
+def _list_row(raw: dict[str, Any]) -> dict[str, Any]:
+    from .frames import detect_kind, kind_of
+
+    kind = kind_of(raw)
+    try:
+        view = detect_kind(raw)[1] if kind != "unknown" else None
+    except (ValueError, PostHogError):
+        view = None
+    return {
+        **{c: raw.get(c) for c in _LIST_COLUMNS},
+        "name": raw.get("name") or raw.get("derived_name"),
+        "kind": kind,
+        "display": view,
+    }
 
 
 def _insight_key(value: int | str) -> str:
     if isinstance(value, bool):
         raise ValidationError("An insight id is a number or an 8-character short id, not a bool.")
-    text = str(value).strip()
+    text = str(value).strip() if isinstance(value, int | str) else ""
     if text.isdigit() or _SHORT_ID.match(text):
         return text
     raise ValidationError(
         f"{value!r} is neither an insight's numeric id nor its 8-character short id (the part "
-        "after /insights/ in PostHog's URL). See client.insights() for both."
+        "after /insights/ in PostHog's URL). List both with client.insights()."
     )
 
 
 def _refresh_mode(refresh: str | bool) -> str:
-    if refresh is True:
-        return "force_blocking"
-    if refresh is False or refresh is None:
-        return "force_cache"
-    if refresh not in REFRESH_MODES:
+    if isinstance(refresh, bool) or refresh in ("true", "false"):
+        return _LEGACY_REFRESH[refresh]
+    if not isinstance(refresh, str) or refresh not in REFRESH_MODES:
         raise ValidationError(
-            f"refresh={refresh!r} is not one of PostHog's modes: {', '.join(REFRESH_MODES)}."
+            f"refresh={refresh!r} is not one of PostHog's modes: {', '.join(REFRESH_MODES)} "
+            '(or True for "force_blocking"). Use "blocking" to compute when stale.'
         )
     return refresh
 
 
 def _override(date_from: Any, date_to: Any, properties: Any) -> str | None:
-    import json
-
     override: dict[str, Any] = {}
-    if date_from is not None:
-        override["date_from"] = str(date_from)
-    if date_to is not None:
-        override["date_to"] = str(date_to)
+    for name, value in (("date_from", date_from), ("date_to", date_to)):
+        if value is not None:
+            # date, datetime and Timestamp as ISO text; "-7d" and "2025-03-01" pass unchanged.
+            override[name] = value.isoformat() if hasattr(value, "isoformat") else str(value)
     if properties:
         override["properties"] = [f.to_dict() for f in normalize_filters(properties)]
     return json.dumps(override) if override else None
-
-
-def _query_display(raw: dict[str, Any]) -> str | None:
-    source = (raw.get("query") or {}).get("source") or {}
-    for key in ("trendsFilter", "stickinessFilter", "lifecycleFilter"):
-        display = (source.get(key) or {}).get("display")
-        if display:
-            return display
-    funnel = (source.get("funnelsFilter") or {}).get("funnelVizType")
-    return f"Funnel:{funnel}" if funnel else None
-
-
-def _kind_or_unknown(kind_of: Any, raw: dict[str, Any]) -> tuple[str | None, str | None]:
-    try:
-        found = kind_of(raw)
-    except (ValueError, PostHogError):
-        return None, None
-    return found if isinstance(found, tuple) else (found, None)

@@ -9,7 +9,7 @@ from typing import Any
 
 import pandas as pd
 
-from posthog_frames.exceptions import InsightNotComputed, InvalidResponse
+from posthog_frames.exceptions import InvalidResponse
 from posthog_frames.frames import detect_kind, insight_frame
 
 _HEAD_ROWS = 10
@@ -142,7 +142,10 @@ class Insight:
             return header + f"<p><i>Not computed yet: {esc(_NOT_COMPUTED_HINT)}.</i></p>"
         try:
             df = self.frame()
-        except (InvalidResponse, InsightNotComputed, ValueError) as err:
-            return header + f"<p><i>Cannot convert: {esc(str(err))}</i></p>"
+        except Exception as err:  # a notebook display must show the problem, never raise
+            return header + (
+                f"<p><i>Cannot convert to a DataFrame ({esc(type(err).__name__)}: "
+                f"{esc(str(err))}). The raw JSON is in .raw.</i></p>"
+            )
         more = f"<p>{len(df)} rows</p>" if len(df) > _HEAD_ROWS else ""
         return header + df.head(_HEAD_ROWS).to_html() + more

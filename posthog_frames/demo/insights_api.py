@@ -158,6 +158,13 @@ class InsightStore:
                 self._cache[key] = _Entry(self._compute(query).computed, self._precached[key])
             return self._cache.get(key)
 
+    def _last_refresh(self, insight: SavedInsight) -> datetime | None:
+        """When the insight's own cache was filled, without computing it (for ``basic=true``)."""
+        key = filters_hash(insight.query)
+        with self._lock:
+            entry = self._cache.get(key)
+            return entry.last_refresh if entry is not None else self._precached.get(key)
+
     def _store(self, key: str, entry: _Entry) -> None:
         with self._lock:
             self._cache[key] = entry
@@ -292,7 +299,13 @@ class InsightStore:
         for insight in page:
             if basic:
                 results.append(
-                    represent(insight, basic=True, user=self._user, timezone=self._timezone)
+                    represent(
+                        insight,
+                        basic=True,
+                        user=self._user,
+                        timezone=self._timezone,
+                        last_refresh=self._last_refresh(insight),
+                    )
                 )
                 continue
             status, body = self._safe(insight, params)
