@@ -14,6 +14,7 @@ tz-aware UTC.
 from . import plot
 from ._client import Client
 from ._connect import connect
+from ._query_api import StreamResult
 from .exceptions import (
     AuthenticationError,
     ConfigurationError,
@@ -48,6 +49,7 @@ from .frames import (
     stickiness_frame,
     trends_frame,
 )
+from .frames.sql import TruncatedResult
 from .insight import Insight
 from .persons import apply_property_types, concat_person_pages, persons_frame
 from .plot import (
@@ -118,6 +120,8 @@ __all__ = [
     "OfflineCacheMiss",
     "InvalidResponse",
     "InsightNotComputed",
+    "TruncatedResult",
+    "StreamResult",
 ]
 
 # Reprs and tracebacks show the public path (httpx does the same).

@@ -9,7 +9,7 @@ from __future__ import annotations
 
 import os
 import threading
-from collections.abc import Iterator
+from collections.abc import Callable, Iterator
 from datetime import timedelta
 from typing import Any
 from urllib.parse import urlsplit, urlunsplit
@@ -18,17 +18,18 @@ import pandas as pd
 import requests
 import requests_cache
 
-from ._http import Transport, build_session
+from ._http import Transport, build_session, expect_page
 from ._insights_api import InsightsMixin
 from ._paging import iter_pages
 from ._persons_api import PersonsMixin
+from ._query_api import QueryMixin
 from ._settings import Settings, resolve_host, resolve_key, resolve_project_id
 from .exceptions import ConfigurationError, InvalidResponse
 
 __all__ = ["Client"]
 
 
-class Client(PersonsMixin, InsightsMixin):
+class Client(PersonsMixin, InsightsMixin, QueryMixin):
     """A PostHog API client that answers with DataFrames, through a requests-cache session.
 
     Args:
@@ -43,6 +44,8 @@ class Client(PersonsMixin, InsightsMixin):
         expire_after: how long cached answers stay fresh (default one hour).
         timeout: seconds to wait for PostHog to answer one request.
         offline: answer only from the cache; a miss raises :class:`OfflineCacheMiss`.
+        requests_per_minute: client-side pacing (default 230, under PostHog's 240 per key);
+            lower it when other programs use the same key at the same time.
 
     Example:
         >>> import posthog_frames as phf
@@ -64,6 +67,7 @@ class Client(PersonsMixin, InsightsMixin):
         max_wait: float = 60.0,
         page_size: int = 1000,
         progress: bool | None = None,
+        requests_per_minute: int = 230,
     ) -> None:
         if session is not None and not isinstance(session, requests.Session):
             raise ConfigurationError(
@@ -71,6 +75,11 @@ class Client(PersonsMixin, InsightsMixin):
             )
         if not (isinstance(timeout, int | float) and timeout > 0):
             raise ConfigurationError(f"timeout must be a positive number of seconds: {timeout!r}")
+        if not (isinstance(requests_per_minute, int) and requests_per_minute >= 1):
+            raise ConfigurationError(
+                "requests_per_minute must be a whole number >= 1 (PostHog allows 240 per key); "
+                f"got {requests_per_minute!r}."
+            )
         if not (isinstance(page_size, int) and 1 <= page_size <= 50_000):
             raise ConfigurationError("page_size must be between 1 and 50,000 (PostHog's cap).")
         self.settings = Settings(
@@ -82,6 +91,7 @@ class Client(PersonsMixin, InsightsMixin):
             offline=offline,
             max_wait=max_wait,
             page_size=page_size,
+            requests_per_minute=requests_per_minute,
         )
         self.progress = progress
         self._transport = Transport(self.settings, build_session(session or cache, expire_after))
@@ -100,6 +110,12 @@ class Client(PersonsMixin, InsightsMixin):
 
     @property
     def host(self) -> str:
+        """The PostHog address requests go to (``https://us.posthog.com`` by default).
+
+        Example:
+            >>> phf.Client(api_key, host="https://eu.posthog.com").host
+            'https://eu.posthog.com'
+        """
         return self.settings.host
 
     @property
@@ -165,12 +181,15 @@ class Client(PersonsMixin, InsightsMixin):
         refresh: bool = False,
         offline: bool | None = None,
         hint: str = "",
+        expect: Callable[[Any], str | None] | None = None,
         **params: Any,
     ) -> Any:
         """GET *path* and return the parsed JSON.
 
         ``refresh=True`` bypasses the local cache; ``offline=True`` answers from it only.
         PostHog's own ``refresh`` query parameter goes in ``params={"refresh": "blocking"}``.
+        ``expect(body)`` returns what is wrong with the answer (or None): a wrong answer raises
+        :class:`InvalidResponse` and is dropped from the cache (see ``_http.expect_page``).
 
         Example:
             >>> client.get("insights/", short_id="Abc12345")["results"]
@@ -178,13 +197,23 @@ class Client(PersonsMixin, InsightsMixin):
         extra = params.pop("params", None) or {}
         query = _clean({**extra, **params})
         return self._transport.request(
-            "GET", self.url(path), params=query, refresh=refresh, offline=offline, hint=hint
+            "GET",
+            self.url(path),
+            params=query,
+            refresh=refresh,
+            offline=offline,
+            hint=hint,
+            expect=expect,
         )
 
     def post(
         self, path: str, json: Any, *, refresh: bool = False, offline: bool | None = None
     ) -> Any:
-        """POST a JSON body (used for ``/query/``; answers are cached keyed on the body)."""
+        """POST a JSON body (used for ``/query/``; answers are cached keyed on the body).
+
+        Example:
+            >>> client.post("query/", {"query": {"kind": "HogQLQuery", "query": "select 1"}})
+        """
         return self._transport.request(
             "POST", self.url(path), json_body=json, refresh=refresh, offline=offline
         )
@@ -205,13 +234,7 @@ class Client(PersonsMixin, InsightsMixin):
         total: dict[str, int | None] = {"rows": None}
 
         def fetch(url: str) -> dict[str, Any]:
-            page = self._transport.request("GET", url, refresh=refresh)
-            if not isinstance(page, dict) or not isinstance(page.get("results"), list):
-                raise InvalidResponse(
-                    f"{url.split('?')[0]} did not answer with a page "
-                    "({'results': [...], 'next': ...}); check the path.",
-                    endpoint=url.split("?")[0],
-                )
+            page = self._transport.request("GET", url, refresh=refresh, expect=expect_page)
             if isinstance(page.get("count"), int):
                 total["rows"] = page["count"]
             return page
@@ -226,7 +249,11 @@ class Client(PersonsMixin, InsightsMixin):
         return urlunsplit((mine.scheme, mine.netloc, parts.path, parts.query, ""))
 
     def clear_cache(self) -> None:
-        """Delete every cached answer of this client's session (the sqlite file stays)."""
+        """Delete every cached answer of this client's session (the sqlite file stays).
+
+        Example:
+            >>> client.clear_cache()  # the next client.persons() asks PostHog again
+        """
         if isinstance(self.session, requests_cache.CachedSession):
             self.session.cache.clear()
         self._me = None

@@ -32,8 +32,8 @@ def connect(*, demo: bool | None = None, quiet: bool = False, **client_options: 
         >>> import posthog_frames as phf
         >>> client = phf.connect()
     """
-    if demo is None:
-        demo = os.environ.get("POSTHOG_FRAMES_DEMO") == "1" and not _has_key()
+    if demo is None and os.environ.get("POSTHOG_FRAMES_DEMO") == "1" and not _has_key():
+        demo = True  # None stays None: only an explicit demo=False may refuse the demo
     if not demo:
         key = os.environ.get("POSTHOG_PERSONAL_API_KEY") or _ask_for_key()
         if key:

@@ -2,15 +2,29 @@
 
 Why a hand-written retry loop on top of urllib3's ``Retry``: PostHog announces how long to wait
 after a 429 in the JSON body ("Expected available in 62 seconds.") rather than in a
-``Retry-After`` header, and urllib3 cannot read bodies. urllib3 still retries what it can see
-(connection failures before a response), and this module handles statuses.
+``Retry-After`` header, and urllib3 cannot read bodies. urllib3 retries failed connects (and
+nothing else); this module handles statuses and broken bodies.
+
+What each fault ends in (never a partial answer passed on as complete, never an endless wait):
+
+- 429: the announced wait is slept when it is at most ``max_wait``, else :class:`RateLimited`.
+- 5xx (PostHog's JSON or a proxy's HTML page), a connection reset or a body cut short against its
+  Content-Length: retried ``max_retries`` times with jittered backoff, then :class:`ServerError`.
+- No answer, or a body stalled, for ``timeout`` seconds: :class:`Timeout` at once.
+- A 200 whose body is not JSON (cut short with a matching Content-Length, an HTML page): a
+  transport fault, re-fetched up to twice, then :class:`InvalidResponse`. JSON of the wrong shape
+  is not retried (PostHog would answer the same): :class:`InvalidResponse` at once. Neither is ever
+  left in the cache.
+- The cache file locked by another process, or damaged under us: requests go uncached for
+  ``CACHE_BYPASS_SECONDS``, with one warning; a lock is waited for
+  ``_sqlite_cache.SQLITE_TIMEOUT`` at most.
 """
 
 from __future__ import annotations
 
 import logging
 import random
-import re
+import sqlite3
 import threading
 import time
 import warnings
@@ -23,26 +37,16 @@ import requests
 import requests_cache
 from requests.adapters import HTTPAdapter
 from requests_cache.policy.settings import DEFAULT_IGNORED_PARAMS
+from urllib3.exceptions import NewConnectionError, ReadTimeoutError
 from urllib3.util.retry import Retry
 
+from ._http_errors import error_body, error_for, not_json, proxy_page, rate_limited, wrong_shape
 from ._pacing import RateLimiter
-from ._settings import KEY_HELP, Settings
-from .exceptions import (
-    AuthenticationError,
-    InvalidResponse,
-    NotFound,
-    OfflineCacheMiss,
-    PermissionDenied,
-    PostHogError,
-    RateLimited,
-    ServerError,
-    Timeout,
-    ValidationError,
-    parse_wait,
-    redact,
-)
+from ._settings import Settings
+from ._sqlite_cache import SQLiteCache
+from .exceptions import OfflineCacheMiss, ServerError, Timeout, mask_key, parse_wait, redact
 
-__all__ = ["Transport", "build_session", "FINGERPRINT_HEADER", "IGNORED_PARAMETERS"]
+__all__ = ["Transport", "build_session", "expect_page", "FINGERPRINT_HEADER", "IGNORED_PARAMETERS"]
 
 log = logging.getLogger("posthog_frames")
 
@@ -51,8 +55,11 @@ FINGERPRINT_HEADER = "X-PostHog-Frames-Key-Fingerprint"
 # token in clear: always extend them. PostHog also accepts the key as a query or body parameter.
 IGNORED_PARAMETERS = (*DEFAULT_IGNORED_PARAMS, "personal_api_key")
 RETRY_STATUSES = frozenset({500, 502, 503, 504})
-_SCOPE_RE = re.compile(r"missing required scope '([^']+)'")
+BODY_RETRIES = 2  # extra fetches of a 200 whose body is not JSON (cut short in transit)
+CACHE_BYPASS_SECONDS = 60.0  # after a cache failure, how long requests skip the cache
 _CACHE_DIR_NAME = "posthog-frames"
+
+Expect = Callable[[Any], str | None]  # a parsed body → what is wrong with it, or None
 
 
 def default_cache_path() -> Path:
@@ -96,13 +103,26 @@ def build_session(cache: Any, expire_after: Any) -> requests.Session:
 
 
 def _sqlite_session(path: Path, expire_after: Any) -> requests_cache.CachedSession:
-    # WAL lets page-fetching threads read while one writes; a broken file is rebuilt, not fatal.
-    try:
-        session = requests_cache.CachedSession(
-            str(path), backend="sqlite", wal=True, **_cache_settings(expire_after)
-        )
+    # WAL lets page-fetching threads read while one writes; a broken file is rebuilt, not fatal;
+    # a file another process keeps locked is left alone: this client caches in memory instead.
+    def open_cache() -> requests_cache.CachedSession:
+        backend = SQLiteCache(path, wal=True)
+        session = requests_cache.CachedSession(backend=backend, **_cache_settings(expire_after))
         session.cache.responses.count()  # touch the file now rather than mid-pull
         return session
+
+    try:
+        return open_cache()
+    except sqlite3.OperationalError as err:
+        if "locked" not in str(err):
+            raise
+        warnings.warn(
+            f"The HTTP cache at {path} is locked by another process; this client caches in "
+            "memory instead. Close other notebooks or programs using that file to share it.",
+            RuntimeWarning,
+            stacklevel=4,
+        )
+        return requests_cache.CachedSession(backend="memory", **_cache_settings(expire_after))
     except Exception as err:  # sqlite3.DatabaseError and friends, from a corrupted file
         warnings.warn(
             f"The HTTP cache at {path} could not be opened ({type(err).__name__}); rebuilding it.",
@@ -111,9 +131,7 @@ def _sqlite_session(path: Path, expire_after: Any) -> requests_cache.CachedSessi
         )
         for suffix in ("", "-wal", "-shm"):
             Path(f"{path}{suffix}").unlink(missing_ok=True)
-        return requests_cache.CachedSession(
-            str(path), backend="sqlite", wal=True, **_cache_settings(expire_after)
-        )
+        return open_cache()
 
 
 def _secure(session: requests_cache.CachedSession) -> None:
@@ -126,6 +144,39 @@ def _secure(session: requests_cache.CachedSession) -> None:
         settings.match_headers = [*(headers or []), FINGERPRINT_HEADER]
 
 
+class _BearerAuth(requests.auth.AuthBase):
+    """Adds the key when a request is prepared, so no dict of ours holds it: tracebacks that
+    show locals (``%xmode Verbose``, pytest ``-l``) display this object's masked repr instead."""
+
+    def __init__(self, key: str) -> None:
+        self._key = key
+
+    def __call__(self, request: requests.PreparedRequest) -> requests.PreparedRequest:
+        request.headers["Authorization"] = f"Bearer {self._key}"
+        return request
+
+    def __repr__(self) -> str:
+        return f"<BearerAuth {mask_key(self._key)}>"
+
+
+def expect_page(body: Any) -> str | None:
+    """What is wrong with *body* as a page of a paginated endpoint, or None.
+
+    Example:
+        >>> expect_page({"results": [], "next": None}) is None
+        True
+    """
+    if isinstance(body, dict) and isinstance(body.get("results"), list):
+        return None
+    got = f"a dict with keys {sorted(body)[:8]}" if isinstance(body, dict) else type(body).__name__
+    return f"expected a page {{'results': [...], 'next': ...}}, got {got}"
+
+
+def _expect_object(body: Any) -> str | None:
+    # Every endpoint this library reads answers a JSON object.
+    return None if isinstance(body, dict) else f"expected a JSON object, got {type(body).__name__}"
+
+
 class Transport:
     """Sends requests for one client: auth, pacing, retries, error mapping and JSON parsing."""
 
@@ -134,7 +185,10 @@ class Transport:
         self.session = session
         self.limiter = RateLimiter(settings.requests_per_minute, 60.0)
         self.sleep: Callable[[float], None] = time.sleep
+        self._auth = _BearerAuth(settings.api_key)
         self._lock = threading.Lock()
+        self._plain: requests.Session | None = None
+        self._bypass_until = 0.0
         self.requests_sent = 0  # real network requests (cache hits excluded)
 
     @property
@@ -142,11 +196,8 @@ class Transport:
         return isinstance(self.session, requests_cache.CachedSession)
 
     def headers(self, offline: bool) -> dict[str, str]:
-        headers = {
-            "Authorization": f"Bearer {self.settings.api_key}",
-            "Accept": "application/json",
-            FINGERPRINT_HEADER: self.settings.fingerprint,
-        }
+        """Headers of every request; the key is added by ``auth`` and is not among them."""
+        headers = {"Accept": "application/json", FINGERPRINT_HEADER: self.settings.fingerprint}
         if offline:
             # Offline work may use entries past their expiry: stale beats nothing.
             headers["Cache-Control"] = "only-if-cached,stale-if-error=31536000"
@@ -162,8 +213,13 @@ class Transport:
         refresh: bool = False,
         offline: bool | None = None,
         hint: str = "",
+        expect: Expect | None = None,
     ) -> Any:
-        """Send, retry within bounds, map errors, and return the parsed JSON body."""
+        """Send, retry within bounds, map errors, and return the parsed JSON body.
+
+        *expect* checks the parsed body (returning what is wrong, or None); a body that fails
+        it raises :class:`InvalidResponse` and is removed from the cache.
+        """
         offline = self.settings.offline if offline is None else offline
         endpoint = _endpoint(url)
         if offline and not self.cached:
@@ -175,13 +231,14 @@ class Transport:
             "params": params,
             "headers": self.headers(offline),
             "timeout": self.settings.timeout,
+            "auth": self._auth,
         }
         if json_body is not None:
             kwargs["data"] = orjson.dumps(json_body)
             kwargs["headers"]["Content-Type"] = "application/json"
         if self.cached:
             kwargs["force_refresh"] = refresh and not offline
-        attempt = 0
+        attempt = bad_bodies = 0
         while True:
             response = self._send(method, url, endpoint, kwargs, attempt, offline)
             if response is None:
@@ -196,11 +253,26 @@ class Transport:
                     endpoint=endpoint,
                 )
             if status < 400:
-                return _parse(response, endpoint)
-            body = _error_body(response)
+                try:
+                    body = orjson.loads(response.content)
+                except orjson.JSONDecodeError:
+                    self._forget(response)
+                    if bad_bodies >= BODY_RETRIES:
+                        raise not_json(response, endpoint, bad_bodies + 1) from None
+                    log.info("%s answered a body that is not JSON; fetching it again", endpoint)
+                    self.sleep(self._backoff(bad_bodies))
+                    bad_bodies += 1
+                    continue
+                problem = _expect_object(body) or (expect(body) if expect else None)
+                if problem:
+                    self._forget(response)
+                    raise wrong_shape(endpoint, problem)
+                return body
+            body = error_body(response)
             wait = self._retry_wait(status, body, response, attempt, endpoint)
             if wait is None:
-                raise _error(status, body, endpoint, hint)
+                page = proxy_page(response)
+                raise error_for(status, body, endpoint, hint, page, attempt + 1)
             log.info("PostHog answered %s for %s; retrying in %.1f s", status, endpoint, wait)
             self.sleep(wait)
             attempt += 1
@@ -211,20 +283,21 @@ class Transport:
         if not offline:
             self.limiter.acquire()
         try:
-            response = self.session.request(method, url, **kwargs)
-        except requests.Timeout:
+            response = self._transmit(method, url, kwargs, offline, endpoint)
+        except requests.ConnectTimeout:
             raise Timeout(
-                f"{endpoint} did not answer within {self.settings.timeout:g} s. PostHog may be "
-                "busy computing: retry, or pass a larger timeout= to Client().",
+                f"Could not connect to {self.settings.host} within {self.settings.timeout:g} s "
+                f"(for {endpoint}). Check host= and your network, then retry.",
                 endpoint=endpoint,
             ) from None
-        except (requests.ConnectionError, requests.exceptions.ChunkedEncodingError) as err:
-            if attempt >= self.settings.max_retries:
-                raise ServerError(
-                    f"Could not reach {endpoint} after {attempt + 1} attempts "
-                    f"({type(err).__name__}). Check the host and your network, then retry.",
-                    endpoint=endpoint,
-                ) from None
+        except requests.Timeout:
+            raise self._timed_out(endpoint, mid_body=False) from None
+        except (
+            requests.ConnectionError,
+            requests.exceptions.ChunkedEncodingError,
+            requests.exceptions.ContentDecodingError,
+        ) as err:
+            self._transport_fault(err, endpoint, attempt)
             self.sleep(self._backoff(attempt))
             return None
         if getattr(response, "from_cache", False):
@@ -233,6 +306,83 @@ class Transport:
             with self._lock:
                 self.requests_sent += 1
         return response
+
+    def _transport_fault(self, err: Exception, endpoint: str, attempt: int) -> None:
+        """Raise for a transport error that must not (or no longer) be retried."""
+        cause = err.args[0] if err.args else None
+        if isinstance(cause, ReadTimeoutError):  # no byte of the body for `timeout` seconds
+            raise self._timed_out(endpoint, mid_body=True) from None
+        cause = getattr(cause, "reason", cause)  # MaxRetryError wraps what urllib3 gave up on
+        if isinstance(cause, ReadTimeoutError):  # no answer at all (urllib3 read retries: 0)
+            raise self._timed_out(endpoint, mid_body=False) from None
+        if isinstance(cause, NewConnectionError):  # urllib3 has retried the connect already
+            raise ServerError(
+                f"Could not connect to {self.settings.host} (for {endpoint}): "
+                f"{redact(str(cause.args[-1] if cause.args else cause))[:160]}. "
+                "Check host= and your network, then retry.",
+                endpoint=endpoint,
+            ) from None
+        if attempt >= self.settings.max_retries:
+            raise ServerError(
+                f"The connection to {endpoint} broke {attempt + 1} times, mid-answer or before "
+                f"it ({type(err).__name__}). Check your network or proxy, then retry.",
+                endpoint=endpoint,
+            ) from None
+
+    def _timed_out(self, endpoint: str, mid_body: bool) -> Timeout:
+        what = "stopped sending its answer for" if mid_body else "did not answer within"
+        return Timeout(
+            f"{endpoint} {what} {self.settings.timeout:g} s. PostHog may be busy computing, or "
+            "the network is slow: retry, or pass a larger timeout= to Client().",
+            endpoint=endpoint,
+        )
+
+    def _transmit(
+        self, method: str, url: str, kwargs: dict, offline: bool, endpoint: str
+    ) -> requests.Response:
+        if not self.cached:
+            return self.session.request(method, url, **kwargs)
+        if time.monotonic() >= self._bypass_until:
+            try:
+                return self.session.request(method, url, **kwargs)
+            except sqlite3.Error as err:  # locked by another process, or damaged under us
+                self._start_bypass(err)
+        if offline:
+            raise OfflineCacheMiss(
+                f"{endpoint}: the cache cannot be read right now (see the warning) and the "
+                "client is offline. Close other programs using the cache file, or go online.",
+                endpoint=endpoint,
+            )
+        if self._plain is None:
+            self._plain = requests.Session()
+            for prefix, adapter in self.session.adapters.items():
+                self._plain.mount(prefix, adapter)
+        plain = {k: v for k, v in kwargs.items() if k != "force_refresh"}
+        return self._plain.request(method, url, **plain)
+
+    def _start_bypass(self, err: sqlite3.Error) -> None:
+        with self._lock:
+            first = time.monotonic() >= self._bypass_until
+            self._bypass_until = time.monotonic() + CACHE_BYPASS_SECONDS
+        if first:
+            where = getattr(self.session.cache, "db_path", "the cache")
+            warnings.warn(
+                f"The HTTP cache ({where}) failed: {type(err).__name__}: {redact(str(err))}. "
+                f"Requests skip the cache for {CACHE_BYPASS_SECONDS:g} s. Another process may "
+                "hold the file locked (close it), or it is damaged: delete the file to rebuild.",
+                RuntimeWarning,
+                stacklevel=2,
+            )
+
+    def _forget(self, response: requests.Response) -> None:
+        """Remove *response* from the cache: requests-cache stores a 200 before we parse it."""
+        key = getattr(response, "cache_key", None)
+        if not key or not self.cached:
+            return
+        try:
+            self.session.cache.delete(key)
+        except sqlite3.Error as err:
+            self._start_bypass(err)
 
     def _backoff(self, attempt: int) -> float:
         # Full jitter keeps concurrent page fetchers from retrying in lock step.
@@ -244,9 +394,9 @@ class Transport:
         if status == 429:
             wait = parse_wait(body.get("detail"), response.headers.get("Retry-After"))
             if wait is not None and wait > self.settings.max_wait:
-                raise _rate_limited(body, endpoint, wait, long_wait=True)
+                raise rate_limited(body, endpoint, wait, long_wait=True)
             if attempt >= self.settings.max_retries:
-                raise _rate_limited(body, endpoint, wait, long_wait=False)
+                raise rate_limited(body, endpoint, wait, long_wait=False)
             return max(wait if wait is not None else self._backoff(attempt), 0.0)
         if status in RETRY_STATUSES and attempt < self.settings.max_retries:
             return self._backoff(attempt)
@@ -255,84 +405,3 @@ class Transport:
 
 def _endpoint(url: str) -> str:
     return redact(url.split("?", 1)[0])
-
-
-def _parse(response: requests.Response, endpoint: str) -> Any:
-    try:
-        return orjson.loads(response.content)
-    except (orjson.JSONDecodeError, requests.exceptions.ContentDecodingError):
-        kind = response.headers.get("Content-Type", "unknown content type")
-        start = redact(response.content[:80].decode("utf-8", "replace")).strip()
-        raise InvalidResponse(
-            f"{endpoint} answered {response.status_code} with a body that is not JSON "
-            f"({kind}: {start!r}…). A proxy or an interrupted transfer may be in the way: retry, "
-            "and check the host.",
-            status=response.status_code,
-            endpoint=endpoint,
-        ) from None
-
-
-def _error_body(response: requests.Response) -> dict:
-    try:
-        body = orjson.loads(response.content)
-    except orjson.JSONDecodeError:
-        return {}
-    return body if isinstance(body, dict) else {}
-
-
-def _rate_limited(body: dict, endpoint: str, wait: float | None, long_wait: bool) -> RateLimited:
-    when = f"in {wait:g} s" if wait is not None else "later"
-    why = "asks for a longer wait than max_wait allows" if long_wait else "kept throttling"
-    return RateLimited(
-        f"PostHog throttled {endpoint} and {why}: try again {when}. PostHog allows 240 "
-        "requests a minute per key for insights, persons and queries; cached re-runs cost none.",
-        status=429,
-        retry_after=wait,
-        type=body.get("type"),
-        code=body.get("code"),
-        detail=body.get("detail"),
-        endpoint=endpoint,
-    )
-
-
-def _error(status: int, body: dict, endpoint: str, hint: str) -> PostHogError:
-    detail = body.get("detail") if isinstance(body.get("detail"), str) else None
-    fields = {
-        "status": status,
-        "type": body.get("type"),
-        "code": body.get("code"),
-        "detail": detail,
-        "attr": body.get("attr"),
-        "endpoint": endpoint,
-    }
-    said = f" PostHog said: {detail}" if detail else ""
-    if status == 401:
-        return AuthenticationError(
-            f"PostHog rejected the API key (401).{said} {KEY_HELP}", **fields
-        )
-    if status == 403:
-        scope = _SCOPE_RE.search(detail or "")
-        if scope:
-            return PermissionDenied(
-                f"The personal API key lacks the '{scope.group(1)}' scope needed for {endpoint}. "
-                "Edit the key in PostHog (Account settings → Personal API Keys) and add it.",
-                missing_scope=scope.group(1),
-                **fields,
-            )
-        return PermissionDenied(
-            f"The API key may not use {endpoint} (403).{said} Check the key's scopes and "
-            "project access in PostHog (Account settings → Personal API Keys).",
-            **fields,
-        )
-    if status == 404:
-        return NotFound(f"{endpoint} was not found (404).{said} {hint}".strip(), **fields)
-    if status == 400:
-        attr = f" (parameter {body.get('attr')!r})" if body.get("attr") else ""
-        return ValidationError(f"PostHog rejected the request to {endpoint}{attr}.{said}", **fields)
-    if status >= 500:
-        return ServerError(
-            f"PostHog answered {status} for {endpoint} after retries.{said} This is on "
-            "PostHog's side: try again in a minute.",
-            **fields,
-        )
-    return PostHogError(f"PostHog answered {status} for {endpoint}.{said}", **fields)

@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import json
+import numbers
 import re
 import time
 from typing import TYPE_CHECKING, Any
@@ -222,7 +223,9 @@ def _list_row(raw: dict[str, Any]) -> dict[str, Any]:
 def _insight_key(value: int | str) -> str:
     if isinstance(value, bool):
         raise ValidationError("An insight id is a number or an 8-character short id, not a bool.")
-    text = str(value).strip() if isinstance(value, int | str) else ""
+    # Ids read back from client.insights() arrive as numpy integers.
+    text = str(int(value)) if isinstance(value, numbers.Integral) else ""
+    text = value.strip() if isinstance(value, str) else text
     if text.isdigit() or _SHORT_ID.match(text):
         return text
     raise ValidationError(

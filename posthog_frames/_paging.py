@@ -6,6 +6,11 @@ on, so a client that stops on a short page, or that adds ``limit`` to the offset
 repeats rows. Fetching ahead is therefore speculative: the page predicted at ``offset + limit``
 is used only when the ``next`` link really points there; otherwise it is dropped and the linked
 page fetched.
+
+Pages fetched concurrently can also straddle a change: when a person is added, every offset
+shifts by one, and a page served *before* the change that follows one served *after* it skips a
+row. Pages carry ``count`` (``include_total``), so such a page shows a count below one already
+seen; with a *refetch* it is requested again, past any cache, and the fresh copy is used.
 """
 
 from __future__ import annotations
@@ -15,7 +20,11 @@ from concurrent.futures import Future, ThreadPoolExecutor
 from typing import Any
 from urllib.parse import parse_qsl, urlencode, urlsplit, urlunsplit
 
-__all__ = ["iter_pages", "canonical", "shift_offset"]
+from .exceptions import InvalidResponse
+
+__all__ = ["iter_pages", "canonical", "check_page", "shift_offset"]
+
+Fetch = Callable[[str], dict[str, Any]]
 
 
 def canonical(url: str) -> str:
@@ -39,24 +48,65 @@ def shift_offset(url: str, pages: int = 1) -> tuple[str, int] | None:
     return urlunsplit((*parts[:3], urlencode(shifted), "")), offset
 
 
+def check_page(page: Any, url: str) -> dict[str, Any]:
+    """*page* when it is a page (``{"results": [...], ...}``), else a clear InvalidResponse.
+
+    Example:
+        >>> check_page({"results": [], "next": None}, "http://h/api/projects/1/persons/")["results"]
+        []
+    """
+    if not isinstance(page, dict) or not isinstance(page.get("results"), list):
+        endpoint = url.split("?")[0]
+        raise InvalidResponse(
+            f"{endpoint} did not answer with a page ({{'results': [...], 'next': ...}}); "
+            "check the path.",
+            endpoint=endpoint,
+        )
+    return page
+
+
+class _Settle:
+    """Replace a page served before a change that an earlier page already saw (see above)."""
+
+    def __init__(self, refetch: Fetch | None) -> None:
+        self.refetch = refetch
+        self.highest: int | None = None
+
+    def __call__(self, url: str, page: dict[str, Any]) -> dict[str, Any]:
+        count = page.get("count")
+        if not isinstance(count, int):
+            return page
+        if self.refetch is not None and self.highest is not None and count < self.highest:
+            page = self.refetch(url)
+            count = page.get("count")
+            if isinstance(count, int) and count < self.highest:
+                self.highest = count  # still lower: persons were really deleted, go on from here
+        if isinstance(count, int) and (self.highest is None or count > self.highest):
+            self.highest = count
+        return page
+
+
 def iter_pages(
-    fetch: Callable[[str], dict[str, Any]],
+    fetch: Fetch,
     first_url: str,
     *,
     ahead: int = 0,
     total: Callable[[], int | None] = lambda: None,
     rewrite: Callable[[str], str] = lambda url: url,
+    refetch: Fetch | None = None,
 ) -> Iterator[dict[str, Any]]:
     """Yield each page from *first_url* on, following ``next`` until it is null.
 
     *ahead* pages are requested concurrently beyond the current ``next`` link; *total*, when it
     returns a row count, stops predictions past the end; *rewrite* maps each ``next`` link before
-    it is used (the client pins it to its own host so the key never goes elsewhere).
+    it is used (the client pins it to its own host so the key never goes elsewhere); *refetch*
+    re-requests, bypassing caches, a page whose ``count`` shows it predates a change.
     """
+    settle = _Settle(refetch)
     if ahead <= 0:
         url: str | None = first_url
         while url:
-            page = fetch(url)
+            page = settle(url, fetch(url))
             yield page
             url = rewrite(page["next"]) if page.get("next") else None
         return
@@ -66,7 +116,7 @@ def iter_pages(
             url = first_url
             while url:
                 future = pending.pop(canonical(url), None)
-                page = future.result() if future else fetch(url)
+                page = settle(url, future.result() if future else fetch(url))
                 link = page.get("next")
                 url = rewrite(link) if link else None
                 if url:

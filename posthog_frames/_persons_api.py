@@ -4,11 +4,16 @@ from __future__ import annotations
 
 import logging
 import re
+import warnings
 from collections.abc import Iterator
 from typing import TYPE_CHECKING, Any
 
 import pandas as pd
+import requests
 
+from ._paging import canonical, check_page, iter_pages
+from ._query_api import check_via
+from ._result_cache import ResultCache, result_key
 from .exceptions import InvalidResponse, PermissionDenied, ValidationError
 from .filters import filters_param, normalize_filters
 from .persons import concat_person_pages, persons_frame
@@ -39,6 +44,7 @@ class PersonsMixin:
         *,
         refresh: bool = False,
         dtypes: bool = True,
+        via: str = "rest",
     ) -> Iterator[pd.DataFrame]:
         """Yield one DataFrame per page of persons (see :meth:`persons` for the arguments).
 
@@ -46,23 +52,142 @@ class PersonsMixin:
             >>> for page in client.iter_persons(page_size=500):
             ...     print(len(page))
         """
-        size = _page_size(page_size, limit, self.settings.page_size)
+        if check_via(via) == "query":
+            args = (properties, search, distinct_id, email, limit, page_size, progress)
+            yield from self._iter_persons_query(*args, refresh=refresh, dtypes=dtypes)
+            return
+        url = self._persons_url(properties, search, distinct_id, email, limit, page_size)
+        types = self._person_property_types() if dtypes else None
+        yield from self._person_frames(url, types, limit, progress, refresh, counts=[])
+
+    def persons(
+        self: Client,
+        properties: Any = None,
+        search: str | None = None,
+        distinct_id: str | None = None,
+        email: str | None = None,
+        limit: int | None = None,
+        page_size: int | None = None,
+        progress: bool | None = None,
+        *,
+        refresh: bool = False,
+        dtypes: bool = True,
+        via: str = "rest",
+    ) -> pd.DataFrame:
+        """Every matching person, one row each, following every ``next`` link.
+
+        Args:
+            properties: person property filters: ``PropertyFilter``s, dicts or a JSON string.
+            search: email (substring) or distinct_id (exact), as PostHog's search box.
+            distinct_id, email: exact matches.
+            limit: the most rows to return (default: all).
+            page_size: rows per request (default 1,000; PostHog's own default is 100).
+            progress: a progress bar for pulls of several pages (default on, unless
+                ``POSTHOG_FRAMES_PROGRESS=0``).
+            refresh: bypass the local cache.
+            dtypes: use the project's property definitions to type property columns.
+            via: ``"rest"`` (the persons API), or ``"query"``: HogQL pages of 50,000 rows
+                (few requests for big projects; ``id`` is then the UUID and ``last_seen_at``
+                empty, see :mod:`posthog_frames._query_persons`).
+
+        Columns: ``id``, ``uuid``, ``name``, ``distinct_ids``, ``created_at``,
+        ``last_seen_at`` (UTC) and ``properties.<key>`` for every person property.
+        ``df.attrs["total"]`` is PostHog's count when it gave one.
+
+        Persons changing during a pull: PostHog pages by offset over persons ordered newest
+        first, so a person created mid-pull shifts every later row down by one. Each person who
+        exists for the whole pull is returned exactly once (a row seen twice at a page boundary
+        is kept once, and a page that predates the change is fetched again). Persons created
+        after the pull started are not included, and a person deleted or merged mid-pull can make
+        one other person at a page boundary go missing; either way a ``UserWarning`` says the
+        count changed, and running again (``refresh=True``) gives a consistent result.
+
+        A repeated call is answered from the cache (pages and the finished frame) while
+        ``expire_after`` allows, without any request.
+
+        Example:
+            >>> linux = client.persons(properties=[phf.PropertyFilter("$initial_os", ["Linux"])])
+        """
+        if check_via(via) == "query":
+            args = (properties, search, distinct_id, email, limit, page_size, progress)
+            return self._persons_via_query(*args, refresh=refresh, dtypes=dtypes)
+        url = self._persons_url(properties, search, distinct_id, email, limit, page_size)
+        types = self._person_property_types() if dtypes else None
+        store = ResultCache.of(self.session)
+        key = result_key(
+            self.settings.fingerprint, "persons", canonical(url), limit=limit, types=types
+        )
+        if store is not None and not refresh:
+            cached = store.get(key, stale_ok=self.settings.offline)
+            if cached is not None:
+                return cached
+        counts: list[int] = []
+        frame = concat_person_pages(
+            self._person_frames(url, types, limit, progress, refresh, counts=counts)
+        )
+        frame.attrs.update({"kind": "persons", "project_id": self.project_id})
+        if counts:
+            frame.attrs["total"] = counts[-1]
+        if properties:
+            frame.attrs["properties"] = [f.to_dict() for f in normalize_filters(properties)]
+        if store is not None and len(set(counts)) <= 1:  # never keep a pull that saw changes
+            store.put(key, url, frame)
+        return frame
+
+    def _persons_url(
+        self: Client,
+        properties: Any,
+        search: str | None,
+        distinct_id: str | None,
+        email: str | None,
+        limit: int | None,
+        page_size: int | None,
+    ) -> str:
         params = {
             "properties": filters_param(normalize_filters(properties)) if properties else None,
             "search": search,
             "distinct_id": distinct_id,
             "email": email,
-            "limit": size,
-            "include_total": True,
+            "limit": _page_size(page_size, limit, self.settings.page_size),
+            "include_total": "true",
         }
-        types = self._person_property_types() if dtypes else None
+        query = {k: v for k, v in params.items() if v is not None}
+        return requests.Request("GET", self.url("persons/"), params=query).prepare().url
+
+    def _person_frames(
+        self: Client,
+        url: str,
+        types: dict[str, str] | None,
+        limit: int | None,
+        progress: bool | None,
+        refresh: bool,
+        counts: list[int],
+    ) -> Iterator[pd.DataFrame]:
+        """One frame per page from *url*, without repeats; *counts* gets each page's ``count``."""
+
+        latest: dict[str, int] = {}
+
+        def fetch(page_url: str, fresh: bool = refresh) -> dict[str, Any]:
+            page = check_page(self._transport.request("GET", page_url, refresh=fresh), page_url)
+            if isinstance(page.get("count"), int):
+                latest["count"] = page["count"]
+            return page
+
+        pages = iter_pages(
+            fetch,
+            url,
+            ahead=self.settings.concurrency - 1,
+            total=lambda: latest.get("count"),
+            rewrite=self._pin,
+            refetch=lambda page_url: fetch(page_url, True),
+        )
         seen: set[int] = set()
         remaining = limit
         bar = None
         try:
-            for page in self.paginate(
-                "persons/", refresh=refresh, ahead=self.settings.concurrency - 1, **params
-            ):
+            for page in pages:
+                if isinstance(page.get("count"), int):
+                    counts.append(page["count"])
                 if bar is None and page.get("next") and self._progress_enabled(progress):
                     bar = _progress_bar(page.get("count"), limit)
                 frame = persons_frame(page["results"], property_types=types)
@@ -82,58 +207,15 @@ class PersonsMixin:
         finally:
             if bar is not None:
                 bar.close()
-
-    def persons(
-        self: Client,
-        properties: Any = None,
-        search: str | None = None,
-        distinct_id: str | None = None,
-        email: str | None = None,
-        limit: int | None = None,
-        page_size: int | None = None,
-        progress: bool | None = None,
-        *,
-        refresh: bool = False,
-        dtypes: bool = True,
-    ) -> pd.DataFrame:
-        """Every matching person, one row each, following every ``next`` link.
-
-        Args:
-            properties: person property filters: ``PropertyFilter``s, dicts or a JSON string.
-            search: email (substring) or distinct_id (exact), as PostHog's search box.
-            distinct_id, email: exact matches.
-            limit: the most rows to return (default: all).
-            page_size: rows per request (default 1,000; PostHog's own default is 100).
-            progress: a progress bar for pulls of several pages (default on, unless
-                ``POSTHOG_FRAMES_PROGRESS=0``).
-            refresh: bypass the local cache.
-            dtypes: use the project's property definitions to type property columns.
-
-        Columns: ``id``, ``uuid``, ``name``, ``distinct_ids``, ``created_at``,
-        ``last_seen_at`` (UTC) and ``properties.<key>`` for every person property.
-        ``df.attrs["total"]`` is PostHog's count when it gave one.
-
-        Example:
-            >>> linux = client.persons(properties=[phf.PropertyFilter("$initial_os", ["Linux"])])
-        """
-        pages = list(
-            self.iter_persons(
-                properties,
-                search,
-                distinct_id,
-                email,
-                limit,
-                page_size,
-                progress,
-                refresh=refresh,
-                dtypes=dtypes,
+        if len(set(counts)) > 1:
+            warnings.warn(
+                f"PostHog's person count changed during this pull (from {counts[0]:,} to "
+                f"{counts[-1]:,}): persons created meanwhile are missing, and a deletion can "
+                "hide a person at a page boundary. Run again with refresh=True for a consistent "
+                "result.",
+                UserWarning,
+                stacklevel=3,
             )
-        )
-        frame = concat_person_pages(pages)
-        frame.attrs.update({"kind": "persons", "project_id": self.project_id})
-        if properties:
-            frame.attrs["properties"] = [f.to_dict() for f in normalize_filters(properties)]
-        return frame
 
     def person(self: Client, id_or_uuid: int | str, *, refresh: bool = False) -> pd.Series:
         """One person by numeric id or UUID, as a Series (properties flattened).
@@ -190,8 +272,11 @@ class PersonsMixin:
         if not isinstance(key, str) or not key:
             raise ValidationError("property_values needs a property name, e.g. '$initial_os'.")
         body = self.get("persons/values/", refresh=refresh, key=key, value=search)
-        if not isinstance(body, dict) or not isinstance(body.get("results"), list):
-            raise InvalidResponse("persons/values/ did not answer with {'results': [...]}.")
+        items = body.get("results") if isinstance(body, dict) else None
+        if not isinstance(items, list) or not all(isinstance(item, dict) for item in items):
+            raise InvalidResponse(
+                "persons/values/ did not answer with {'results': [{'name': ..., 'count': ...}]}."
+            )
         rows = [(item.get("name"), item.get("count")) for item in body["results"]]
         frame = pd.DataFrame(rows, columns=["value", "count"])
         frame["count"] = frame["count"].astype("Int64")

@@ -27,6 +27,7 @@ from posthog_frames._plot_style import PREVIOUS_ALPHA, display_text, number_text
 from posthog_frames.exceptions import ValidationError
 
 __all__ = [
+    "MAX_BAR_LABELS",
     "BarGroup",
     "check_frame",
     "floats",
@@ -43,6 +44,7 @@ __all__ = [
 ]
 
 DEFAULT_FIGSIZE = (10.0, 5.0)
+MAX_BAR_LABELS = 40  # beyond this many bars, value labels collide
 _MAX_LEGEND_INSIDE = 4
 _TITLE_CHARS_PER_INCH = 8.5  # bold 12pt DejaVu Sans, measured on the gallery
 
@@ -65,6 +67,13 @@ def check_frame(df: Any, required: Iterable[str], func: str, kind: str) -> pd.Da
             "returns."
         )
     missing = [c for c in required if c not in df.columns]
+    if missing and isinstance(df.index, pd.DatetimeIndex):
+        raise ValidationError(
+            f"{func}() draws the long frame, but this one is wide (dates as the index, one column "
+            f"per series: wide=True). Plot the long frame instead: insight_frame(insight) with "
+            "wide=False, the default; or draw this one with pandas: df.plot().",
+            attr=missing[0],
+        )
     if missing:
         raise ValidationError(
             f"{func}() needs columns {missing}, which the frame lacks (it has {list(df.columns)}); "
@@ -157,13 +166,31 @@ def with_names(df: pd.DataFrame, columns: Sequence[str], default: str) -> pd.Dat
     out = df.copy()
     present = [c for c in columns if c in out.columns]
     texts = [[display_text(v) for v in out[c]] for c in present]
-    out["_name"] = texts[0] if texts else default
     out["_key"] = ["\x1f".join(parts) for parts in zip(*texts, strict=True)] if texts else default
+    out["_name"] = _unique_names(texts, out["_key"].tolist()) if texts else default
     if "compare_label" in out.columns:
         out["_previous"] = [is_previous(v) for v in out["compare_label"]]
     else:
         out["_previous"] = False
     return out
+
+
+def _unique_names(texts: list[list[str]], keys: list[str]) -> list[str]:
+    """The first column's text, extended with the next columns (" - ") only where two
+    different series would otherwise share a legend entry."""
+    names = list(texts[0])
+    for more in texts[1:]:
+        owners: dict[str, set[str]] = {}
+        for name, key in zip(names, keys, strict=True):
+            owners.setdefault(name, set()).add(key)
+        ambiguous = {name for name, found in owners.items() if len(found) > 1}
+        if not ambiguous:
+            break
+        names = [
+            f"{name} - {extra}" if name in ambiguous and extra and extra != name else name
+            for name, extra in zip(names, more, strict=True)
+        ]
+    return names
 
 
 @dataclass

@@ -17,6 +17,7 @@ from matplotlib.axes import Axes
 from matplotlib.ticker import FuncFormatter, MultipleLocator
 
 from posthog_frames._plot_common import (
+    MAX_BAR_LABELS,
     BarGroup,
     check_frame,
     floats,
@@ -43,7 +44,6 @@ __all__ = ["plot_funnel", "plot_funnel_trends", "plot_time_to_convert"]
 
 _GROUP_COLUMNS = ("breakdown_value",)
 _TICK_WIDTH = 18
-_MAX_BAR_LABELS = 40  # beyond this many bars, count labels collide
 
 
 def _groups(df: pd.DataFrame) -> list[tuple[str, bool, str, pd.DataFrame]]:
@@ -162,7 +162,7 @@ def plot_time_to_convert(
             **(style if prev else {}),
             **kw,
         )
-        if len(seconds) * len(groups) <= _MAX_BAR_LABELS:
+        if len(seconds) * len(groups) <= MAX_BAR_LABELS:
             ax.bar_label(bars, labels=[number_text(c) for c in counts], fontsize="x-small")
         ends.append(seconds[-1] + bin_width)
         average = _averages(df, label, part)

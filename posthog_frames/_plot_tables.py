@@ -50,7 +50,8 @@ def _cohort_sizes(df: pd.DataFrame, first: np.ndarray) -> np.ndarray | None:
     if sizes is None:
         return None if df.attrs.get("percent") else first
     if isinstance(sizes, Mapping):
-        sizes = [sizes.get(c) for c in df.index]
+        by_key = {_size_key(k): v for k, v in sizes.items()}
+        sizes = [by_key.get(_size_key(c)) for c in df.index]
     elif isinstance(sizes, pd.Series) and not sizes.index.equals(pd.RangeIndex(len(sizes))):
         sizes = sizes.reindex(df.index)
     sizes = floats(list(sizes))
@@ -62,13 +63,32 @@ def _cohort_sizes(df: pd.DataFrame, first: np.ndarray) -> np.ndarray | None:
     return sizes
 
 
+def _size_key(key: Any) -> Any:
+    """A cohort key comparable across attrs and index: a MultiIndex shows a None level as NaN."""
+    if isinstance(key, tuple):
+        return tuple(None if isinstance(part, float) and part != part else part for part in key)
+    return key
+
+
+def _cohort_text(cohort: Any, fmt: str) -> str:
+    if isinstance(cohort, tuple):  # (breakdown_value, cohort) rows of a breakdown
+        *breakdown, start = cohort
+        return " · ".join([*(display_text(b) for b in breakdown), _cohort_text(start, fmt)])
+    if isinstance(cohort, str):
+        return cohort
+    try:
+        stamp = pd.Timestamp(cohort)
+    except (TypeError, ValueError):
+        return display_text(cohort)
+    return str(cohort) if pd.isna(stamp) else stamp.strftime(fmt)
+
+
 def _cohort_labels(df: pd.DataFrame, sizes: np.ndarray | None) -> list[str]:
     unit = str(df.attrs.get("period") or df.attrs.get("interval") or "day").lower()
     fmt = "%Y-%m-%d %H:%M" if unit.startswith("hour") else "%Y-%m-%d"
     labels = []
     for i, cohort in enumerate(df.index):
-        stamp = pd.Timestamp(cohort) if not isinstance(cohort, str) else None
-        text = stamp.strftime(fmt) if stamp is not None and not pd.isna(stamp) else str(cohort)
+        text = _cohort_text(cohort, fmt)
         if sizes is not None and np.isfinite(sizes[i]):
             text = f"{text}  ({number_text(sizes[i])})"
         labels.append(text)

@@ -16,6 +16,7 @@ from matplotlib.axes import Axes
 from matplotlib.lines import Line2D
 
 from posthog_frames._plot_common import (
+    MAX_BAR_LABELS,
     BarGroup,
     check_frame,
     floats,
@@ -37,15 +38,15 @@ from posthog_frames._plot_style import (
     percent_text,
 )
 from posthog_frames.exceptions import ValidationError
+from posthog_frames.frames.trends import AGGREGATED_VIEWS  # one total per series, no dates
 
 __all__ = ["draw_time_lines", "plot_lifecycle", "plot_number", "plot_stickiness", "plot_trends"]
 
+# The legend shows PostHog's label, extended only where two series share one (a breakdown value,
+# then the series' display name, e.g. its custom name).
 _NAME_COLUMNS = ("label", "breakdown_value", "series")
 _MARKER_MAX_POINTS = 60
-# Views whose frames hold one total per series instead of a time series.
-_AGGREGATED_VIEWS = frozenset({"number", "pie", "bar_value", "table", "world_map"})
 _UP, _DOWN = "▲", "▼"
-_MAX_BAR_LABELS = 40  # beyond this many bars, value labels collide
 
 
 def draw_time_lines(
@@ -116,7 +117,7 @@ def plot_trends(
     view = df.attrs.get("view")
     if view == "number":
         return plot_number(df, ax, title=title, figsize=figsize, **kw)
-    if "date" in df.columns and view not in _AGGREGATED_VIEWS:
+    if "date" in df.columns and view not in AGGREGATED_VIEWS:
         ax = new_axes(ax, figsize)
         lines = draw_time_lines(ax, df, "value", _NAME_COLUMNS, "value", **kw)
         _floor_zero(ax, np.concatenate([line.get_ydata() for line in lines]))
@@ -271,7 +272,7 @@ def plot_stickiness(
         groups.append(BarGroup(label, values, color_for(keys.index(key)), previous=bool(prev)))
     ax = new_axes(ax, figsize)
     containers = grouped_bars(ax, groups, **kw)
-    if len(days) * len(groups) <= _MAX_BAR_LABELS:
+    if len(days) * len(groups) <= MAX_BAR_LABELS:
         for container, group in zip(containers, groups, strict=True):
             labels = [number_text(v) for v in group.values]
             ax.bar_label(container, labels=labels, padding=2, fontsize="small")

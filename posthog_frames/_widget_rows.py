@@ -79,14 +79,14 @@ def operator_menu(property_type: str | None, *, known: bool = True) -> list[str]
 
 
 class RowHost(Protocol):
-    """What a row asks of the builder that owns it."""
+    """What a row asks of the builder that owns it (private: only rows call these)."""
 
-    def operator_codes(self, key: str) -> list[str]: ...
-    def property_type(self, key: str) -> str | None: ...
-    def key_options(self) -> Sequence[str]: ...
-    def value_options(self, key: str, type: str) -> Sequence[str]: ...
-    def row_changed(self, row: FilterRow) -> None: ...
-    def remove_row(self, row: FilterRow) -> None: ...
+    def _operator_codes(self, key: str) -> list[str]: ...
+    def _definition_type(self, key: str) -> str | None: ...
+    def _key_options(self) -> Sequence[str]: ...
+    def _value_options(self, key: str, type: str) -> Sequence[str]: ...
+    def _row_changed(self, row: FilterRow) -> None: ...
+    def _remove_row(self, row: FilterRow) -> None: ...
 
 
 class _Incomplete(Exception):
@@ -165,7 +165,7 @@ class FilterRow(w.HBox):
     def _build_controls(self) -> None:
         plain = {"description_allow_html": False}
         self.key = w.Combobox(
-            placeholder="property, e.g. $initial_os", options=tuple(self._host.key_options()),
+            placeholder="property, e.g. $initial_os", options=tuple(self._host._key_options()),
             ensure_option=False, continuous_update=False, layout=_layout("190px"), **plain,
         )  # fmt: skip
         self.operator = w.Dropdown(layout=_layout("170px"), **plain)
@@ -186,9 +186,12 @@ class FilterRow(w.HBox):
             icon="times", tooltip="remove this filter", layout=w.Layout(width="32px")
         )
         self.message = w.Label(style={"text_color": _WARN}, layout=w.Layout(margin="0 0 0 6px"))
-        self.remove_button.on_click(self._guard(lambda _: self._host.remove_row(self)))
+        self.remove_button.on_click(self._guard(lambda _: self._host._remove_row(self)))
         self.children = (self.key, self.operator, self.value_widget, self.remove_button,
                          self.message)  # fmt: skip
+        self.add_class("phf-row")  # stable hooks for the browser test and users' CSS
+        for name in ("key", "operator", "tags", "add_value", "remove_button", "message"):
+            getattr(self, name).add_class("phf-" + name.removesuffix("_button").replace("_", "-"))
 
     def _observe_controls(self) -> None:
         self.key.observe(self._guard(self._on_key), names="value")
@@ -205,7 +208,7 @@ class FilterRow(w.HBox):
         key = loaded.key if loaded else ""
         op = loaded.operator if loaded else None
         self.key.value = key
-        self._set_menu(self._host.operator_codes(key), keep=op, loading=True)
+        self._set_menu(self._host._operator_codes(key), keep=op, loading=True)
         value = loaded.value if loaded else None
         kind = _KIND.get(self.operator.value, "text")
         if value is None:
@@ -257,7 +260,7 @@ class FilterRow(w.HBox):
         return guarded
 
     def _on_key(self, _change: Any) -> None:
-        self._set_menu(self._host.operator_codes(self.key.value.strip()), keep=self.operator.value)
+        self._set_menu(self._host._operator_codes(self.key.value.strip()), keep=self.operator.value)
         self._show_value_controls()
         self._validate()
 
@@ -299,7 +302,9 @@ class FilterRow(w.HBox):
         kind = _KIND.get(self.operator.value, "text")
         if kind == "tags":
             key = self.key.value.strip()
-            self.add_value.options = tuple(self._host.value_options(key, self.ptype)) if key else ()
+            self.add_value.options = (
+                tuple(self._host._value_options(key, self.ptype)) if key else ()
+            )
         self.value_widget.children = {
             "tags": (self.tags, self.add_value),
             "number": (self.number,),
@@ -322,7 +327,7 @@ class FilterRow(w.HBox):
         except Exception as err:  # _Incomplete, ValidationError, or a bug: all become the mark
             self.filter = None
             self._mark(f"⚠ {err}")
-        self._host.row_changed(self)
+        self._host._row_changed(self)
 
     def _read(self) -> PropertyFilter:
         """The filter the controls describe; raises with the reason when there is none."""
@@ -360,7 +365,7 @@ class FilterRow(w.HBox):
         """A tag's value: as loaded, or typed by the property's definition (Numeric, Boolean)."""
         if tag in self._loaded_tags:
             return self._loaded_tags[tag]
-        ptype = (self._host.property_type(key) or "").lower()
+        ptype = (self._host._definition_type(key) or "").lower()
         if ptype == "boolean" and tag.lower() in ("true", "false"):
             return tag.lower() == "true"
         if ptype == "numeric":

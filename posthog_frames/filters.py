@@ -21,9 +21,11 @@ import re
 import urllib.parse
 from collections.abc import Mapping
 from dataclasses import dataclass
-from types import MappingProxyType
 from typing import Any
 
+from posthog_frames import _operators as ops
+from posthog_frames._operators import OPERATORS, PROPERTY_TYPES, operators_for
+from posthog_frames._reference import RELATIVE_DATE, RELATIVE_DATE_KINDS
 from posthog_frames.exceptions import ValidationError
 
 __all__ = [
@@ -36,96 +38,14 @@ __all__ = [
     "operators_for",
 ]
 
-# Operator code -> the wording PostHog's UI shows (frontend/src/lib/utils/operators.ts, symbol
-# dropped). Codes without a UI label there (between, min/max, *_multi) get a plain description.
-OPERATORS: Mapping[str, str] = MappingProxyType(
-    {
-        "exact": "equals",
-        "is_not": "doesn't equal",
-        "icontains": "contains",
-        "not_icontains": "doesn't contain",
-        "regex": "matches regex",
-        "not_regex": "doesn't match regex",
-        "gt": "greater than",
-        "gte": "greater than or equal",
-        "lt": "less than",
-        "lte": "less than or equal",
-        "is_set": "is set",
-        "is_not_set": "is not set",
-        "is_date_exact": "equals",
-        "is_date_before": "before",
-        "is_date_after": "after",
-        "between": "between",
-        "not_between": "not between",
-        "min": "at least",
-        "max": "at most",
-        "in": "user in",
-        "not_in": "user not in",
-        "is_cleaned_path_exact": "equals",
-        "flag_evaluates_to": "evaluates to",
-        "icontains_multi": "contains any of",
-        "not_icontains_multi": "doesn't contain any of",
-        "starts_with": "starts with",
-        "not_starts_with": "doesn't start with",
-        "ends_with": "ends with",
-        "not_ends_with": "doesn't end with",
-        "semver_eq": "equals (semver)",
-        "semver_neq": "not equal (semver)",
-        "semver_gt": "greater than (semver)",
-        "semver_gte": "greater than or equal (semver)",
-        "semver_lt": "less than (semver)",
-        "semver_lte": "less than or equal (semver)",
-        "semver_tilde": "tilde range (semver)",
-        "semver_caret": "caret range (semver)",
-        "semver_wildcard": "wildcard (semver)",
-    }
-)
-
-# PropertyFilterType in posthog/schema.py.
-PROPERTY_TYPES: tuple[str, ...] = (
-    "person", "event", "session", "cohort", "group", "element", "hogql", "meta",
-    "internal_event", "event_metadata", "feature", "recording", "log_entry", "data_warehouse",
-    "data_warehouse_person_property", "error_tracking_issue", "revenue_analytics", "flag", "log",
-)  # fmt: skip
-
-_MULTI = frozenset({"exact", "is_not", "icontains_multi", "not_icontains_multi"})
-_RANGE = frozenset({"between", "not_between"})
-_FLAG = frozenset({"is_set", "is_not_set"})
-_COHORT = frozenset({"in", "not_in"})
-_NUMBER = frozenset({"gt", "gte", "lt", "lte", "min", "max"})
-_REGEX = frozenset({"regex", "not_regex"})
-_DATE = frozenset({"is_date_exact", "is_date_before", "is_date_after"})
-
-_SET = ("is_set", "is_not_set")
-_STRING_OPS = ("exact", "is_not", "icontains", "not_icontains", "regex", "not_regex", *_SET)
-# PostHog's UI per-type menus (operators.ts) without regex on numbers, semver and starts/ends_with
-# (older self-hosted PostHog rejects the last two).
-_OPS_BY_TYPE = {
-    "numeric": ("exact", "is_not", "gt", "gte", "lt", "lte", "between", "not_between", *_SET),
-    "datetime": ("is_date_exact", "is_date_before", "is_date_after", *_SET),
-    "boolean": ("exact", "is_not", *_SET),
-    "duration": ("gt", "lt"),
-    "string": _STRING_OPS,
-}
-# posthog/utils.py relative_date_parse: "-7d", "-24h", "-2w", "-3m", "-1q", "-1y", "-1dStart".
-_RELATIVE_DATE = re.compile(r"-?\d+[hdwmqyHDWMQY](Start|End)?")
+# A number as text: PostHog's UI sends gt/gte/lt/lte values as strings ("make sure regex,
+# icontains, gte, lte, lt, and gt properties have string values"). No "inf", "nan" or "1_000".
+_NUMBER_TEXT = re.compile(r"[+-]?(?:\d+\.?\d*|\.\d+)(?:[eE][+-]?\d+)?")
+_INT_TEXT = re.compile(r"[+-]?\d+")
 # Keys PostHog's UI adds for display only; anything else unknown is probably a typo.
 _DISPLAY_KEYS = frozenset({"label", "cohort_name"})
 _KNOWN_KEYS = frozenset({"key", "value", "operator", "type", "group_type_index"})
 _SCALARS = (str, int, float, bool)
-
-
-def operators_for(property_type: str | None) -> list[str]:
-    """Operator codes PostHog's UI offers for a property of *property_type* (a definition's
-    ``property_type``: Numeric, DateTime, Boolean, String, Duration or None).
-
-    Unknown types fall back to the String operators, as PostHog's UI does.
-
-    Example:
-        >>> operators_for("Boolean")
-        ['exact', 'is_not', 'is_set', 'is_not_set']
-    """
-    return list(_OPS_BY_TYPE.get((property_type or "string").lower(), _STRING_OPS))
 
 
 def _fail(message: str) -> ValidationError:
@@ -136,12 +56,26 @@ def _is_number(value: Any) -> bool:
     return isinstance(value, int | float) and not isinstance(value, bool) and math.isfinite(value)
 
 
+def _as_number(value: Any) -> int | float | None:
+    """*value* as a finite int/float (numeric text parsed: ``"10"`` → 10), else None."""
+    if isinstance(value, str) and _NUMBER_TEXT.fullmatch(value.strip()):
+        text = value.strip()
+        value = int(text) if _INT_TEXT.fullmatch(text) else float(text)
+    return value if _is_number(value) else None
+
+
 def _as_date(op: str, value: Any) -> str:
     if isinstance(value, dt.date):  # datetime is a date too
         return value.isoformat()
     if isinstance(value, str):
-        if _RELATIVE_DATE.fullmatch(value):
+        relative = RELATIVE_DATE.fullmatch(value)
+        if relative and relative["kind"] in RELATIVE_DATE_KINDS:
             return value
+        if relative:
+            raise _fail(
+                f"{op}: PostHog reads the unit {relative['kind']!r} of {value!r} as no offset at "
+                f"all (now); use a lower-case unit, e.g. '{value.lower()}' (M is minutes)"
+            )
         try:
             dt.datetime.fromisoformat(value)
             return value
@@ -149,20 +83,20 @@ def _as_date(op: str, value: Any) -> str:
             pass
     raise _fail(
         f"{op} needs a date: an ISO date/datetime string ('2024-05-01', '2024-05-01T12:00:00Z'), "
-        f"a datetime.date/datetime, or a relative date like '-7d', '-24h', '-2w', '-3m', '-1y', "
-        f"'-1dStart'; got {value!r}"
+        f"a datetime.date/datetime, or a relative date like '-7d', '-24h', '-2w', '-3m' (months), "
+        f"'-30M' (minutes), '-1q', '-1y', '-1dStart', 'mStart'; got {value!r}"
     )
 
 
 def _check_value(op: str, value: Any) -> Any:
     """Validate *value* for operator *op*; return it in stored form (tuples for lists)."""
-    if op in _FLAG:
-        if value not in (None, "", *_FLAG):
+    if op in ops.FLAG:
+        if value not in (None, "", *ops.FLAG):
             raise _fail(f"{op} takes no value (leave value out), got {value!r}")
         return None
     if value is None:
         raise _fail(f"operator {op!r} needs a value")
-    if op in _MULTI:
+    if op in ops.MULTI:
         items = list(value) if isinstance(value, list | tuple) else [value]
         bad = [
             v
@@ -175,22 +109,27 @@ def _check_value(op: str, value: Any) -> Any:
                 f"which may match), got {value!r}"
             )
         return tuple(items)
-    if op in _RANGE:
+    if op in ops.RANGE:
         if not isinstance(value, list | tuple) or len(value) != 2:
             got = f"{len(value)}" if isinstance(value, list | tuple) else repr(value)
             raise _fail(f"{op} needs exactly two numbers [min, max], got {got}")
-        if not all(map(_is_number, value)) or value[0] > value[1]:
+        low, high = (_as_number(v) for v in value)
+        if low is None or high is None or low > high:
             raise _fail(f"{op} needs two numbers [min, max] with min <= max, got {list(value)!r}")
-        return tuple(value)
-    if op in _COHORT:
+        return (low, high)
+    if op in ops.COHORT:
         if not isinstance(value, int) or isinstance(value, bool):
             raise _fail(f"{op} needs a cohort id (an int, as in the cohort's URL), got {value!r}")
         return value
-    if op in _NUMBER:
-        if not _is_number(value):
-            raise _fail(f"{op} needs a number (int or float, not a string or bool), got {value!r}")
-        return value
-    if op in _DATE:
+    if op in ops.NUMBER:
+        number = _as_number(value)
+        if number is None:
+            raise _fail(
+                f"{op} needs a number (an int, a float or numeric text such as '10'; finite, "
+                f"not a bool), got {value!r}"
+            )
+        return number  # stored as a number, so repr and to_dict() show 10, not '10'
+    if op in ops.DATE:
         return _as_date(op, value)
     if op == "flag_evaluates_to":
         if not isinstance(value, str | bool):
@@ -198,7 +137,7 @@ def _check_value(op: str, value: Any) -> Any:
         return value
     if not isinstance(value, str):
         raise _fail(f"{op} needs a string, got {type(value).__name__} {value!r}")
-    if op in _REGEX:
+    if op in ops.REGEX:
         try:
             re.compile(value)
         except re.error as err:
@@ -256,9 +195,9 @@ class PropertyFilter:
             if key != "id":
                 raise _fail(f"a cohort filter's key is 'id' (value is the cohort id), got {key!r}")
             op = "in" if op in (None, "exact") else op  # PostHog reads a bare cohort filter as in
-            if op not in _COHORT:
+            if op not in ops.COHORT:
                 raise _fail(f"a cohort filter takes operator 'in' or 'not_in', got {op!r}")
-        elif op in _COHORT:
+        elif op in ops.COHORT:
             raise _fail(f"{op} is only for cohorts: PropertyFilter('id', <cohort id>, "
                         f"operator={op!r}, type='cohort')")  # fmt: skip
         elif op is None:
@@ -292,7 +231,7 @@ class PropertyFilter:
         value = self.value
         if isinstance(value, tuple):
             value = list(value)
-        elif self.operator in _FLAG:
+        elif self.operator in ops.FLAG:
             value = self.operator
         out = {"key": self.key, "value": value, "operator": self.operator, "type": self.type}
         if self.group_type_index is not None:

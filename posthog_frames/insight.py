@@ -116,7 +116,14 @@ class Insight:
         return self._frame.copy()
 
     def plot(self, **kw: Any) -> Any:
-        """Draw the insight with :func:`posthog_frames.plot.plot` (matplotlib, imported lazily)."""
+        """Draw the insight with :func:`posthog_frames.plot.plot` (matplotlib, imported lazily).
+
+        Keywords go to the plot function (``ax=``, ``title=``, ``figsize=`` …); returns the Axes.
+
+        Example:
+            >>> ax = client.insight("abc12345", refresh="blocking").plot(title="Signups")
+            >>> ax.figure.savefig("signups.png")
+        """
         from posthog_frames.plot import plot
 
         return plot(self.frame(), **kw)

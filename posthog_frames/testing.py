@@ -40,7 +40,13 @@ __all__ = [
 @contextmanager
 def demo_client(**serve_options: Any) -> Iterator[Client]:
     """Start a demo server (``serve()`` options: ``persons``, ``seed``, faults…) and yield a
-    client with an in-memory cache; the server stops when the block ends."""
+    client with an in-memory cache; the server stops when the block ends.
+
+    Example:
+        >>> with demo_client(persons=50) as client:
+        ...     len(client.persons(progress=False))
+        50
+    """
     from .demo import serve
 
     with serve(**serve_options) as demo:
@@ -79,7 +85,13 @@ def fake_person(
 def fake_persons_page(
     persons: Sequence[Mapping[str, Any]], *, next: str | None = None, count: int | None = None
 ) -> dict[str, Any]:
-    """A persons page: ``{"results", "next", "previous"}`` (+ ``count`` when given)."""
+    """A persons page: ``{"results", "next", "previous"}`` (+ ``count`` when given).
+
+    Example:
+        >>> page = fake_persons_page([fake_person(1), fake_person(2)], count=2)
+        >>> len(page["results"]), page["next"], page["count"]
+        (2, None, 2)
+    """
     page: dict[str, Any] = {"results": list(persons), "next": next, "previous": None}
     if count is not None:
         page["count"] = count

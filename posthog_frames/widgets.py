@@ -37,6 +37,7 @@ log = logging.getLogger("posthog_frames")
 
 _TYPES = ("person", "event", "session")
 _MAX_SUGGESTIONS = 200  # a datalist longer than this is no help to scroll
+_PREVIEW_ROWS = 20  # Apply fetches one page this long: enough for the count and a glimpse
 _WARN = '<span style="color:#b45309">{}</span>'
 
 
@@ -137,6 +138,12 @@ class FilterBuilder(w.VBox):
             buttons.append(self.apply_button)
         toolbar = w.HBox([*buttons, self.summary], layout=w.Layout(align_items="center"))
         self.children = (self.rows_box, toolbar, self.notice, self.preview, self.output)
+        # Stable hooks for the browser test (tests/browser) and for users' own CSS.
+        self.add_class("phf-filter-builder")
+        for control, name in ((self.add_button, "add-filter"), (self.apply_button, "apply"),
+                              (self.summary, "summary"), (self.notice, "notice")):  # fmt: skip
+            if control is not None:
+                control.add_class(f"phf-{name}")
 
     def _guard(self, handler: Callable[..., Any]) -> Callable[..., None]:
         return _guarded(handler, self._show_notice)
@@ -173,7 +180,12 @@ class FilterBuilder(w.VBox):
         return filters_param(self.filters)
 
     def to_python(self) -> str:
-        """The filters as Python source, as the preview shows it."""
+        """The filters as Python source, as the preview shows it.
+
+        Example:
+            >>> FilterBuilder(filters={"key": "plan", "value": "pro"}).to_python()
+            "[PropertyFilter('plan', ['pro'])]"
+        """
         return python_code(self.filters)
 
     def _on_value(self, _change: Any) -> None:
@@ -228,21 +240,21 @@ class FilterBuilder(w.VBox):
         row = FilterRow(self, loaded[0] if loaded else None, type=self._type)
         self.rows.append(row)
         self.rows_box.children = tuple(self.rows)
-        self.row_changed(row)
+        self._row_changed(row)
         return row
 
-    def row_changed(self, row: FilterRow) -> None:
+    def _row_changed(self, row: FilterRow) -> None:
         """A row's draft changed (called by the row): refresh the model and the preview."""
         if self._syncing:
             return
         self._sync_from_rows()
         self._render_preview()
 
-    def remove_row(self, row: FilterRow) -> None:
+    def _remove_row(self, row: FilterRow) -> None:
         """Drop *row* (called by its remove button)."""
         self.rows = [r for r in self.rows if r is not row]
         self.rows_box.children = tuple(self.rows)
-        self.row_changed(row)
+        self._row_changed(row)
 
     # -- what rows ask of the project -------------------------------------------------------------
     def _property_types(self) -> dict[str, str | None] | None:
@@ -260,20 +272,20 @@ class FilterBuilder(w.VBox):
             self._definitions = dict(zip(frame["name"], types, strict=True))
         return self._definitions or None
 
-    def property_type(self, key: str) -> str | None:
+    def _definition_type(self, key: str) -> str | None:
         """The definition's ``property_type`` of *key* (None when unknown)."""
         return (self._property_types() or {}).get(key)
 
-    def operator_codes(self, key: str) -> list[str]:
+    def _operator_codes(self, key: str) -> list[str]:
         """Operators offered for *key*: by its type, or every kind when types are unknown."""
         types = self._property_types()
         return operator_menu(types.get(key) if types else None, known=types is not None)
 
-    def key_options(self) -> Sequence[str]:
+    def _key_options(self) -> Sequence[str]:
         """Property names to suggest for keys."""
         return sorted(self._property_types() or {})
 
-    def value_options(self, key: str, type: str) -> Sequence[str]:
+    def _value_options(self, key: str, type: str) -> Sequence[str]:
         """The most common values of person property *key*, fetched once per key."""
         types = self._property_types()
         if self._client is None or type != "person" or (types and key not in types):
@@ -291,10 +303,12 @@ class FilterBuilder(w.VBox):
 
     # -- preview ----------------------------------------------------------------------------------
     def apply(self) -> pd.DataFrame | None:
-        """Fetch the persons matching the valid filters; show their count and first rows.
+        """Count the persons matching the valid filters and show the first few.
 
-        Sets ``result`` (the DataFrame), ``count`` and ``error``; a PostHog error is shown in
-        the widget and returned as None rather than raised.
+        Fetches one page of at most 20 persons, never every match: ``count`` is PostHog's total
+        (``df.attrs["total"]``); without one it is known only when fewer than 20 came back, and
+        is otherwise None with "20+" shown. Sets ``result`` (that first page), ``count`` and
+        ``error``; a PostHog error is shown in the widget and returned as None, not raised.
 
         Example:
             >>> builder.apply()
@@ -307,16 +321,22 @@ class FilterBuilder(w.VBox):
         self.summary.value = "<i>loading…</i>"
         self.output.outputs = ()
         try:
-            frame = self._client.persons(properties=filters, progress=False)
+            frame = self._client.persons(properties=filters, limit=_PREVIEW_ROWS, progress=False)
         except PostHogError as err:
             self.result, self.count, self.error = None, None, err
             self.summary.value = _WARN.format(html.escape(f"⚠ PostHog error: {err}"))
             return None
-        self.result, self.count, self.error = frame, len(frame), None
+        total = frame.attrs.get("total")
+        if isinstance(total, int) and not isinstance(total, bool):
+            self.count = total
+        else:  # no count from PostHog: the page tells only when it is the whole answer
+            self.count = len(frame) if len(frame) < _PREVIEW_ROWS else None
+        self.result, self.error = frame, None
+        shown = f"{self.count:,}" if self.count is not None else f"{_PREVIEW_ROWS}+"
         noun = "person" if self.count == 1 else "persons"
         left_out = sum(row.filter is None for row in self.rows)
         extra = f" ({left_out} incomplete filter(s) left out)" if left_out else ""
-        self.summary.value = f"<b>{self.count:,} matching {noun}</b>{html.escape(extra)}"
+        self.summary.value = f"<b>{shown} matching {noun}</b>{html.escape(extra)}"
         self.output.outputs = (_display_data(_head(frame, filters)),)
         return frame
 

@@ -2,8 +2,10 @@
 
 Order of checks, as in Django + DRF: unknown URL → 404 (before authentication), then
 authentication (401), scope (403), project existence (404), throttling (429), method (405),
-then the handler. Injected latency and server errors happen before everything else, as a slow
-or failing proxy in front of PostHog would. Every ``/api/`` request is counted.
+then the handler. Injected latency, server errors and proxy pages happen before everything
+else, as a slow or failing proxy in front of PostHog would; body faults (resets, truncation,
+wrong shapes, stalls) are applied to the handler's successful answer. Every ``/api/`` request
+is counted.
 
 Example:
     >>> from posthog_frames.demo.faults import FaultSettings
@@ -145,11 +147,14 @@ class DemoApp:
             )
         if injected:
             return error_response(500, "server_error", "error", "A server error occurred.")
+        proxy_page = self.faults.proxy_page()
+        if proxy_page is not None:
+            return proxy_page
         path = path.rstrip("/") or "/"
         for route in _ROUTES:
             match = route.pattern.match(path)
             if match:
-                return self._handle(request, route, match)
+                return self.faults.alter(self._handle(request, route, match), request.environ)
         return not_found()
 
     def _handle(self, request: Request, route: _Route, match: re.Match[str]) -> Response:

@@ -1,9 +1,18 @@
-"""Fault injection for the demo server: latency, throttling, server errors, short pages.
+"""Fault injection for the demo server, as a flaky network or proxy in front of PostHog would.
+
+Faults before the app: ``latency`` (seconds before answering), ``error_rate`` (PostHog's 500/503
+JSON), ``html_rate`` (a proxy's 502 HTML page instead of PostHog's JSON). In the app:
+``rate_limit`` (PostHog's 429, per key, sliding 60 s window), ``short_pages`` (persons pages
+shorter than ``limit`` whose ``next`` still continues). On successful (200) answers:
+``reset_rate`` (the connection is reset halfway through a body whose Content-Length promised
+more), ``truncate_rate`` (the body is cut in half with a matching Content-Length, so it arrives
+"complete" but is not valid JSON), ``wrong_shape_rate`` (valid JSON of the wrong shape:
+``{"data": <the real body>}``), ``slow_body`` (seconds the body stalls halfway).
 
 Every random decision comes from RNGs seeded by the server's seed, so a run is reproducible
-(up to the order in which concurrent requests arrive). New fault kinds (connection resets,
-truncated bodies, HTML proxy pages, slow bodies) belong here as further methods on
-:class:`Faults`, with a keyword on :func:`posthog_frames.demo.serve`.
+(up to the order in which concurrent requests arrive). :meth:`Faults.injected` counts what was
+injected, per kind; ``Faults.clock`` may be replaced (tests share a fake clock with the client's
+limiter, so a minute of throttling takes no real time).
 
 Example:
     >>> faults = Faults(FaultSettings(rate_limit=2), seed=0)
@@ -15,34 +24,54 @@ from __future__ import annotations
 
 import math
 import random
+import socket
+import struct
 import threading
 import time
-from collections import deque
-from dataclasses import dataclass, replace
+from collections import Counter, deque
+from collections.abc import Callable, Iterator
+from dataclasses import dataclass, fields, replace
 from typing import Any
 
-__all__ = ["FaultSettings", "Faults", "throttled_detail"]
+from werkzeug.wrappers import Response
+
+__all__ = ["FaultSettings", "Faults", "ManualClock", "throttled_detail", "PROXY_PAGE"]
 
 _DEFAULT_SHORT_SHARE = 0.3
 _WINDOW = 60.0
+_RATES = ("error_rate", "reset_rate", "truncate_rate", "html_rate", "wrong_shape_rate")
+# What nginx answers when PostHog behind it is unreachable (its stock error page).
+PROXY_PAGE = (
+    b"<html>\r\n<head><title>502 Bad Gateway</title></head>\r\n<body>\r\n"
+    b"<center><h1>502 Bad Gateway</h1></center>\r\n<hr><center>nginx</center>\r\n"
+    b"</body>\r\n</html>\r\n"
+)
 
 
 @dataclass(frozen=True)
 class FaultSettings:
-    """What to inject. ``short_pages`` is a bool or the share of persons pages to shorten."""
+    """What to inject (see the module docstring). ``short_pages`` is a bool or the share of
+    persons pages to shorten; ``*_rate`` are shares 0..1; ``latency``/``slow_body`` seconds."""
 
     latency: float = 0.0
     rate_limit: int | None = None
     error_rate: float = 0.0
     short_pages: bool | float = False
+    reset_rate: float = 0.0
+    truncate_rate: float = 0.0
+    html_rate: float = 0.0
+    slow_body: float = 0.0
+    wrong_shape_rate: float = 0.0
 
     def __post_init__(self) -> None:
-        if self.latency < 0:
-            raise ValueError(f"latency must be >= 0 seconds, got {self.latency}")
+        for name in ("latency", "slow_body"):
+            if getattr(self, name) < 0:
+                raise ValueError(f"{name} must be >= 0 seconds, got {getattr(self, name)}")
         if self.rate_limit is not None and self.rate_limit < 1:
             raise ValueError(f"rate_limit must be >= 1 request per minute, got {self.rate_limit}")
-        if not 0.0 <= self.error_rate <= 1.0:
-            raise ValueError(f"error_rate must be between 0 and 1, got {self.error_rate}")
+        for name in _RATES:
+            if not 0.0 <= getattr(self, name) <= 1.0:
+                raise ValueError(f"{name} must be between 0 and 1, got {getattr(self, name)}")
         if not 0.0 <= self.short_share <= 1.0:
             raise ValueError(f"short_pages must be a bool or a share 0..1, got {self.short_pages}")
 
@@ -51,6 +80,37 @@ class FaultSettings:
         if self.short_pages is True:
             return _DEFAULT_SHORT_SHARE
         return float(self.short_pages or 0.0)
+
+
+class ManualClock:
+    """A monotonic clock that only moves when slept on: give it to :attr:`Faults.clock` and to a
+    client's ``RateLimiter`` (and retry sleeps) to run minutes of throttling in no real time.
+
+    Example:
+        >>> clock = ManualClock()
+        >>> clock.sleep(60); clock()
+        1060.0
+    """
+
+    def __init__(self, start: float = 1000.0) -> None:
+        self.now = start
+        self.slept: list[float] = []
+        self._lock = threading.Lock()
+
+    def __call__(self) -> float:
+        with self._lock:
+            return self.now
+
+    def sleep(self, seconds: float) -> None:
+        """Advance the clock by *seconds* at once (recorded in ``slept``)."""
+        with self._lock:
+            self.now += seconds
+            self.slept.append(seconds)
+
+    def advance(self, seconds: float) -> None:
+        """Move the clock without recording a sleep (time passing between requests)."""
+        with self._lock:
+            self.now += seconds
 
 
 def throttled_detail(wait: float) -> str:
@@ -73,7 +133,10 @@ class Faults:
         self._lock = threading.Lock()
         self._error_rng = random.Random(f"errors/{seed}")
         self._short_rng = random.Random(f"short-pages/{seed}")
+        self._body_rng = random.Random(f"bodies/{seed}")
         self._history: dict[str, deque[float]] = {}
+        self._counts: Counter[str] = Counter()
+        self.clock: Callable[[], float] = time.monotonic
 
     @property
     def settings(self) -> FaultSettings:
@@ -81,6 +144,10 @@ class Faults:
 
     def configure(self, **changes: Any) -> FaultSettings:
         """Replace some settings (unknown names raise TypeError); the throttle window restarts."""
+        known = {f.name for f in fields(FaultSettings)}
+        unknown = sorted(set(changes) - known)
+        if unknown:
+            raise TypeError(f"unknown fault settings {unknown}; known: {sorted(known)}")
         with self._lock:
             self._settings = replace(self._settings, **changes)
             if "rate_limit" in changes:
@@ -100,7 +167,59 @@ class Faults:
         with self._lock:
             if self._error_rng.random() >= rate:
                 return None
+            self._counts["server_error"] += 1
             return 503 if self._error_rng.random() < 0.25 else 500
+
+    def proxy_page(self) -> Response | None:
+        """A proxy's 502 HTML page for the configured share of requests, else None."""
+        if not self._chance(self._settings.html_rate, "html"):
+            return None
+        return Response(PROXY_PAGE, status=502, content_type="text/html")
+
+    def alter(self, response: Response, environ: dict[str, Any]) -> Response:
+        """Apply the body faults (reset, truncate, wrong shape, slow body) to a 200 answer."""
+        settings = self._settings
+        if response.status_code != 200 or response.is_streamed:
+            return response
+        if self._chance(settings.wrong_shape_rate, "wrong_shape"):
+            body = b'{"data":' + response.get_data() + b"}"
+            response = Response(body, status=200, content_type="application/json")
+        body = response.get_data()
+        if self._chance(settings.truncate_rate, "truncated"):
+            return Response(body[: len(body) // 2], status=200, content_type=response.mimetype)
+        reset = self._chance(settings.reset_rate, "reset")
+        if not reset and settings.slow_body <= 0:
+            return response
+        if settings.slow_body > 0:
+            self._count("slow_body")
+        sock = environ.get("werkzeug.socket") if reset else None
+        stream = _body_stream(body, settings.slow_body, sock, reset)
+        out = Response(stream, status=200, content_type=response.mimetype, direct_passthrough=True)
+        out.headers["Content-Length"] = str(len(body))  # promises the whole body
+        return out
+
+    def injected(self) -> dict[str, int]:
+        """How many faults of each kind were injected so far (kinds never injected are absent).
+
+        Example:
+            >>> Faults(FaultSettings()).injected()
+            {}
+        """
+        with self._lock:
+            return dict(self._counts)
+
+    def _count(self, kind: str) -> None:
+        with self._lock:
+            self._counts[kind] += 1
+
+    def _chance(self, rate: float, kind: str) -> bool:
+        if rate <= 0:
+            return False
+        with self._lock:
+            hit = self._body_rng.random() < rate
+            if hit:
+                self._counts[kind] += 1
+            return hit
 
     def throttle(self, key: str, *, now: float | None = None) -> int | None:
         """Seconds to wait when *key* exceeded ``rate_limit`` in the last 60 s, else None.
@@ -110,12 +229,13 @@ class Faults:
         limit = self._settings.rate_limit
         if limit is None:
             return None
-        moment = time.monotonic() if now is None else now
+        moment = self.clock() if now is None else now
         with self._lock:
             history = self._history.setdefault(key, deque())
             while history and history[0] <= moment - _WINDOW:
                 history.popleft()
             if len(history) >= limit:
+                self._counts["throttled"] += 1
                 return max(1, math.ceil(_WINDOW - (moment - history[0])))
             history.append(moment)
             return None
@@ -132,4 +252,17 @@ class Faults:
         with self._lock:
             if self._short_rng.random() >= share:
                 return None
+            self._counts["short_page"] += 1
             return 1 + self._short_rng.randrange(limit - 1)
+
+
+def _body_stream(body: bytes, stall: float, sock: Any, reset: bool) -> Iterator[bytes]:
+    """Half the body, a stall, then the rest, or a reset instead of the rest."""
+    yield body[: len(body) // 2]
+    if stall > 0:
+        time.sleep(stall)
+    if reset:
+        if sock is not None:  # linger 0: closing sends RST, as a crashed proxy does
+            sock.setsockopt(socket.SOL_SOCKET, socket.SO_LINGER, struct.pack("ii", 1, 0))
+        raise ConnectionResetError("injected fault: connection reset mid-body")
+    yield body[len(body) // 2 :]

@@ -79,6 +79,11 @@ class InsightHooks:
         return None if store is None else store.retrieve(key, params)
 
     def query_status(self, query_id: str) -> tuple[int, dict] | None:
+        module = _optional_import("query_api")  # ids of async /query/ calls are answered there
+        own = getattr(module, "query_status", None) if module else None
+        found = own(query_id) if own else None
+        if found is not None:
+            return found
         store = self.store()
         return None if store is None else store.query_status(query_id)
 

@@ -23,8 +23,10 @@ and the HogQL printer's null handling, read in PostHog/posthog's source:
   toFloat-or-null: a non-numeric property never matches. ``between`` needs exactly two numeric
   values with min <= max (PostHog's ``_validate_between_values`` messages).
 * Dates (``is_date_before``/``after``/``exact``) parse ISO dates and datetimes (naive values in
-  the project time zone) and relative values ``-7d``, ``-2w``, ``-1m`` (months), ``-1q``, ``-1y``,
-  ``-24h``, ``-30M`` (minutes), counted back from the server's fixed clock, untruncated.
+  the project time zone) and PostHog's relative dates (``posthog/utils.py``
+  ``relative_date_parse``): ``-7d``, ``-2w``, ``-1m`` (months), ``-1q`` (13 weeks), ``-1y``,
+  ``-24h``, ``-30M`` (minutes), ``-10s``, with ``Start``/``End`` (``-1dStart``, ``mStart``),
+  counted back from the server's fixed clock in the project zone, untruncated otherwise.
 
 Demo limits (answered 400, PostHog would act): cohort filters, non-person filter types (PostHog
 answers "The 'event' property filter does not work in 'person' scope"; a filter without ``type``
@@ -40,6 +42,7 @@ Example:
 
 from __future__ import annotations
 
+import calendar
 import json
 import math
 import re
@@ -47,6 +50,8 @@ from collections.abc import Callable
 from datetime import UTC, datetime, timedelta
 from typing import Any
 from zoneinfo import ZoneInfo
+
+from posthog_frames._reference import RELATIVE_DATE
 
 __all__ = ["FilterError", "compile_filters", "parse_when"]
 
@@ -59,7 +64,6 @@ _DATES = {"is_date_before", "is_date_after", "is_date_exact"}
 _KNOWN = {"exact", "is_not", "icontains", "not_icontains", "regex", "not_regex", "is_set",
           "is_not_set", "between", "not_between", "icontains_multi", "not_icontains_multi",
           "is_cleaned_path_exact", *_NUMERIC, *_DATES}  # fmt: skip
-_RELATIVE = re.compile(r"^-?(\d+)([hdwmqyM])$")
 
 
 class FilterError(ValueError):
@@ -277,24 +281,23 @@ def parse_when(
     """Parse an absolute ISO date/datetime or a relative ``-7d`` into an aware datetime.
 
     Naive values are read in *tz* (the project time zone); unparseable text gives None.
+    Relative dates follow PostHog's grammar (:data:`posthog_frames._reference.RELATIVE_DATE`)
+    and are counted back from *now* in *tz*, as :func:`_relative` explains.
 
     Example:
         >>> from posthog_frames.demo import DEMO_NOW as NOW
         >>> parse_when("-7d", now=NOW).isoformat()
         '2025-03-24T12:00:00+00:00'
+        >>> parse_when("-1dStart", now=NOW).isoformat()
+        '2025-03-30T00:00:00+00:00'
     """
     if not isinstance(value, str) or not value.strip():
         return None
     text = value.strip()
     zone = tz or UTC
-    found = _RELATIVE.match(text) if relative else None
+    found = RELATIVE_DATE.fullmatch(text) if relative else None
     if found:
-        amount, unit = int(found.group(1)), found.group(2)
-        if unit in "hdwM":
-            hours = {"h": 1, "d": 24, "w": 168, "M": 1 / 60}[unit] * amount
-            return now - timedelta(hours=hours)
-        months = amount * {"m": 1, "q": 3, "y": 12}[unit]
-        return _minus_months(now, months)
+        return _relative(now.astimezone(zone), found)
     try:
         parsed = datetime.fromisoformat(text.replace("Z", "+00:00"))
     except ValueError:
@@ -302,12 +305,47 @@ def parse_when(
     return parsed if parsed.tzinfo else parsed.replace(tzinfo=zone)
 
 
-def _minus_months(moment: datetime, months: int) -> datetime:
-    index = moment.year * 12 + moment.month - 1 - months
-    year, month = divmod(index, 12)
-    day = moment.day
-    while True:  # clamp 31 March - 1 month to 28/29 February, as relativedelta does
-        try:
-            return moment.replace(year=year, month=month + 1, day=day)
-        except ValueError:
-            day -= 1
+_HOUR_START = {"minute": 0, "second": 0, "microsecond": 0}
+_HOUR_END = {"minute": 59, "second": 59, "microsecond": 999999}
+_SNAPS = {
+    ("h", "Start"): _HOUR_START,
+    ("h", "End"): _HOUR_END,
+    ("d", "Start"): {"hour": 0, **_HOUR_START},
+    ("d", "End"): {"hour": 23, **_HOUR_END},
+}
+_STEPS = {"h": "hours", "d": "days", "w": "weeks", "M": "minutes", "s": "seconds"}
+
+
+def _relative(local: datetime, found: re.Match[str]) -> datetime:
+    """*local* minus a relative date, as PostHog's ``get_delta_mapping_for`` + relativedelta.
+
+    Read in PostHog's ``posthog/utils.py``: h/d/w/M/s step back by hours, days, weeks, minutes,
+    seconds; q by 13 weeks; m and y by calendar months and years (day clamped to the month's
+    end). ``Start``/``End`` first snap h to the hour, d to the day, m to day 1 / 31 and y to
+    1 January / day 31 of the month. Letters without a branch there (H, D, W, Q, Y, S) change
+    nothing: PostHog reads them as now.
+    """
+    number = int(found["number"] or 0)
+    kind, position = found["kind"], found["position"]
+    if kind in _STEPS:
+        snap = _SNAPS.get((kind, position), {})
+        return local.replace(**snap) - timedelta(**{_STEPS[kind]: number})
+    if kind == "q":
+        return local - timedelta(weeks=13 * number)
+    day = 1 if position == "Start" else 31 if position == "End" else None
+    if kind == "m":
+        return _shift_months(local, number, day=day)
+    if kind == "y":
+        month = 1 if position == "Start" else None
+        return _shift_months(local, 12 * number, month=month, day=day)
+    return local
+
+
+def _shift_months(
+    moment: datetime, months: int, *, month: int | None = None, day: int | None = None
+) -> datetime:
+    """relativedelta(months=-n, month=.., day=..): the day is clamped to the month's length."""
+    index = moment.year * 12 + (month or moment.month) - 1 - months
+    year, zero_based = divmod(index, 12)
+    last = calendar.monthrange(year, zero_based + 1)[1]
+    return moment.replace(year=year, month=zero_based + 1, day=min(day or moment.day, last))

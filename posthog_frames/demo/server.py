@@ -53,6 +53,11 @@ class DemoServer:
         rate_limit: int | None = None,
         error_rate: float = 0.0,
         short_pages: bool | float = False,
+        reset_rate: float = 0.0,
+        truncate_rate: float = 0.0,
+        html_rate: float = 0.0,
+        slow_body: float = 0.0,
+        wrong_shape_rate: float = 0.0,
         host: str = "127.0.0.1",
         now: datetime | str | None = None,
         timezone: str = "UTC",
@@ -63,7 +68,17 @@ class DemoServer:
             raise ValueError(
                 f"unknown time zone {timezone!r}; use an IANA name such as 'UTC'"
             ) from None
-        settings = FaultSettings(latency, rate_limit, error_rate, short_pages)
+        settings = FaultSettings(
+            latency,
+            rate_limit,
+            error_rate,
+            short_pages,
+            reset_rate=reset_rate,
+            truncate_rate=truncate_rate,
+            html_rate=html_rate,
+            slow_body=slow_body,
+            wrong_shape_rate=wrong_shape_rate,
+        )
         self._host, self._port = host, port
         self._keys = KeyRing.create()
         self.data = DemoData.generate(persons, seed=seed, now=_parse_now(now))
@@ -142,8 +157,14 @@ class DemoServer:
         self.app.reset_request_count()
 
     def configure(self, **changes: Any) -> FaultSettings:
-        """Change fault injection while running: latency, rate_limit, error_rate, short_pages."""
+        """Change fault injection while running: any keyword of :func:`serve` from ``latency``
+        to ``wrong_shape_rate`` (see :mod:`posthog_frames.demo.faults`)."""
         return self.app.faults.configure(**changes)
+
+    @property
+    def faults_injected(self) -> dict[str, int]:
+        """Faults injected so far, per kind (``throttled``, ``server_error``, ``reset``, …)."""
+        return self.app.faults.injected()
 
     def add_person(self, **properties: Any) -> dict[str, Any]:
         """Add one person created now (it becomes the first row); returns the person dict."""
@@ -169,6 +190,11 @@ def serve(
     rate_limit: int | None = None,
     error_rate: float = 0.0,
     short_pages: bool | float = False,
+    reset_rate: float = 0.0,
+    truncate_rate: float = 0.0,
+    html_rate: float = 0.0,
+    slow_body: float = 0.0,
+    wrong_shape_rate: float = 0.0,
     host: str = "127.0.0.1",
     now: datetime | str | None = None,
     timezone: str = "UTC",
@@ -187,6 +213,11 @@ def serve(
         rate_limit=rate_limit,
         error_rate=error_rate,
         short_pages=short_pages,
+        reset_rate=reset_rate,
+        truncate_rate=truncate_rate,
+        html_rate=html_rate,
+        slow_body=slow_body,
+        wrong_shape_rate=wrong_shape_rate,
         host=host,
         now=now,
         timezone=timezone,

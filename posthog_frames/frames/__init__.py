@@ -8,11 +8,14 @@ steps, time_to_convert, trends for funnels), ``timezone`` and, when known, ``nam
 ``short_id``, ``id``, ``last_refresh``, ``is_cached``, ``filters``, ``query``.
 
 Date rule (every converter follows it):
-    Dates are PostHog's own buckets and are never shifted. They are tz-naive ``datetime64[us]``
-    by default (``"2022-03-04"`` → midnight, ``"2022-03-04 13:00:00"`` → 13:00; an offset such as
-    ``Z`` is dropped, keeping the wall clock). The project's zone is in ``df.attrs["timezone"]``
-    (the insight's ``timezone``, else ``"UTC"``). ``tz=True`` makes them tz-aware in that zone
-    with ``tz_localize`` (same clock reading), never ``tz_convert``.
+    Dates are PostHog's own buckets. They are tz-naive ``datetime64[us]`` by default
+    (``"2022-03-04"`` → midnight, ``"2022-03-04 13:00:00"`` → 13:00; an offset such as ``Z`` is
+    dropped, keeping the wall clock). The project's zone is in ``df.attrs["timezone"]`` (the
+    insight's ``timezone``, else ``"UTC"``). ``tz=True`` makes them tz-aware instants in that
+    zone: a bucket with an offset is converted (so the hour repeated when clocks go back stays
+    two distinct hours), a naive bucket keeps its clock reading (a repeated hour is told apart
+    by order; a skipped one moves forward). SQL datetimes are instants, not buckets: see
+    :func:`hogql_frame`.
 
 Number rule:
     ``value``/``count`` columns are int64 when every number is an integer and none is missing,
@@ -93,6 +96,7 @@ FIXED_VIEWS = {
     "sql": "table",
 }
 _ALIASES = {"funnel": "funnels", "hogql": "sql", "path": "paths", "trend": "trends"}
+_SHOWN_AS = {"stickiness": "stickiness", "lifecycle": "lifecycle"}
 
 
 def detect_kind(insight: Any) -> tuple[str, str]:
@@ -192,7 +196,13 @@ def _kind_from_definition(insight: Mapping[str, Any]) -> str | None:
             _unsupported(source.get("kind"))
     if insight.get("kind") in QUERY_KINDS:
         return QUERY_KINDS[insight["kind"]]
-    legacy = c.legacy_filters(insight).get("insight")
+    filters = c.legacy_filters(insight)
+    legacy = filters.get("insight")
+    shown_as = filters.get("shown_as")
+    # Old trends insights showed stickiness and lifecycle as TRENDS + shown_as (reference §4).
+    trends = legacy is None or (isinstance(legacy, str) and legacy.upper() == "TRENDS")
+    if trends and isinstance(shown_as, str) and shown_as.lower() in _SHOWN_AS:
+        return _SHOWN_AS[shown_as.lower()]
     if isinstance(legacy, str) and legacy:
         word = legacy.lower()
         word = _ALIASES.get(word, word)

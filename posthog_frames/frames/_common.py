@@ -1,4 +1,4 @@
-"""Helpers shared by the per-kind converters: unwrapping, metadata, dates, names and columns.
+"""Helpers shared by the per-kind converters: unwrapping, metadata, numbers, names and columns.
 
 Nothing here does I/O. Every helper raises :class:`~posthog_frames.exceptions.InvalidResponse`
 for input of the wrong shape, so converters never leak a KeyError or a pandas traceback.
@@ -6,7 +6,6 @@ for input of the wrong shape, so converters never leak a KeyError or a pandas tr
 
 from __future__ import annotations
 
-import re
 from collections.abc import Iterable, Mapping, Sequence
 from itertools import chain
 from typing import Any
@@ -16,8 +15,6 @@ import pandas as pd
 
 from posthog_frames.exceptions import InsightNotComputed, InvalidResponse
 
-DATE_UNIT = "datetime64[us]"  # pandas 3 parses ISO strings to microseconds; match it everywhere
-_OFFSET_RE = re.compile(r"(?:Z|[+-]\d{2}:?\d{2})$")
 _META_KEYS = ("id", "short_id", "last_refresh", "is_cached")
 _EXPERIMENT_QUERY_KEYS = ("query", "funnels_query", "trends_query")
 
@@ -175,58 +172,6 @@ def optional_floats(values: Iterable[Any], what: str) -> np.ndarray:
     return np.array([np.nan if v is None else v for v in values], dtype=np.float64)
 
 
-def strip_offset(text: str) -> str:
-    """``"2022-03-01T00:00:00Z"`` → ``"2022-03-01T00:00:00"``: keep PostHog's wall-clock bucket."""
-    return _OFFSET_RE.sub("", text)
-
-
-def parse_dates(days: Sequence[Any], what: str = "days") -> np.ndarray:
-    """Parse PostHog's bucket strings into tz-naive ``datetime64[us]`` (see the module rule).
-
-    Example:
-        >>> parse_dates(["2022-03-04", "2022-03-04 13:00:00"]).tolist()[1].hour
-        13
-    """
-    if not all(isinstance(day, str) for day in days):
-        raise invalid(f"date strings in {what}", list(days)[:3])
-    try:
-        parsed = pd.to_datetime([strip_offset(day) for day in days], format="ISO8601")
-    except (ValueError, TypeError, OverflowError):
-        raise invalid(f"ISO dates in {what}", list(days)[:3]) from None
-    return parsed.to_numpy(dtype=DATE_UNIT)
-
-
-class DateCache:
-    """Parses each distinct ``days`` list once: series of one insight share their buckets."""
-
-    def __init__(self) -> None:
-        self._parsed: dict[tuple, np.ndarray] = {}
-
-    def __call__(self, days: Any, what: str) -> np.ndarray:
-        if not isinstance(days, list):
-            raise invalid("a list of dates in 'days'", days, where=what)
-        key = tuple(days)
-        try:
-            return self._parsed[key]
-        except KeyError:
-            parsed = self._parsed[key] = parse_dates(days, what)
-            return parsed
-        except TypeError:  # unhashable entries (nested lists) are not dates
-            raise invalid("date strings in 'days'", days[:3], where=what) from None
-
-
-def localize(dates: pd.Series | pd.Index, timezone: str, tz: bool) -> pd.Series | pd.Index:
-    """Attach *timezone* to naive dates when ``tz=True`` (``tz_localize``: the clock is kept)."""
-    if not tz:
-        return dates
-    try:
-        if isinstance(dates, pd.Index):
-            return dates.tz_localize(timezone, ambiguous="NaT", nonexistent="shift_forward")
-        return dates.dt.tz_localize(timezone, ambiguous="NaT", nonexistent="shift_forward")
-    except (ValueError, TypeError, KeyError) as err:
-        raise InvalidResponse(f"cannot localize dates to timezone {timezone!r}: {err}") from None
-
-
 def strings(values: Sequence[Any]) -> Any:
     """Values as pandas' ``str`` dtype when they are all strings, else an object array."""
     if all(isinstance(v, str) for v in values):
@@ -243,12 +188,22 @@ def repeat(per_item: Sequence[Any], index: np.ndarray) -> Any:
 def unwrap_breakdown(value: Any) -> Any:
     """``["Chrome"]`` → ``"Chrome"``; a multi-property breakdown becomes a tuple.
 
+    Nested lists become tuples too, so every breakdown value is hashable (a dict key, an index).
+
     Example:
         >>> unwrap_breakdown(["Chrome"]), unwrap_breakdown(["Chrome", "Mac"])
         ('Chrome', ('Chrome', 'Mac'))
+        >>> unwrap_breakdown([["a"]])
+        ('a',)
     """
     if isinstance(value, list):
-        return value[0] if len(value) == 1 else tuple(value)
+        return _hashable(value[0]) if len(value) == 1 else _hashable(value)
+    return value
+
+
+def _hashable(value: Any) -> Any:
+    if isinstance(value, (list, tuple)):
+        return tuple(_hashable(v) for v in value)
     return value
 
 

@@ -64,7 +64,8 @@ def funnel_frame(result: Any, tz: bool = False) -> pd.DataFrame:
       ``name``, ``count``, ``conversion_rate`` (of step 1), ``step_conversion_rate`` (of the
       previous step; 1 at step 1), ``dropped`` (0 at step 1), ``average_conversion_time`` and
       ``median_conversion_time`` (seconds), + ``breakdown_value`` / ``compare_label``.
-      Rates are 0..1; a rate over a zero count is NaN.
+      Rates are 0..1; a rate over a zero count is NaN, so when nobody entered the funnel
+      (step 1 count 0) both rates of every step, step 1 included, are NaN.
     - time_to_convert: ``seconds`` (bin start), ``count`` (+ ``compare_label``); the average
       (a float, or a dict per compare label) in ``df.attrs["average_conversion_time"]``.
     - trends: ``date``, ``conversion_rate`` (0..1) (+ ``breakdown_value``, ``compare_label``);
@@ -80,10 +81,7 @@ def funnel_frame(result: Any, tz: bool = False) -> pd.DataFrame:
     if view == "time_to_convert":
         return _time_to_convert(data, insight, attrs)
     if view == "trends":
-        df = _conversion_trends(data, insight, attrs)
-        if tz:
-            df["date"] = c.localize(df["date"], attrs["timezone"], tz)
-        return df
+        return _conversion_trends(data, insight, attrs, attrs["timezone"] if tz else None)
     return _steps(data, insight, attrs)
 
 
@@ -97,14 +95,13 @@ def _steps(data: Any, insight: Mapping[str, Any], attrs: dict[str, Any]) -> pd.D
         counts = c.numbers(
             [c.field(s, "count", "a funnel step", i) for i, s in enumerate(steps)], "count"
         )
+        # Step 1 is measured against itself: a rate of 1, or NaN when nobody entered.
         previous = np.concatenate([counts[:1], counts[:-1]])
         with np.errstate(divide="ignore", invalid="ignore"):
             overall = (
                 np.where(counts[:1] > 0, counts / counts[:1], np.nan) if len(counts) else counts
             )
             step_rate = np.where(previous > 0, counts / previous, np.nan)
-        if len(step_rate):
-            step_rate[0] = 1.0
         rows["step"].extend(range(1, len(steps) + 1))
         rows["name"].extend(_step_name(s, i, definitions) for i, s in enumerate(steps))
         rows["count"].extend(counts.tolist())
@@ -224,10 +221,10 @@ def _time_to_convert(data: Any, insight: Mapping[str, Any], attrs: dict[str, Any
 
 
 def _conversion_trends(
-    data: Any, insight: Mapping[str, Any], attrs: dict[str, Any]
+    data: Any, insight: Mapping[str, Any], attrs: dict[str, Any], zone: str | None
 ) -> pd.DataFrame:
     items = c.require_list(data, "a list of funnel trend series (dicts with 'data' and 'days')")
-    columns, _ = series_columns(items, insight, x="date")
+    columns, _ = series_columns(items, insight, x="date", zone=zone)
     out: dict[str, Any] = {
         "date": columns["date"],
         "conversion_rate": columns["value"].astype(np.float64) / 100.0,

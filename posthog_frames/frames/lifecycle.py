@@ -27,10 +27,11 @@ def lifecycle_frame(result: Any, tz: bool = False) -> pd.DataFrame:
     items, insight = c.unwrap(result)
     items = c.require_list(items, "a list of lifecycle series (dicts with 'data' and 'days')")
     statuses = [_status(item, i) for i, item in enumerate(items)]
-    columns, rows = series_columns(items, insight, x="date")
     attrs = c.metadata(insight, "lifecycle", "bar")
+    zone = attrs["timezone"] if tz else None
+    columns, rows = series_columns(items, insight, x="date", zone=zone)
     ordered: dict[str, Any] = {
-        "date": c.localize(pd.Series(columns.pop("date")), attrs["timezone"], tz),
+        "date": columns.pop("date"),
         "status": c.repeat(statuses, rows),
         "value": columns.pop("value"),
     }

@@ -3,18 +3,24 @@
 from __future__ import annotations
 
 import re
-from collections.abc import Sequence
+import warnings
+from collections.abc import Mapping, Sequence
 from typing import Any
 
 import numpy as np
 import pandas as pd
 
 from posthog_frames.frames import _common as c
+from posthog_frames.frames import _dates as d
 
 _WRAPPERS = re.compile(r"^(Nullable|LowCardinality)\((.*)\)$")
 _ZONE = re.compile(r"'([^']+)'")
 _STRING_TYPES = ("String", "FixedString", "UUID", "Enum8", "Enum16", "Enum", "IPv4", "IPv6")
 _OBJECT_TYPES = ("Array", "Map", "Tuple", "Nested", "JSON", "Object", "Nothing", "Variant")
+
+
+class TruncatedResult(UserWarning):
+    """PostHog cut the answer short (``hasMore``): not every row is in the DataFrame."""
 
 
 def hogql_frame(response: Any, tz: bool = False) -> pd.DataFrame:
@@ -24,9 +30,15 @@ def hogql_frame(response: Any, tz: bool = False) -> pd.DataFrame:
     ``types`` may be ``[[name, type], ...]`` or a list of type strings; without it pandas infers.
     ClickHouse types map to: (U)Int* → int64 (``Int64`` when nullable or nulls appear; Python ints
     beyond 64 bits stay object), Float*/Decimal → float64, String/UUID/Enum → ``str``,
-    DateTime*/Date → datetime64[us] (PostHog's wall clock, see :mod:`posthog_frames.frames`;
-    ``tz=True`` localizes in the column's zone, else the project's), Bool → bool (``boolean``
-    with nulls), Array/Map/Tuple → object (Python lists).
+    DateTime*/Date → datetime64[us]: values are instants, so one carrying an offset is
+    converted to the column's zone (``DateTime('Europe/Paris')``, else the project's); by
+    default the result is naive (the wall clock in that zone), ``tz=True`` keeps it tz-aware.
+    Values without an offset are read as that zone's wall clock. Bool → bool (``boolean`` with
+    nulls), Array/Map/Tuple → object (Python lists).
+
+    ``df.attrs["has_more"]`` is PostHog's ``hasMore`` (when the response has it). When it is
+    true PostHog cut the rows short (100 without a LIMIT) and a :class:`TruncatedResult`
+    warning says how to get them all.
 
     Example:
         >>> df = hogql_frame(client.query("select event, count() from events group by event"))
@@ -53,7 +65,22 @@ def hogql_frame(response: Any, tz: bool = False) -> pd.DataFrame:
     df.attrs.update(attrs)
     if insight.get("types") is not None:
         df.attrs["types"] = dict(zip(names, types, strict=True))
+    _check_has_more(insight, df)
     return df
+
+
+def _check_has_more(response: Mapping[str, Any], df: pd.DataFrame) -> None:
+    if "hasMore" not in response:
+        return
+    df.attrs["has_more"] = bool(response["hasMore"])
+    if df.attrs["has_more"]:
+        warnings.warn(
+            f"PostHog returned only the first {len(df):,} rows of this query (hasMore): without "
+            "a LIMIT it answers 100. Add an explicit LIMIT (up to 50,000), or fetch every row "
+            "with client.query(sql, paginate=True).",
+            TruncatedResult,
+            stacklevel=3,
+        )
 
 
 def _check_rows(rows: Any, width: int) -> None:
@@ -140,8 +167,13 @@ def _integers(values: list, nullable: bool) -> Any:
 def _datetimes(values: Sequence[Any], ch_type: str, timezone: str, tz: bool) -> Any:
     if not all(v is None or isinstance(v, str) for v in values):
         raise ValueError("expected ISO date strings")
+    found = _ZONE.search(ch_type)
+    zone = found.group(1) if found else timezone
+    if d.has_offsets(values):  # instants: convert, never relabel
+        instants = pd.to_datetime(list(values), utc=True, format="ISO8601").as_unit("us")
+        local = d.in_zone(instants.tz_localize(None).to_numpy(), zone)
+        return local if tz else local.tz_localize(None)
     parsed = pd.to_datetime(
-        [None if v is None else c.strip_offset(v) for v in values], format="ISO8601"
+        [None if v is None else d.strip_offset(v) for v in values], format="ISO8601"
     ).as_unit("us")
-    zone = _ZONE.search(ch_type)
-    return c.localize(parsed, zone.group(1) if zone else timezone, tz)
+    return d.localize_wall(parsed, zone) if tz else parsed

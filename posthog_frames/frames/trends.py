@@ -8,7 +8,9 @@ from typing import Any
 import numpy as np
 import pandas as pd
 
+from posthog_frames.exceptions import InvalidResponse
 from posthog_frames.frames import _common as c
+from posthog_frames.frames import _dates as d
 
 # ChartDisplayType → the view word used in df.attrs["view"] and client.insights()["view"].
 DISPLAY_VIEWS = {
@@ -67,9 +69,11 @@ def trends_frame(result: Any, wide: bool = False, tz: bool = False) -> pd.DataFr
     Columns ``series``, ``label``, ``date``, ``value`` (+ ``breakdown_value``,
     ``compare_label`` when present). Aggregated displays (BoldNumber, pie, bar value, table,
     world map) give one row per series, ``value`` = the aggregated value, no ``date``.
-    ``wide=True`` pivots a time series to a DatetimeIndex with one column per label. Dates follow
-    the rule in :mod:`posthog_frames.frames` (naive buckets; ``tz=True`` localizes). ``value`` is
-    int64 when every number is an integer, else float64 with null as NaN.
+    ``wide=True`` pivots a time series to a DatetimeIndex with one column per label; with a
+    comparison the "previous" columns are aligned by position onto the current period's dates,
+    as PostHog's chart overlays them (the long frame keeps their true dates). Dates follow the
+    rule in :mod:`posthog_frames.frames` (naive buckets; ``tz=True`` gives tz-aware instants).
+    ``value`` is int64 when every number is an integer, else float64 with null as NaN.
 
     Example:
         >>> df = trends_frame(insight)            # the whole insight dict, or insight["result"]
@@ -85,8 +89,7 @@ def trends_frame(result: Any, wide: bool = False, tz: bool = False) -> pd.DataFr
                 f"wide=True needs a time series; this {view!r} insight has one number per series."
             )
         return aggregated_frame(items, insight, attrs)
-    columns, rows = series_columns(items, insight, x="date")
-    columns["date"] = c.localize(pd.Series(columns["date"]), attrs["timezone"], tz)
+    columns, rows = series_columns(items, insight, x="date", zone=attrs["timezone"] if tz else None)
     df = c.frame(columns, attrs)
     return widen(df, rows) if wide else df
 
@@ -107,12 +110,15 @@ def aggregated_frame(
 
 
 def series_columns(
-    items: list[Mapping[str, Any]], insight: Mapping[str, Any], x: str = "date"
+    items: list[Mapping[str, Any]],
+    insight: Mapping[str, Any],
+    x: str = "date",
+    zone: str | None = None,
 ) -> tuple[dict[str, Any], np.ndarray]:
     """Columns for trends-shaped items (identity columns, *x*, value) and each row's item.
 
     ``x="days"`` keeps integer days (stickiness); ``x="date"`` parses date buckets once per
-    distinct ``days`` list.
+    distinct ``days`` list: naive wall-clock buckets, or tz-aware instants in *zone* when given.
     """
     datas, days_lists = [], []
     for i, item in enumerate(items):
@@ -130,9 +136,10 @@ def series_columns(
     rows = np.repeat(np.arange(len(items)), lengths)
     columns = _identity_columns(items, insight, rows)
     if x == "date":
-        parse = c.DateCache()
+        parse = d.DateCache(zone)
         parsed = [parse(days, f"result[{i}].days") for i, days in enumerate(days_lists)]
-        columns["date"] = np.concatenate(parsed) if parsed else np.array([], dtype=c.DATE_UNIT)
+        dates = np.concatenate(parsed) if parsed else np.array([], dtype=d.DATE_UNIT)
+        columns["date"] = dates if zone is None else d.in_zone(dates, zone).array
     else:
         days = c.numbers(c.flatten(days_lists), "days")
         if days.dtype.kind != "i":
@@ -173,23 +180,26 @@ def _move_to_end(columns: dict[str, Any], keys: tuple[str, ...]) -> None:
 def widen(df: pd.DataFrame, rows: np.ndarray) -> pd.DataFrame:
     """Long trends frame → DatetimeIndex x one column per item (duplicate labels numbered).
 
-    *rows* gives each row's item position, so two items with one label stay apart.
+    *rows* gives each row's item position, so two items with one label stay apart. Previous-period
+    items are put on the current period's dates by position (see :func:`trends_frame`).
     """
     items, first = np.unique(rows, return_index=True)
     labels = df["label"].astype(object).to_numpy()[first]
+    dates = df["date"]
     if "compare_label" in df:
         compare = df["compare_label"].astype(object).to_numpy()[first]
         labels = [
             f"{lab} ({cmp})" if isinstance(cmp, str) else lab
             for lab, cmp in zip(labels, compare, strict=True)
         ]
+        dates = _align_previous(dates, rows, first, list(compare))
     keys, seen = [], {}
     for label in map(str, labels):
         seen[label] = seen.get(label, 0) + 1
         keys.append(label if seen[label] == 1 else f"{label} #{seen[label]}")
     long = pd.DataFrame(
         {
-            "date": df["date"],
+            "date": dates,
             "column": np.array(keys, dtype=object)[np.searchsorted(items, rows)],
             "value": df["value"],
         }
@@ -197,8 +207,60 @@ def widen(df: pd.DataFrame, rows: np.ndarray) -> pd.DataFrame:
     try:
         wide = long.pivot(index="date", columns="column", values="value")
     except ValueError:
-        raise c.invalid("one value per series and date (a series repeats a date)") from None
+        raise _repeated_date(long, df.attrs.get("timezone") or "UTC") from None
     wide = wide.reindex(columns=keys)
     wide.columns.name = None
     wide.attrs.update(df.attrs)
     return wide
+
+
+def _align_previous(
+    dates: pd.Series, rows: np.ndarray, first: np.ndarray, compare: list
+) -> pd.Series:
+    """Dates with each previous-period item moved onto its current item's dates, by position.
+
+    PostHog lists the previous items after the current ones, in the same order, so the n-th
+    previous item pairs with the n-th current one. Points beyond the current item's length
+    keep their spacing, shifted like the last paired point.
+    """
+    current = [i for i, label in enumerate(compare) if label == "current"]
+    previous = [i for i, label in enumerate(compare) if label == "previous"]
+    out = dates.reset_index(drop=True).copy()
+    if not current:
+        return out
+    lengths = np.diff(np.append(first, len(rows)))  # an item's rows are contiguous
+    for n, item in enumerate(previous):
+        pair = current[min(n, len(current) - 1)]
+        start, size = int(first[item]), int(lengths[item])
+        cur_start, cur_size = int(first[pair]), int(lengths[pair])
+        shared = min(size, cur_size)
+        own = out.iloc[start : start + size].to_numpy(copy=True)
+        target = out.iloc[cur_start : cur_start + shared].to_numpy()
+        out.iloc[start : start + shared] = target
+        if size > shared and shared:
+            shift = target[shared - 1] - own[shared - 1]
+            out.iloc[start + shared : start + size] = own[shared:] + shift
+    return out
+
+
+def _repeated_date(long: pd.DataFrame, zone: str) -> InvalidResponse:
+    """The error for a pivot that found one series twice on one date, saying why it happens."""
+    repeated = long[long.duplicated(["column", "date"])].iloc[0]
+    when, column = repeated["date"], repeated["column"]
+    message = f"wide=True needs one value per series and date, but {column!r} has {when} twice"
+    if when.tzinfo is None and _is_repeated_hour(when, zone):
+        message += (
+            f": a repeated wall-clock hour, when clocks went back in {zone} (a clock change). "
+            "Pass tz=True to keep both hours as distinct instants, or use the long frame."
+        )
+    else:
+        message += ". Use the long frame (wide=False) and aggregate it as you need."
+    return InvalidResponse(message)
+
+
+def _is_repeated_hour(when: pd.Timestamp, zone: str) -> bool:
+    try:
+        localized = pd.DatetimeIndex([when]).tz_localize(zone, ambiguous="NaT")
+    except (ValueError, TypeError, KeyError):
+        return False
+    return bool(localized.isna()[0])

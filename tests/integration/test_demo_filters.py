@@ -105,6 +105,19 @@ CASES = [
      lambda p: has(p, "last_login_at") and when(p["last_login_at"]) > NOW - timedelta(days=14)),
     ("is_date_after hours", [f("signed_up_at", "-72h", "is_date_after")],
      lambda p: has(p, "signed_up_at") and when(p["signed_up_at"]) > NOW - timedelta(hours=72)),
+    # PostHog's relative grammar (posthog/utils.py): Start/End snap, m is months, M minutes.
+    ("is_date_after -1dStart", [f("last_login_at", "-1dStart", "is_date_after")],
+     lambda p: has(p, "last_login_at")
+     and when(p["last_login_at"]) > datetime(2025, 3, 30, tzinfo=UTC)),
+    ("is_date_before -1dEnd", [f("last_login_at", "-1dEnd", "is_date_before")],
+     lambda p: has(p, "last_login_at")
+     and when(p["last_login_at"]) < datetime(2025, 3, 30, 23, 59, 59, tzinfo=UTC)),
+    ("is_date_before -1mStart", [f("signed_up_at", "-1mStart", "is_date_before")],
+     lambda p: has(p, "signed_up_at")
+     and when(p["signed_up_at"]) < datetime(2025, 2, 1, 12, tzinfo=UTC)),  # the clock is kept
+    ("is_date_after minutes", [f("last_login_at", "-2880M", "is_date_after")],
+     lambda p: has(p, "last_login_at")
+     and when(p["last_login_at"]) > NOW - timedelta(minutes=2880)),
     ("between", [f("mrr", [100, 500], "between")],
      lambda p: has(p, "mrr") and 100 <= p["mrr"] <= 500),
     ("not_between", [f("seats", [2, 10], "not_between")],
@@ -180,3 +193,37 @@ def test_invalid_filters_are_400_validation_errors(demo, properties, detail):
     body = response.json()
     assert body["type"] == "validation_error" and body["code"] == "invalid_input"
     assert detail in body["detail"]
+
+
+@pytest.mark.parametrize(
+    ("text", "expected"),
+    [
+        ("-1dStart", datetime(2025, 3, 30, tzinfo=UTC)),
+        ("dStart", datetime(2025, 3, 31, tzinfo=UTC)),
+        ("-1dEnd", datetime(2025, 3, 30, 23, 59, 59, 999999, tzinfo=UTC)),
+        ("-2hStart", datetime(2025, 3, 31, 10, tzinfo=UTC)),
+        ("mStart", datetime(2025, 3, 1, 12, tzinfo=UTC)),
+        ("-1mEnd", datetime(2025, 2, 28, 12, tzinfo=UTC)),  # day 31, clamped to February
+        ("-1m", datetime(2025, 2, 28, 12, tzinfo=UTC)),
+        ("-30M", datetime(2025, 3, 31, 11, 30, tzinfo=UTC)),  # upper-case M: minutes
+        ("-10s", datetime(2025, 3, 31, 11, 59, 50, tzinfo=UTC)),
+        ("-1q", NOW - timedelta(weeks=13)),  # PostHog's quarter is 13 weeks
+        ("-1yStart", datetime(2024, 1, 1, 12, tzinfo=UTC)),
+        ("-7D", NOW),  # PostHog's regex admits D, but no branch gives it a meaning
+    ],
+)
+def test_relative_dates_follow_posthog_from_the_fixed_clock(text, expected):
+    from posthog_frames.demo import DEMO_NOW
+    from posthog_frames.demo.propfilter import parse_when
+
+    assert DEMO_NOW == NOW
+    assert parse_when(text, now=DEMO_NOW) == expected
+
+
+def test_relative_dates_snap_in_the_project_zone():
+    from zoneinfo import ZoneInfo
+
+    from posthog_frames.demo.propfilter import parse_when
+
+    zone = ZoneInfo("America/New_York")  # 12:00 UTC is 08:00 EDT on 2025-03-31
+    assert parse_when("-1dStart", now=NOW, tz=zone) == datetime(2025, 3, 30, tzinfo=zone)

@@ -439,3 +439,10 @@ def test_json_fetched_with_requests_converts_the_same(client, demo):
         timeout=30,
     ).json()
     pd.testing.assert_frame_equal(phf.insight_frame(raw), client.insight_frame(key))
+
+
+def test_ids_read_back_from_the_listing_work_as_they_are(client):
+    listing = client.insights()
+    first = listing["id"].iloc[0]  # a numpy integer, as pandas stores it
+    assert not isinstance(first, int)
+    assert client.insight(first).id == int(first)

@@ -221,13 +221,21 @@ INVALID = [
     ),
     ({"key": "a", "value": 5, "operator": "between"}, "exactly two numbers"),
     ({"key": "a", "value": [5, 1], "operator": "between"}, "min <= max"),
-    ({"key": "a", "value": ["1", "5"], "operator": "not_between"}, "two numbers"),
-    ({"key": "a", "value": "10", "operator": "gt"}, "needs a number"),
+    ({"key": "a", "value": ["1", "five"], "operator": "not_between"}, "two numbers"),
+    ({"key": "a", "value": "ten", "operator": "gt"}, "needs a number"),
+    ({"key": "a", "value": "inf", "operator": "gte"}, "needs a number"),
+    ({"key": "a", "value": "1_000", "operator": "lt"}, "needs a number"),
+    ({"key": "a", "value": "", "operator": "lte"}, "needs a number"),
     ({"key": "a", "value": True, "operator": "lte"}, "needs a number"),
     ({"key": "a", "value": float("nan"), "operator": "gt"}, "needs a number"),
     ({"key": "a", "value": 3, "operator": "icontains"}, "needs a string"),
     ({"key": "a", "value": "([", "operator": "regex"}, "not a valid regular expression"),
     ({"key": "a", "value": "yesterday", "operator": "is_date_after"}, "relative date like '-7d'"),
+    (
+        {"key": "a", "value": "-7D", "operator": "is_date_after"},
+        "use a lower-case unit, e.g. '-7d'",
+    ),
+    ({"key": "a", "value": "-7d ago", "operator": "is_date_after"}, "relative date like '-7d'"),
     ({"key": "a", "value": "x", "operator": "is_set"}, "takes no value"),
     ({"key": "a", "value": [], "operator": "exact"}, "a value or a list of values"),
     ({"key": "a", "value": [{"x": 1}], "operator": "exact"}, "a value or a list of values"),
@@ -322,3 +330,48 @@ def test_enum_operators_and_types_become_plain_codes() -> None:
     assert f == PropertyFilter("a", 1, operator="gt", type="event")
     assert repr(f) == "PropertyFilter('a', 1, operator='gt', type='event')"
     assert type(f.operator) is str and type(f.type) is str
+
+
+@pytest.mark.parametrize(
+    ("operator", "text", "number"),
+    [
+        ("gt", "10", 10),
+        ("gte", "2.5", 2.5),
+        ("lt", "-3", -3),
+        ("lte", " 0 ", 0),
+        ("gt", "1e3", 1000.0),
+    ],
+)
+def test_comparisons_accept_numeric_text_and_store_numbers(operator, text, number) -> None:
+    # PostHog's own UI sends gt/gte/lt/lte values as strings.
+    f = PropertyFilter.from_dict({"key": "seats", "value": text, "operator": operator})
+    assert f.value == number and type(f.value) is type(number)
+    assert f.to_dict()["value"] == number and not isinstance(f.to_dict()["value"], str)
+    assert PropertyFilter.from_dict(f.to_dict()) == f
+    assert f == PropertyFilter("seats", number, operator=operator)
+    assert repr(f) == f"PropertyFilter('seats', {number!r}, operator={operator!r})"
+
+
+def test_between_accepts_numeric_text_too() -> None:
+    f = PropertyFilter("seats", ["1", "5.5"], operator="between")
+    assert f.to_dict()["value"] == [1, 5.5]
+
+
+@pytest.mark.parametrize(
+    "value",
+    [
+        "-1dStart",
+        "-1dEnd",
+        "dStart",
+        "mStart",
+        "-1mEnd",
+        "-30M",
+        "-10s",
+        "-1q",
+        "-2hStart",
+        "-1yStart",
+    ],
+)
+def test_relative_dates_follow_posthogs_grammar(value) -> None:
+    f = PropertyFilter("joined", value, operator="is_date_after")
+    assert f.value == value and PropertyFilter.from_dict(f.to_dict()) == f

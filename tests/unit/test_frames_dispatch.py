@@ -35,6 +35,11 @@ def viz(kind: str, **source) -> dict:
             {"filters": {"insight": "FUNNELS", "funnel_viz_type": "time_to_convert"}},
             ("funnels", "time_to_convert"),
         ),
+        # Legacy trends shown as stickiness / lifecycle (filters.shown_as, reference §4).
+        ({"filters": {"insight": "TRENDS", "shown_as": "Stickiness"}}, ("stickiness", "line")),
+        ({"filters": {"insight": "TRENDS", "shown_as": "Lifecycle"}}, ("lifecycle", "bar")),
+        ({"filters": {"shown_as": "Lifecycle"}}, ("lifecycle", "bar")),
+        ({"filters": {"insight": "TRENDS", "shown_as": "Volume"}}, ("trends", "line")),
     ],
 )
 def test_detect_kind_from_definition(insight: dict, expected: tuple) -> None:

@@ -32,8 +32,10 @@ def test_steps_are_ordered_by_order_not_position() -> None:
 def test_zero_first_step_gives_nan_rates_not_errors() -> None:
     df = funnel_frame([step(0, 0), step(1, 0)])
     assert np.isnan(df["conversion_rate"]).all()
-    assert df["step_conversion_rate"].iloc[0] == 1.0
-    assert np.isnan(df["step_conversion_rate"].iloc[1])
+    # Nobody entered: step 1 converts no one, so its rate is as undefined as its overall one.
+    assert np.isnan(df["step_conversion_rate"]).all()
+    entered = funnel_frame([step(0, 4), step(1, 0)])
+    assert entered["step_conversion_rate"].tolist()[0] == 4 / 4
 
 
 def test_breakdown_list_of_lists_unwraps_values() -> None:

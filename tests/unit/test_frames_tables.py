@@ -2,12 +2,15 @@
 
 from __future__ import annotations
 
+import warnings
+
 import numpy as np
 import pandas as pd
 import pytest
 
 from posthog_frames.exceptions import InvalidResponse
 from posthog_frames.frames import hogql_frame, paths_frame, retention_frame
+from posthog_frames.frames.sql import TruncatedResult
 from tests.conftest import load_fixture
 
 
@@ -102,7 +105,8 @@ def test_hogql_types_pairs() -> None:
     df = hogql_frame(response)
     assert df["n"].dtype == np.int64 and df["f"].dtype == np.float64
     assert str(df["s"].dtype) == "str" and str(df["u"].dtype) == "str"
-    assert df["ts"].dt.hour.tolist() == [10, 11]  # wall clock as PostHog sent it
+    # Instants, in the column's zone (UTC): 11:30+01:00 is 10:30 UTC.
+    assert df["ts"].tolist() == [pd.Timestamp("2024-01-01 10:00"), pd.Timestamp("2024-01-01 10:30")]
     assert df["d"].tolist() == [pd.Timestamp("2024-01-02"), pd.Timestamp("2024-01-03")]
     assert df["b"].dtype == bool and df["arr"].tolist() == [["x"], []]
     assert str(df["maybe"].dtype) == "Int64" and df["maybe"].isna().tolist() == [True, False]
@@ -129,3 +133,41 @@ def test_hogql_bare_type_list_and_sql_insight_shape() -> None:
 def test_hogql_wrong_shapes(bad) -> None:
     with pytest.raises(InvalidResponse):
         hogql_frame(bad)
+
+
+def test_hogql_datetimes_are_instants_converted_to_the_column_zone() -> None:
+    response = {
+        "columns": ["a"],
+        "results": [["2024-01-01T10:00:00+02:00"], [None]],
+        "types": [["a", "DateTime('Europe/Paris')"]],
+    }
+    aware = hogql_frame(response, tz=True)["a"]
+    # 10:00 at UTC+2 is 08:00 UTC, which is 09:00 in Paris (UTC+1 in January).
+    assert aware.iloc[0] == pd.Timestamp("2024-01-01 08:00", tz="UTC")
+    assert str(aware.dt.tz) == "Europe/Paris" and aware.iloc[0].hour == 9
+    naive = hogql_frame(response)["a"]
+    assert naive.dt.tz is None and naive.iloc[0] == pd.Timestamp("2024-01-01 09:00")
+    assert pd.isna(naive.iloc[1])
+
+
+def test_hogql_has_more_is_kept_and_warns_how_to_get_every_row() -> None:
+    rows = [[i] for i in range(100)]
+    with pytest.warns(TruncatedResult, match=r"LIMIT.*50,000.*paginate=True"):
+        df = hogql_frame({"columns": ["n"], "results": rows, "hasMore": True})
+    assert df.attrs["has_more"] is True and len(df) == len(rows)
+    assert issubclass(TruncatedResult, UserWarning)
+    with warnings.catch_warnings():
+        warnings.simplefilter("error")  # a complete answer warns nothing
+        done = hogql_frame({"columns": ["n"], "results": rows, "hasMore": False})
+    assert done.attrs["has_more"] is False
+    assert "has_more" not in hogql_frame({"columns": ["n"], "results": rows}).attrs
+
+
+def test_retention_cohort_size_keys_are_hashable_and_none_not_nan() -> None:
+    rows = [
+        {"date": "2024-01-01", "breakdown_value": None, "values": [{"count": 3}, {"count": 1}]},
+        {"date": "2024-01-01", "breakdown_value": [["a"]], "values": [{"count": 2}]},
+    ]
+    sizes = retention_frame(rows).attrs["cohort_sizes"]
+    day = pd.Timestamp("2024-01-01")
+    assert sizes == {(None, day): 3, (("a",), day): 2}

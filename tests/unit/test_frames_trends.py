@@ -159,3 +159,79 @@ def test_lifecycle_status_from_label_when_missing() -> None:
     assert set(lifecycle_frame(items)["status"]) == {"resurrecting"}
     with pytest.raises(InvalidResponse):
         lifecycle_frame([series("$pageview - nope", [1, 2, 3], DAYS)])
+
+
+# -- clock changes: the hour repeated when clocks go back (America/New_York, 2024-11-03) --------
+FALL_BACK = ["2024-11-03T01:00:00-04:00", "2024-11-03T01:00:00-05:00"]
+
+
+def test_tz_keeps_both_repeated_hours_when_buckets_carry_offsets() -> None:
+    insight = {"timezone": "America/New_York", "result": [series("x", [1, 2], FALL_BACK)]}
+    aware = trends_frame(insight, tz=True)
+    expected = [pd.Timestamp(day).tz_convert("America/New_York") for day in FALL_BACK]
+    assert aware["date"].tolist() == expected
+    assert aware["date"].notna().all()
+    naive = trends_frame(insight)  # the default keeps PostHog's wall-clock bucket
+    assert naive["date"].tolist() == [pd.Timestamp("2024-11-03 01:00")] * 2
+
+
+def test_tz_infers_the_repeated_hour_of_naive_buckets_and_shifts_skipped_ones() -> None:
+    days = [
+        "2024-11-03 00:00:00",
+        "2024-11-03 01:00:00",
+        "2024-11-03 01:00:00",
+        "2024-11-03 02:00:00",
+    ]
+    insight = {"timezone": "America/New_York", "result": [series("x", [1, 2, 3, 4], days)]}
+    aware = trends_frame(insight, tz=True)["date"]
+    # EDT is UTC-4 until 02:00 EDT, then EST is UTC-5: 00:00 and the first 01:00 are daylight.
+    utc = ["2024-11-03 04:00", "2024-11-03 05:00", "2024-11-03 06:00", "2024-11-03 07:00"]
+    assert aware.dt.tz_convert("UTC").tolist() == [pd.Timestamp(u, tz="UTC") for u in utc]
+    lone = {"timezone": "America/New_York", "result": [series("x", [1], ["2024-11-03 01:00:00"])]}
+    assert trends_frame(lone, tz=True)["date"].iloc[0] == pd.Timestamp("2024-11-03 05:00", tz="UTC")
+    skipped = {
+        "timezone": "America/New_York",
+        "result": [series("x", [1], ["2024-03-10 02:00:00"])],
+    }
+    assert trends_frame(skipped, tz=True)["date"].iloc[0] == pd.Timestamp(
+        "2024-03-10 07:00",
+        tz="UTC",  # 02:00 does not exist that day: 03:00 EDT
+    )
+
+
+def test_wide_with_a_repeated_hour_explains_the_clock_change() -> None:
+    insight = {"timezone": "America/New_York", "result": [series("x", [1, 2], FALL_BACK)]}
+    with pytest.raises(InvalidResponse, match=r"clock change.*tz=True"):
+        trends_frame(insight, wide=True)
+    wide = trends_frame(insight, wide=True, tz=True)
+    assert wide["x"].tolist() == [1, 2] and len(wide.index.unique()) == 2
+
+
+def test_wide_compare_aligns_previous_period_by_position() -> None:
+    current_days = ["2024-01-08", "2024-01-09", "2024-01-10"]
+    previous_days = ["2024-01-05", "2024-01-06", "2024-01-07"]
+    items = [
+        series("x", [1, 2, 3], current_days, compare_label="current"),
+        series("x", [4, 5, 6], previous_days, compare_label="previous"),
+    ]
+    wide = trends_frame(items, wide=True)
+    assert list(wide.index) == [pd.Timestamp(day) for day in current_days]
+    assert wide["x (current)"].tolist() == [1, 2, 3]
+    assert wide["x (previous)"].tolist() == [4, 5, 6]  # no half-empty columns
+    long = trends_frame(items)  # the long frame keeps the true dates
+    assert long.loc[long["compare_label"] == "previous", "date"].tolist() == [
+        pd.Timestamp(day) for day in previous_days
+    ]
+
+
+def test_wide_compare_longer_previous_period_keeps_its_spacing() -> None:
+    items = [
+        series("x", [1, 2], ["2024-01-08", "2024-01-09"], compare_label="current"),
+        series(
+            "x", [4, 5, 6], ["2024-01-05", "2024-01-06", "2024-01-07"], compare_label="previous"
+        ),
+    ]
+    wide = trends_frame(items, wide=True)
+    assert list(wide.index) == list(pd.to_datetime(["2024-01-08", "2024-01-09", "2024-01-10"]))
+    assert wide["x (previous)"].tolist() == [4, 5, 6]
+    assert wide["x (current)"].iloc[:2].tolist() == [1, 2] and np.isnan(wide["x (current)"].iloc[2])

@@ -428,6 +428,39 @@ def test_retention_percent_frame_and_count_annotations():
     assert len(P.plot_retention(retention_frame(), annotate=False).texts) == 0
 
 
+def test_retention_with_breakdown_labels_rows_by_breakdown_and_cohort():
+    from posthog_frames.frames import retention_frame as convert
+
+    rows = [
+        {
+            "date": "2024-01-01",
+            "breakdown_value": "Chrome",
+            "values": [{"count": 10}, {"count": 5}],
+        },
+        {"date": "2024-01-02", "breakdown_value": "Chrome", "values": [{"count": 4}]},
+        {"date": "2024-01-01", "breakdown_value": None, "values": [{"count": 8}, {"count": 2}]},
+    ]
+    ax = P.plot(convert(rows))
+    labels = [t.get_text() for t in ax.get_yticklabels()]
+    assert labels == [
+        "Chrome · 2024-01-01  (10)",
+        "Chrome · 2024-01-02  (4)",
+        "(none) · 2024-01-01  (8)",
+    ]
+    image = next(a for a in ax.get_children() if isinstance(a, AxesImage))
+    got = np.ma.filled(image.get_array().astype(float), np.nan)
+    np.testing.assert_allclose(got[:, 1], [5 / 10 * 100, np.nan, 2 / 8 * 100])
+
+
+def test_plot_of_a_wide_trends_frame_says_to_plot_the_long_frame():
+    from posthog_frames.frames import trends_frame
+
+    items = [{"label": "x", "data": [1, 2], "days": ["2024-01-01", "2024-01-02"]}]
+    wide = trends_frame(items, wide=True)
+    with pytest.raises(ValidationError, match=r"wide=True.*long frame.*wide=False"):
+        P.plot(wide)
+
+
 def paths_frame() -> pd.DataFrame:
     values = [5, 30, 12, 30, 1, 8]
     return frame(
@@ -550,3 +583,21 @@ def test_every_recorded_insight_plots(insight_fixture):
         assert [p.get_width() for p in ax.patches] == sorted(df["value"], reverse=True)[:15]
     elif kind == "lifecycle":
         assert sorted(p.get_height() for p in ax.patches) == sorted(df["value"].astype(float))
+
+
+def test_series_sharing_a_label_get_distinct_legend_entries():
+    # PostHog labels both series "$pageview"; one carries a custom name (the frame's `series`).
+    dates = pd.to_datetime(["2025-01-01", "2025-01-02"])
+    df = pd.DataFrame(
+        {
+            "series": ["Pageviews", "Pageviews", "$pageview", "$pageview"],
+            "label": ["$pageview"] * 4,
+            "date": list(dates) * 2,
+            "value": [5, 6, 2, 3],
+        }
+    )
+    df.attrs.update({"kind": "trends", "view": "line"})
+    ax = P.plot_trends(df)
+    names = [line.get_label() for line in ax.get_lines() if not line.get_label().startswith("_")]
+    assert len(names) == 2 and len(set(names)) == 2
+    assert any("Pageviews" in n for n in names)

@@ -324,3 +324,45 @@ def test_apply_without_a_client_says_what_to_do():
 
     with pytest.raises(ConfigurationError, match="client"):
         FilterBuilder().apply()
+
+
+class _PersonsClient(_FakeClient):
+    """A client whose persons() answers the first *limit* of *matching* persons, like PostHog."""
+
+    def __init__(self, matching: int, total: int | None):
+        super().__init__()
+        self.matching, self.total, self.calls = matching, total, []
+
+    def persons(self, properties=None, limit=None, progress=None, **kw):
+        self.calls.append({"properties": properties, "limit": limit, **kw})
+        rows = min(self.matching, limit) if limit is not None else self.matching
+        frame = pd.DataFrame({"id": range(rows), "name": [f"p{i}" for i in range(rows)]})
+        if self.total is not None:
+            frame.attrs["total"] = self.total
+        return frame
+
+
+@pytest.mark.parametrize(
+    ("matching", "total", "count", "shown"),
+    [
+        (5000, 5000, 5000, "5,000 matching persons"),  # PostHog's count: the true total
+        (7, None, 7, "7 matching persons"),  # a short page is the whole answer
+        (1, None, 1, "1 matching person"),
+        (5000, None, None, "20+ matching persons"),  # a full page without a count: unknown
+    ],
+)
+def test_apply_fetches_one_small_page_and_counts_from_posthog(matching, total, count, shown):
+    client = _PersonsClient(matching, total)
+    builder = FilterBuilder(client, filters=[PropertyFilter("plan", "pro")])
+    frame = builder.apply()
+    (call,) = client.calls
+    assert call["limit"] == 20 and call["properties"] == [PropertyFilter("plan", "pro")]
+    assert len(frame) == min(matching, 20) and builder.result is frame
+    assert builder.count == count
+    assert f"<b>{shown}</b>" in builder.summary.value
+
+
+def test_row_callbacks_are_private():
+    public = {name for name in dir(FilterBuilder) if not name.startswith("_")}
+    callbacks = {"row_changed", "remove_row", "property_type", "operator_codes", "key_options"}
+    assert not (public & (callbacks | {"value_options"}))

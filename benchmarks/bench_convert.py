@@ -1,0 +1,97 @@
+"""Pure conversion speed: ``persons_frame`` against its floor and ``pd.json_normalize``, and
+``trends_frame`` against parsing its JSON. No HTTP here.
+
+Example:
+    $ python benchmarks/bench_convert.py
+"""
+
+from __future__ import annotations
+
+import datetime as dt
+import gc
+import json
+import random
+
+import orjson
+import pandas as pd
+from timing import Row, interleaved
+
+from posthog_frames.demo.data import DemoData
+from posthog_frames.frames import trends_frame
+from posthog_frames.persons import persons_frame
+
+__all__ = ["flatten_rows", "trends_payload", "trends_rows"]
+
+
+def flatten_rows(persons: int = 100_000, repeats: int = 3) -> list[Row]:
+    """persons_frame vs the floor (orjson.loads + DataFrame.from_records) and json_normalize."""
+    blobs = DemoData.generate(persons).blobs
+    raw = b'{"results":[' + b",".join(blobs) + b'],"next":null,"previous":null}'
+    del blobs  # the generated persons (millions of objects) would slow every GC pass timed here
+    gc.collect()
+
+    def floor() -> pd.DataFrame:
+        return pd.DataFrame.from_records([p["properties"] for p in orjson.loads(raw)["results"]])
+
+    times = interleaved(
+        {
+            "floor": floor,
+            "persons_frame": lambda: persons_frame(raw),
+            "json_normalize": lambda: pd.json_normalize(orjson.loads(raw)["results"]),
+        },
+        repeats,
+    )
+    ours, base, normalize = times["persons_frame"], times["floor"], times["json_normalize"]
+    return [
+        Row.at_most(
+            f"persons_frame, {persons:,} (vs floor)", ours / base, 1.5,
+            f"persons_frame {ours:.2f} s, loads+from_records {base:.2f} s",
+        ),
+        Row(
+            "persons_frame (vs json_normalize)", ours / normalize, "< 1x", ours < normalize,
+            f"persons_frame {ours:.2f} s, json_normalize {normalize:.2f} s",
+        ),
+    ]  # fmt: skip
+
+
+def trends_payload(series: int = 500, days: int = 365) -> bytes:
+    """A daily trends insight broken down into *series* values, as PostHog's API returns it."""
+    rng = random.Random(0)
+    start = dt.date(2024, 1, 1)
+    dates = [start + dt.timedelta(days=i) for i in range(days)]
+    day_texts = [d.isoformat() for d in dates]
+    labels = [f"{d.day}-{d:%b-%Y}" for d in dates]
+    action = {"id": "$pageview", "type": "events", "order": 0, "name": "$pageview",
+              "custom_name": None, "math": None, "properties": {}}  # fmt: skip
+    result = []
+    for i in range(series):
+        data = [rng.randrange(1000) for _ in dates]
+        result.append({
+            "action": action, "label": f"$pageview - v{i}", "count": sum(data), "data": data,
+            "labels": labels, "days": day_texts, "breakdown_value": f"v{i}",
+        })  # fmt: skip
+    filters = {"insight": "TRENDS", "display": "ActionsLineGraph", "interval": "day",
+               "breakdown": "$lib_version", "breakdown_type": "event"}  # fmt: skip
+    return json.dumps({"id": 1, "short_id": "bench", "filters": filters, "result": result}).encode()
+
+
+def trends_rows(repeats: int = 5) -> list[Row]:
+    """trends_frame of 500 series x 365 days vs json.loads of the same payload."""
+    payload = trends_payload()
+    insight = json.loads(payload)
+    times = interleaved(
+        {"parse": lambda: json.loads(payload), "convert": lambda: trends_frame(insight)}, repeats
+    )
+    parse, convert = times["parse"], times["convert"]
+    return [
+        Row.at_most(
+            "trends_frame, 500 x 365 (vs json.loads)", convert / parse, 2,
+            f"trends_frame {convert * 1e3:.0f} ms, json.loads {parse * 1e3:.0f} ms",
+        )
+    ]  # fmt: skip
+
+
+if __name__ == "__main__":
+    from timing import table
+
+    print(table(flatten_rows(persons=20_000) + trends_rows()))

@@ -1,0 +1,233 @@
+"""Parquet output for :meth:`Client.stream_to_parquet`: a fixed schema, one row group per page.
+
+The schema is decided before the first page is written and never changes: SQL columns map
+from PostHog's ClickHouse ``types``; person properties from the property definitions
+(Numeric → float64, Boolean → bool, DateTime → timestamp, anything else → string). A value that
+does not fit its column's type is written as null rather than breaking the schema half-way.
+The file appears under its name only once complete (it is written as ``<name>.partial``).
+
+Example:
+    >>> arrow_type("Nullable(DateTime64(6, 'UTC'))")
+    TimestampType(timestamp[us, tz=UTC])
+"""
+
+from __future__ import annotations
+
+import math
+import os
+import warnings
+from collections.abc import Iterable, Iterator
+from datetime import date
+from pathlib import Path
+from typing import Any
+
+import orjson
+import pandas as pd
+
+from .frames.sql import unwrap_type
+from .persons import PERSON_COLUMNS
+
+__all__ = ["arrow_type", "hogql_schema", "persons_schema", "stream_persons", "stream_rows"]
+
+
+def _pyarrow() -> tuple[Any, Any]:
+    try:
+        import pyarrow as pa
+        import pyarrow.parquet as pq
+    except ImportError:
+        raise ImportError(
+            'stream_to_parquet needs pyarrow: pip install "posthog-frames[parquet]"'
+        ) from None
+    return pa, pq
+
+
+def arrow_type(ch_type: str | None) -> Any:
+    """The Arrow type a ClickHouse type is written as (unknown types: JSON text)."""
+    pa, _ = _pyarrow()
+    inner, _nullable = unwrap_type(ch_type or "String")
+    base = inner.split("(", 1)[0]
+    if base.startswith(("Int", "UInt")):
+        return pa.int64()
+    if base.startswith(("Float", "Decimal")):
+        return pa.float64()
+    if base == "Bool":
+        return pa.bool_()
+    if base.startswith("DateTime"):
+        return pa.timestamp("us", tz="UTC")
+    if base.startswith("Date"):
+        return pa.date32()
+    if base == "Array":
+        return pa.list_(pa.string())
+    return pa.string()
+
+
+def hogql_schema(columns: list[str], types: list[Any] | None) -> Any:
+    """The schema of a HogQL answer from its ``columns`` and ``types``."""
+    pa, _ = _pyarrow()
+    names = [str(c) for c in columns]
+    raw = types or [None] * len(names)
+    chosen = [t[1] if isinstance(t, list | tuple) else t for t in raw]
+    return pa.schema([pa.field(n, arrow_type(t)) for n, t in zip(names, chosen, strict=True)])
+
+
+def _missing(value: Any) -> bool:
+    return (
+        value is None
+        or value is pd.NA
+        or value is pd.NaT
+        or (isinstance(value, float) and math.isnan(value))
+    )
+
+
+def _text(value: Any) -> str | None:
+    if _missing(value):
+        return None
+    if isinstance(value, str):
+        return value
+    if isinstance(value, bool | dict | list | tuple):
+        return orjson.dumps(value, option=orjson.OPT_NON_STR_KEYS).decode()
+    return str(value)
+
+
+def _array(values: list[Any], target: Any) -> Any:
+    """*values* as an Arrow array of *target*; values that do not fit become null."""
+    pa, _ = _pyarrow()
+    if pa.types.is_timestamp(target):
+        stamps = pd.to_datetime(
+            pd.Series(values, dtype=object), utc=True, format="ISO8601", errors="coerce"
+        )
+        return pa.array(stamps.astype("datetime64[us, UTC]"), type=target, from_pandas=True)
+    if pa.types.is_date32(target):
+        return pa.array([None if _missing(v) else date.fromisoformat(str(v)[:10]) for v in values],
+                        type=target)  # fmt: skip
+    if pa.types.is_floating(target):
+        numbers = pd.to_numeric(pd.Series(values, dtype=object), errors="coerce")
+        return pa.array(numbers.astype("float64"), type=target, from_pandas=True)
+    if pa.types.is_integer(target):
+        return pa.array([None if _missing(v) else int(v) for v in values], type=target)
+    if pa.types.is_boolean(target):
+        return pa.array([None if _missing(v) else _bool(v) for v in values], type=target)
+    if pa.types.is_list(target):
+        return pa.array(
+            [None if _missing(v) or not isinstance(v, list | tuple) else [_text(x) for x in v]
+             for v in values], type=target,
+        )  # fmt: skip
+    return pa.array([_text(v) for v in values], type=target)
+
+
+def _bool(value: Any) -> bool | None:
+    if isinstance(value, str):
+        return {"true": True, "false": False}.get(value.strip().lower())
+    return bool(value)
+
+
+class _Writer:
+    """A ParquetWriter on ``<path>.partial``, renamed to *path* when everything is written."""
+
+    def __init__(self, path: Path, schema: Any) -> None:
+        _, pq = _pyarrow()
+        self.path = path
+        self.partial = path.with_name(path.name + ".partial")
+        self.schema = schema
+        self.writer = pq.ParquetWriter(str(self.partial), schema)
+        self.rows = 0
+
+    def write(self, arrays: list[Any]) -> None:
+        pa, _ = _pyarrow()
+        table = pa.Table.from_arrays(arrays, schema=self.schema)
+        if table.num_rows == 0:
+            return  # the empty page that ends an exact multiple of the page size
+        self.writer.write_table(table, row_group_size=max(1, table.num_rows))
+        self.rows += table.num_rows
+
+    def finish(self, ok: bool) -> None:
+        self.writer.close()
+        if ok:
+            os.replace(self.partial, self.path)
+        else:
+            self.partial.unlink(missing_ok=True)
+
+
+def _drive(writer: _Writer, batches: Iterable[list[Any]], bar: Any) -> int:
+    ok = False
+    try:
+        for arrays in batches:
+            writer.write(arrays)
+            if bar is not None:
+                bar.update(len(arrays[0]) if arrays else 0)
+        ok = True
+    finally:
+        writer.finish(ok)
+    return writer.rows
+
+
+def stream_rows(path: Path, pages: Iterator[dict], bar: Any = None) -> int:
+    """Write HogQL answer pages to *path*; the first page fixes the schema. Returns the rows."""
+    first = next(pages)
+    schema = hogql_schema(first["columns"], first.get("types"))
+    targets = [field.type for field in schema]
+
+    def batches() -> Iterator[list[Any]]:
+        for page in _chain(first, pages):
+            rows = page["results"]
+            columns = list(zip(*rows, strict=True)) if rows else [()] * len(targets)
+            yield [_array(list(col), t) for col, t in zip(columns, targets, strict=True)]
+
+    return _drive(_Writer(path, schema), batches(), bar)
+
+
+def _chain(first: dict, rest: Iterator[dict]) -> Iterator[dict]:
+    yield first
+    yield from rest
+
+
+_PROPERTY_TYPES = {"Numeric": "Float64", "Boolean": "Bool", "DateTime": "DateTime64(6, 'UTC')"}
+
+
+def persons_schema(property_types: dict[str, str], prefix: str = "properties.") -> Any:
+    """The persons file's schema: the person columns, then one column per defined property."""
+    pa, _ = _pyarrow()
+    fields = [
+        pa.field("id", pa.string()),
+        pa.field("uuid", pa.string()),
+        pa.field("name", pa.string()),
+        pa.field("distinct_ids", pa.list_(pa.string())),
+        pa.field("created_at", pa.timestamp("us", tz="UTC")),
+        pa.field("last_seen_at", pa.timestamp("us", tz="UTC")),
+    ]
+    for key in sorted(property_types):
+        ch_type = _PROPERTY_TYPES.get(str(property_types[key]), "String")
+        fields.append(pa.field(prefix + key, arrow_type(ch_type)))
+    return pa.schema(fields)
+
+
+def stream_persons(
+    path: Path, pages: Iterable[pd.DataFrame], property_types: dict[str, str], bar: Any = None
+) -> int:
+    """Write person frames to *path* with :func:`persons_schema`. Returns the rows written.
+
+    Properties without a definition cannot be typed up front; they are left out with a warning.
+    """
+    schema = persons_schema(property_types)
+    undefined: set[str] = set()
+
+    def batches() -> Iterator[list[Any]]:
+        for frame in pages:
+            undefined.update(c for c in frame.columns if c not in schema.names)
+            yield [
+                _array(frame[f.name].tolist() if f.name in frame.columns else [None] * len(frame),
+                       f.type)
+                for f in schema
+            ]  # fmt: skip
+
+    rows = _drive(_Writer(path, schema), batches(), bar)
+    dropped = sorted(undefined - set(PERSON_COLUMNS))
+    if dropped:
+        warnings.warn(
+            f"{len(dropped)} person properties have no property definition, so no column in "
+            f"{path.name}: {', '.join(dropped[:10])}{' …' if len(dropped) > 10 else ''}. "
+            "client.persons() includes them.",
+            UserWarning,
+            stacklevel=3,
+        )
+    return rows

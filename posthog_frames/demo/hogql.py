@@ -1,0 +1,427 @@
+"""Translate the demo's HogQL subset into SQLite SQL over the demo tables, with ClickHouse types.
+
+Tables (as in PostHog's HogQL schema): ``events`` (``uuid, event, distinct_id, person_id,
+timestamp, properties`` and ``person.*`` joined automatically), ``persons`` (``id, created_at,
+properties, is_identified`` and ``pdi.distinct_id`` through the distinct-id table),
+``person_distinct_ids`` (``distinct_id, person_id, person.*``), ``numbers(N)`` (``number``) and
+subqueries in FROM. ``properties.<key>`` reads a JSON property as ``Nullable(String)`` (text
+compared with a number is read as a number, as HogQL does for numeric properties).
+
+Functions are listed in :mod:`.hogql_functions`; placeholders ``{name}`` take ``values``.
+Everything outside the subset raises :class:`HogQLError` with a message naming the problem.
+
+Example:
+    >>> out = compile_query("select event, count() as n from events group by event", now=NOW)
+    >>> out.columns, out.types
+    (['event', 'n'], ['String', 'UInt64'])
+"""
+
+from __future__ import annotations
+
+from collections.abc import Callable
+from dataclasses import dataclass
+from datetime import UTC, datetime
+from typing import Any
+
+from . import hogql_ast as ast
+from .hogql_ast import to_hogql
+from .hogql_functions import (
+    FUNCTIONS,
+    NO_VALUE,
+    Env,
+    Expr,
+    FunctionError,
+    base_type,
+    is_number,
+    numeric,
+)
+from .hogql_parse import HogQLSyntaxError, parse
+from .hogql_tables import DT, FieldResolver, HogQLError, Scope, Source, iso_utc, quote_id
+
+__all__ = ["DEFAULT_LIMIT", "MAX_LIMIT", "Compiled", "HogQLError", "compile_query", "iso_utc"]
+
+DEFAULT_LIMIT = 100
+MAX_LIMIT = 50_000
+_FUNC_BY_LOWER = {name.lower(): fn for name, fn in FUNCTIONS.items()}
+_UNIT_MODIFIERS = {"second": (1, "seconds"), "minute": (1, "minutes"), "hour": (1, "hours"),
+                   "day": (1, "days"), "week": (7, "days"), "month": (1, "months"),
+                   "quarter": (3, "months"), "year": (1, "years")}  # fmt: skip
+
+
+@dataclass
+class Compiled:
+    """A translated query: SQL and bound parameters, column names and ClickHouse types."""
+
+    sql: str
+    params: dict[str, Any]
+    columns: list[str]
+    types: list[str]
+    hogql: str
+    tables: set[str]
+    limit: int | None  # the top-level LIMIT as written (None: PostHog's default applies)
+    offset: int
+
+
+class _Compiler(FieldResolver):
+    def __init__(
+        self, values: dict[str, Any], event_props: Callable[[], dict], now: str, timezone: str
+    ) -> None:
+        self.values = values
+        self._load_event_props = event_props
+        self._event_props: dict[str, tuple[str, str]] | None = None
+        self.params: dict[str, Any] = {}
+        self.bound: dict[tuple[str, Any], str] = {}
+        self.tables: set[str] = set()
+        self.env = Env(timezone, self.bind, now)
+        self.depth = 0
+
+    def bind(self, value: Any) -> str:
+        key = (type(value).__name__, value)
+        if key not in self.bound:  # one name per value: a repeated expression prints the same
+            self.bound[key] = f"p{len(self.params)}"
+            self.params[self.bound[key]] = value
+        return f":{self.bound[key]}"
+
+    @property
+    def event_props(self) -> dict[str, tuple[str, str]]:
+        if self._event_props is None:
+            self._event_props = self._load_event_props()
+        return self._event_props
+
+    # -- SELECT ----------------------------------------------------------------------------
+    def select(self, node: ast.Select) -> tuple[str, list[str], list[str]]:
+        self.depth += 1
+        source = self.source(node.source)
+        scope = Scope(source)
+        names: list[str] = []
+        types: list[str] = []
+        parts: list[str] = []
+        item_exprs: list[tuple[ast.Node, Expr]] = []
+        for item in node.items:
+            for name, expr, raw in self.items(item, scope):
+                if isinstance(item, ast.Alias):
+                    scope.aliases[item.name] = expr
+                names.append(name)
+                types.append(expr.type)
+                parts.append(f"{expr.sql} AS {quote_id(name)}")
+                item_exprs.append((raw, expr))
+        sql = "SELECT " + ("DISTINCT " if node.distinct else "") + ", ".join(parts)
+        sql += self.from_sql(source, node.source)
+        where = self.expr(node.where, scope) if node.where is not None else None
+        groups = [self.expr(g, scope) for g in node.group_by]
+        self.check_grouping(node, item_exprs, groups)
+        if where is not None:
+            sql += f" WHERE {where.sql}"
+        if groups:
+            sql += " GROUP BY " + ", ".join(g.sql for g in groups)
+        if node.having is not None:
+            sql += f" HAVING {self.expr(node.having, scope).sql}"
+        if node.order_by:
+            sql += " ORDER BY " + ", ".join(self.order(o, scope) for o in node.order_by)
+        self.depth -= 1
+        if self.depth > 0:  # nested: limits apply as written; the top level is capped by the caller
+            if node.limit is not None:
+                sql += f" LIMIT {self.int_value(node.limit, 'LIMIT')}"
+                if node.offset is not None:
+                    sql += f" OFFSET {self.int_value(node.offset, 'OFFSET')}"
+        # joins are discovered while compiling fields, so splice them in at the end
+        sql = sql.replace("\x00JOINS\x00", "".join(source.joins.values()))
+        return sql, names, types
+
+    def items(self, item: ast.Node, scope: Scope) -> list[tuple[str, Expr, ast.Node]]:
+        if isinstance(item, ast.Star):
+            return [
+                (name, self.field((name,), scope), ast.Field((name,)))
+                for name in self.star(scope.source)
+            ]
+        if isinstance(item, ast.Alias):
+            return [(item.name, self.expr(item.expr, scope), item.expr)]
+        return [(to_hogql(item), self.expr(item, scope), item)]
+
+    def check_grouping(self, node: ast.Select, items: list, groups: list[Expr]) -> None:
+        if not groups and not any(expr.agg for _, expr in items):
+            return
+        grouped = {g.sql for g in groups}
+        for raw, expr in items:
+            if expr.agg or expr.value is not NO_VALUE or expr.sql in grouped:
+                continue
+            if "OVER (" in expr.sql:
+                continue
+            raise HogQLError(
+                f"Column {to_hogql(raw)!r} is neither aggregated nor in GROUP BY: add it to "
+                "GROUP BY or wrap it in an aggregate such as any()."
+            )
+
+    def source(self, item: ast.FromItem | None) -> Source:
+        if item is None:
+            return Source("none", "", set())
+        if isinstance(item.table, ast.Select):
+            alias = item.alias or f"sub{self.depth}"
+            sql, names, types = _Compiler.select(self, item.table)
+            source = Source("subquery", alias, {alias}, dict(zip(names, types, strict=True)))
+            source.joins["\x01sub"] = sql  # remembered for from_sql
+            return source
+        table = item.table
+        kinds = {"events": "events", "persons": "persons", "person_distinct_ids": "pdi",
+                 "numbers": "numbers"}  # fmt: skip
+        if table not in kinds:
+            raise HogQLError(
+                f"Unknown table {table!r}. The demo has events, persons, person_distinct_ids "
+                "and numbers(N)."
+            )
+        kind = kinds[table]
+        alias = item.alias or f"{table}{self.depth}"
+        source = Source(kind, alias, {table, alias})
+        if kind == "numbers":
+            if len(item.args) != 1:
+                raise HogQLError("numbers() takes one argument: numbers(N).")
+            source.numbers = self.int_value(item.args[0], "numbers(N)")
+        elif item.args:
+            raise HogQLError(f"Table {table!r} takes no arguments.")
+        elif kind == "events":
+            _ = self.event_props  # loads the event log
+        self.tables.add(kind)
+        return source
+
+    def from_sql(self, source: Source, item: ast.FromItem | None) -> str:
+        alias = quote_id(source.alias)
+        if source.kind == "none":
+            return ""
+        if source.kind == "subquery":
+            return f" FROM ({source.joins.pop(chr(1) + 'sub')}) AS {alias}\x00JOINS\x00"
+        if source.kind == "numbers":
+            count = self.bind(source.numbers)
+            cte = (
+                "WITH RECURSIVE n(number) AS (SELECT 0 UNION ALL SELECT number + 1 FROM n "
+                f"WHERE number + 1 < {count})"
+            )
+            return f" FROM ({cte} SELECT number FROM n WHERE {count} > 0) AS {alias}\x00JOINS\x00"
+        table = {"events": "events", "persons": "persons", "pdi": "person_distinct_ids"}
+        return f" FROM {table[source.kind]} AS {alias}\x00JOINS\x00"
+
+    def order(self, item: ast.Order, scope: Scope) -> str:
+        expr = self.expr(item.expr, scope)
+        return f"{expr.sql} {'DESC' if item.desc else 'ASC'} NULLS LAST"
+
+    def int_value(self, node: ast.Node, what: str) -> int:
+        value = self.constant(node)
+        if isinstance(value, bool) or not isinstance(value, int) or value < 0:
+            raise HogQLError(f"{what} must be a non-negative whole number, got {to_hogql(node)}.")
+        return value
+
+    def constant(self, node: ast.Node) -> Any:
+        if isinstance(node, ast.Const):
+            return node.value
+        if isinstance(node, ast.Placeholder):
+            return self.placeholder(node.name)
+        return NO_VALUE
+
+    def placeholder(self, name: str) -> Any:
+        if name not in self.values:
+            raise HogQLError(
+                f"Placeholder {{{name}}} has no value: pass it in the query's values, "
+                f'e.g. "values": {{"{name}": ...}}.'
+            )
+        return self.values[name]
+
+    # -- expressions ----------------------------------------------------------------------
+    def expr(self, node: ast.Node, scope: Scope) -> Expr:
+        if isinstance(node, ast.Const | ast.Placeholder):
+            return self.literal(self.constant(node))
+        if isinstance(node, ast.Field):
+            return self.field(node.chain, scope)
+        if isinstance(node, ast.Alias):
+            expr = self.expr(node.expr, scope)
+            scope.aliases[node.name] = expr
+            return expr
+        if isinstance(node, ast.Call):
+            return self.call(node, scope)
+        if isinstance(node, ast.BinOp):
+            return self.binop(node, scope)
+        if isinstance(node, ast.Unary):
+            inner = self.expr(node.expr, scope)
+            if node.op == "not":
+                return Expr(f"(NOT {inner.sql})", "Bool", agg=inner.agg)
+            return Expr(f"(-{numeric(inner)})", inner.type, agg=inner.agg)
+        if isinstance(node, ast.IsNull):
+            inner = self.expr(node.expr, scope)
+            return Expr(
+                f"({inner.sql} IS {'NOT ' if node.negated else ''}NULL)", "Bool", agg=inner.agg
+            )
+        if isinstance(node, ast.InOp):
+            return self.in_op(node, scope)
+        if isinstance(node, ast.Between):
+            low = ast.BinOp(">=", node.expr, node.low)
+            return self.binop(ast.BinOp("and", low, ast.BinOp("<=", node.expr, node.high)), scope)
+        if isinstance(node, ast.Interval):
+            raise HogQLError("An INTERVAL must be added to or subtracted from a date.")
+        if isinstance(node, ast.Select):
+            raise HogQLError("Subqueries are supported in FROM and IN (...) only.")
+        raise HogQLError(f"Unsupported expression {to_hogql(node)!r}.")
+
+    def literal(self, value: Any) -> Expr:
+        if value is None:
+            return Expr("NULL", "Nullable(Nothing)", value=None)
+        if isinstance(value, bool):
+            return Expr("1" if value else "0", "Bool", value=value)
+        if isinstance(value, int):
+            return Expr(str(value), "Int64" if value < 0 else "UInt64", value=value)
+        if isinstance(value, float):
+            return Expr(repr(value), "Float64", value=value)
+        if isinstance(value, str):
+            return Expr(self.bind(value), "String", value=value)
+        raise HogQLError(f"Unsupported value {value!r}: use text, numbers, booleans or null.")
+
+    def call(self, node: ast.Call, scope: Scope) -> Expr:
+        handler = FUNCTIONS.get(node.name) or _FUNC_BY_LOWER.get(node.name.lower())
+        if node.name in ("tuple", "array"):
+            raise HogQLError("Tuples and arrays are supported only as IN (...) lists.")
+        if handler is None:
+            raise HogQLError(
+                f"Unsupported function {node.name!r} in the demo's HogQL. Supported: "
+                f"{', '.join(sorted(FUNCTIONS))}."
+            )
+        args = [
+            Expr("*", "UInt64") if isinstance(a, ast.Star) else self.expr(a, scope)
+            for a in node.args
+        ]
+        if any(a.agg for a in args) and node.over is None and handler in _AGG_HANDLERS:
+            raise HogQLError(f"Aggregate function {to_hogql(node)!r} is inside another aggregate.")
+        try:
+            out = handler(self.env, args, node.distinct)
+        except FunctionError as err:
+            raise HogQLError(str(err)) from None
+        if node.over is not None:
+            partition, order = node.over
+            window = []
+            if partition:
+                window.append(
+                    "PARTITION BY " + ", ".join(self.expr(p, scope).sql for p in partition)
+                )
+            if order:
+                window.append("ORDER BY " + ", ".join(self.order(o, scope) for o in order))
+            out = Expr(f"{out.sql} OVER ({' '.join(window)})", out.type)
+        return out
+
+    def binop(self, node: ast.BinOp, scope: Scope) -> Expr:
+        if node.op in ("+", "-") and isinstance(node.right, ast.Interval):
+            return self.shift(node, scope)
+        left, right = self.expr(node.left, scope), self.expr(node.right, scope)
+        agg = left.agg or right.agg
+        if node.op in ("and", "or"):
+            return Expr(f"({left.sql} {node.op.upper()} {right.sql})", "Bool", agg=agg)
+        if node.op in ("=", "!=", "<", "<=", ">", ">="):
+            left, right = self.coerce(left, right), self.coerce(right, left)
+            op = "IS NOT" if node.op == "!=" and "NULL" in (left.sql, right.sql) else node.op
+            op = "IS" if node.op == "=" and "NULL" in (left.sql, right.sql) else op
+            return Expr(f"({left.sql} {op} {right.sql})", "Bool", agg=agg)
+        if node.op.endswith("like"):
+            negated = node.op.startswith("not")
+            lhs, rhs = left.sql, right.sql
+            if node.op.endswith("ilike"):
+                lhs, rhs = f"lower({lhs})", f"lower({rhs})"
+            return Expr(
+                f"({lhs} {'NOT ' if negated else ''}LIKE {rhs} ESCAPE '\\')", "Bool", agg=agg
+            )
+        if node.op == "||":
+            return Expr(f"({left.sql} || {right.sql})", "String", agg=agg)
+        result = "Float64" if node.op == "/" else _arith_type(left.type, right.type)
+        lhs = f"CAST({numeric(left)} AS REAL)" if node.op == "/" else numeric(left)
+        return Expr(f"({lhs} {node.op} {numeric(right)})", result, agg=agg)
+
+    def coerce(self, side: Expr, other: Expr) -> Expr:
+        """Make *side* comparable with *other*, as ClickHouse converts on comparison."""
+        kind, other_kind = base_type(side.type), base_type(other.type)
+        if isinstance(side.value, str) and other_kind.startswith("DateTime"):
+            return Expr(self.bind(iso_utc(side.value, self.env.timezone)), other.type, side.value)
+        if kind == "String" and side.value is NO_VALUE and is_number(other.type):
+            return Expr(numeric(side), "Float64", agg=side.agg)
+        return side
+
+    def shift(self, node: ast.BinOp, scope: Scope) -> Expr:
+        base = self.expr(node.left, scope)
+        interval = node.right
+        assert isinstance(interval, ast.Interval)
+        amount = self.constant(interval.amount)
+        if isinstance(amount, bool) or not isinstance(amount, int):
+            raise HogQLError(f"The INTERVAL amount must be a whole number: {to_hogql(interval)}.")
+        factor, unit = _UNIT_MODIFIERS[interval.unit]
+        modifier = f"{'-' if node.op == '-' else '+'}{amount * factor} {unit}"
+        if base_type(base.type) == "Date":
+            return Expr(f"date({base.sql}, '{modifier}')", "Date", agg=base.agg)
+        text = f"strftime('%Y-%m-%dT%H:%M:%f', {base.sql}, '{modifier}') || '000Z'"
+        return Expr(text, DT, agg=base.agg)
+
+    def in_op(self, node: ast.InOp, scope: Scope) -> Expr:
+        left = self.expr(node.expr, scope)
+        word = "NOT IN" if node.negated else "IN"
+        if isinstance(node.items, ast.Select):
+            sql, names, _ = self.select(node.items)
+            if len(names) != 1:
+                raise HogQLError("A subquery in IN (...) must select exactly one column.")
+            return Expr(f"({left.sql} {word} ({sql}))", "Bool", agg=left.agg)
+        values: list[Expr] = []
+        for item in node.items:
+            value = self.constant(item)
+            if isinstance(value, list | tuple):
+                values.extend(self.coerce(self.literal(v), left) for v in value)
+            else:
+                values.append(self.coerce(self.expr(item, scope), left))
+        if not values:
+            return Expr("0" if not node.negated else "1", "Bool")
+        if not is_number(left.type) and any(is_number(v.type) for v in values):
+            left = Expr(numeric(left), "Float64", agg=left.agg)
+        return Expr(
+            f"({left.sql} {word} ({', '.join(v.sql for v in values)}))", "Bool", agg=left.agg
+        )
+
+
+_AGG_HANDLERS = set()  # filled below: aggregates may not nest
+
+
+def _init_aggs() -> None:
+    from .hogql_functions import AGGREGATES
+
+    _AGG_HANDLERS.update(AGGREGATES.values())
+
+
+_init_aggs()
+
+
+def _arith_type(left: str, right: str) -> str:
+    a, b = base_type(left), base_type(right)
+    if a.startswith(("Int", "UInt")) and b.startswith(("Int", "UInt")):
+        return "Int64"
+    return "Float64"
+
+
+def compile_query(
+    text: str,
+    *,
+    values: dict[str, Any] | None = None,
+    now: datetime,
+    timezone: str = "UTC",
+    event_props: Callable[[], dict[str, tuple[str, str]]] | None = None,
+) -> Compiled:
+    """Translate *text* to SQLite; raises :class:`HogQLError` when it is outside the subset.
+
+    *event_props* returns the event property keys as ``{key: (sqlite column, ClickHouse type)}``;
+    it is called only when the query reads events (loading them is the costly part).
+
+    Example:
+        >>> compile_query("select number from numbers(3)", now=NOW).types
+        ['UInt64']
+    """
+    if not isinstance(text, str) or not text.strip():
+        raise HogQLError("The query is empty: write a SELECT statement.")
+    try:
+        tree = parse(text)
+    except HogQLSyntaxError as err:
+        raise HogQLError(str(err)) from None
+    compiler = _Compiler(values or {}, event_props or dict, iso_utc(now.astimezone(UTC)), timezone)
+    sql, names, types = compiler.select(tree)
+    limit = compiler.int_value(tree.limit, "LIMIT") if tree.limit is not None else None
+    offset = compiler.int_value(tree.offset, "OFFSET") if tree.offset is not None else 0
+    return Compiled(
+        sql, compiler.params, names, types, to_hogql(tree), compiler.tables, limit, offset
+    )
