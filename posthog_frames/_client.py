@@ -18,13 +18,14 @@ import pandas as pd
 import requests
 import requests_cache
 
-from ._http import Transport, build_session, expect_page
+from ._http import Transport
 from ._insights_api import InsightsMixin
-from ._paging import iter_pages
+from ._paging import expect_page, iter_pages
 from ._persons_api import PersonsMixin
 from ._query_api import QueryMixin
+from ._session import MAX_CONNECTIONS, build_session
 from ._settings import Settings, resolve_host, resolve_key, resolve_project_id
-from .exceptions import ConfigurationError, InvalidResponse
+from .exceptions import ConfigurationError, InvalidResponse, ValidationError
 
 __all__ = ["Client"]
 
@@ -44,8 +45,15 @@ class Client(PersonsMixin, InsightsMixin, QueryMixin):
         expire_after: how long cached answers stay fresh (default one hour).
         timeout: seconds to wait for PostHog to answer one request.
         offline: answer only from the cache; a miss raises :class:`OfflineCacheMiss`.
+        max_wait: the longest wait a 429 may announce that is slept through (seconds);
+            a longer one raises :class:`RateLimited` at once.
+        page_size: persons per request when paging (default 1,000; at most 50,000).
+        progress: progress bars for multi-page pulls (default: on, unless the environment
+            sets ``POSTHOG_FRAMES_PROGRESS=0``).
         requests_per_minute: client-side pacing (default 230, under PostHog's 240 per key);
             lower it when other programs use the same key at the same time.
+        concurrency: pages requested at once while paging by offset (1 to 16, default 4):
+            1 fetches one page after the other; more hides latency, still under the pacing.
 
     Example:
         >>> import posthog_frames as phf
@@ -68,6 +76,7 @@ class Client(PersonsMixin, InsightsMixin, QueryMixin):
         page_size: int = 1000,
         progress: bool | None = None,
         requests_per_minute: int = 230,
+        concurrency: int = 4,
     ) -> None:
         if session is not None and not isinstance(session, requests.Session):
             raise ConfigurationError(
@@ -75,13 +84,18 @@ class Client(PersonsMixin, InsightsMixin, QueryMixin):
             )
         if not (isinstance(timeout, int | float) and timeout > 0):
             raise ConfigurationError(f"timeout must be a positive number of seconds: {timeout!r}")
-        if not (isinstance(requests_per_minute, int) and requests_per_minute >= 1):
+        if not _whole(requests_per_minute, 1, None):
             raise ConfigurationError(
                 "requests_per_minute must be a whole number >= 1 (PostHog allows 240 per key); "
                 f"got {requests_per_minute!r}."
             )
-        if not (isinstance(page_size, int) and 1 <= page_size <= 50_000):
+        if not _whole(page_size, 1, 50_000):
             raise ConfigurationError("page_size must be between 1 and 50,000 (PostHog's cap).")
+        if not _whole(concurrency, 1, MAX_CONNECTIONS):
+            raise ConfigurationError(
+                f"concurrency must be a whole number from 1 (one page at a time) to "
+                f"{MAX_CONNECTIONS}; got {concurrency!r}."
+            )
         self.settings = Settings(
             host=resolve_host(host),
             api_key=resolve_key(api_key),
@@ -92,6 +106,7 @@ class Client(PersonsMixin, InsightsMixin, QueryMixin):
             max_wait=max_wait,
             page_size=page_size,
             requests_per_minute=requests_per_minute,
+            concurrency=concurrency,
         )
         self.progress = progress
         self._transport = Transport(self.settings, build_session(session or cache, expire_after))
@@ -120,17 +135,31 @@ class Client(PersonsMixin, InsightsMixin, QueryMixin):
 
     @property
     def session(self) -> requests.Session:
-        """The session every request goes through (a ``CachedSession`` unless cache=False)."""
+        """The session every request goes through (a ``CachedSession`` unless cache=False).
+
+        Example:
+            >>> client.session.cache.responses.count()   # answers cached so far
+        """
         return self._transport.session
 
     @property
     def requests_sent(self) -> int:
-        """How many requests reached the network (cache hits not counted)."""
+        """How many requests reached the network (cache hits not counted).
+
+        Example:
+            >>> n = client.requests_sent
+            >>> client.insights(); client.requests_sent - n    # 0 when answered from the cache
+        """
         return self._transport.requests_sent
 
     @property
     def project_id(self) -> int:
-        """The project in use; discovered from ``/api/users/@me/`` when not given."""
+        """The project in use; discovered from ``/api/users/@me/`` when not given.
+
+        Example:
+            >>> phf.Client(api_key).project_id     # the key's current project
+            12345
+        """
         if self._project_id is None:
             with self._lock:
                 if self._project_id is None:
@@ -150,7 +179,7 @@ class Client(PersonsMixin, InsightsMixin, QueryMixin):
             >>> client.me()["team"]["project_id"]
         """
         if self._me is None or refresh:
-            self._me = self.get("/api/users/@me/", refresh=refresh)
+            self._me = self.get("/api/users/@me/", refresh=refresh, expect=_expect_user)
         return self._me
 
     def projects(self) -> pd.DataFrame:
@@ -167,7 +196,14 @@ class Client(PersonsMixin, InsightsMixin, QueryMixin):
     # -- low level ----------------------------------------------------------------------------
 
     def url(self, path: str) -> str:
-        """The absolute URL of *path*: ``/api/...`` as is, anything else under the project."""
+        """The absolute URL of *path*: ``/api/...`` as is, anything else under the project.
+
+        Absolute URLs are pinned to this client's host, so the key never goes elsewhere.
+
+        Example:
+            >>> client.url("persons/")
+            'https://us.posthog.com/api/projects/12345/persons/'
+        """
         if path.startswith(("http://", "https://")):
             return self._pin(path)
         if path.startswith("/"):
@@ -207,15 +243,23 @@ class Client(PersonsMixin, InsightsMixin, QueryMixin):
         )
 
     def post(
-        self, path: str, json: Any, *, refresh: bool = False, offline: bool | None = None
+        self,
+        path: str,
+        json: Any,
+        *,
+        refresh: bool = False,
+        offline: bool | None = None,
+        expect: Callable[[Any], str | None] | None = None,
     ) -> Any:
         """POST a JSON body (used for ``/query/``; answers are cached keyed on the body).
+
+        *refresh*, *offline* and *expect* work as in :meth:`get`.
 
         Example:
             >>> client.post("query/", {"query": {"kind": "HogQLQuery", "query": "select 1"}})
         """
         return self._transport.request(
-            "POST", self.url(path), json_body=json, refresh=refresh, offline=offline
+            "POST", self.url(path), json_body=json, refresh=refresh, offline=offline, expect=expect
         )
 
     def paginate(
@@ -224,23 +268,33 @@ class Client(PersonsMixin, InsightsMixin, QueryMixin):
         """Yield each page (the JSON dict) of a paginated endpoint, following every ``next``.
 
         Never stops on a short page: PostHog sometimes returns fewer rows than ``limit`` with a
-        ``next`` link. ``ahead`` pages are fetched concurrently beyond the current one.
+        ``next`` link. ``ahead`` pages (0 to 15) are fetched concurrently beyond the current one
+        when the endpoint pages by offset. A page that is not ``{"results": [{...}, ...]}``
+        raises :class:`InvalidResponse` and leaves the cache; a page whose ``count`` shows it
+        predates one already read is fetched again, past the cache (see ``_paging``).
 
         Example:
             >>> for page in client.paginate("insights/", limit=100):
             ...     print(len(page["results"]))
         """
+        if not _whole(ahead, 0, MAX_CONNECTIONS - 1):
+            raise ValidationError(f"ahead must be 0 to {MAX_CONNECTIONS - 1}, got {ahead!r}.")
         first = requests.Request("GET", self.url(path), params=_clean(params)).prepare().url
-        total: dict[str, int | None] = {"rows": None}
+        latest: dict[str, int] = {}
 
-        def fetch(url: str) -> dict[str, Any]:
-            page = self._transport.request("GET", url, refresh=refresh, expect=expect_page)
+        def fetch(url: str, fresh: bool = refresh) -> dict[str, Any]:
+            page = self._transport.request("GET", url, refresh=fresh, expect=expect_page)
             if isinstance(page.get("count"), int):
-                total["rows"] = page["count"]
+                latest["count"] = page["count"]
             return page
 
         yield from iter_pages(
-            fetch, first, ahead=ahead, total=lambda: total["rows"], rewrite=self._pin
+            fetch,
+            first,
+            ahead=ahead,
+            total=lambda: latest.get("count"),
+            rewrite=self._pin,
+            refetch=lambda url: fetch(url, True),
         )
 
     def _pin(self, url: str) -> str:
@@ -273,3 +327,17 @@ def _clean(params: dict[str, Any]) -> dict[str, Any]:
             continue
         out[key] = ("true" if value else "false") if isinstance(value, bool) else value
     return out
+
+
+def _whole(value: Any, low: int, high: int | None) -> bool:
+    """Whether *value* is an int (not a bool) from *low* to *high* (None: no upper bound)."""
+    if isinstance(value, bool) or not isinstance(value, int):
+        return False
+    return low <= value and (high is None or value <= high)
+
+
+def _expect_user(body: dict[str, Any]) -> str | None:
+    # /api/users/@me/ is a user: a later project_id lookup reads its team.
+    if "team" in body and ("email" in body or "uuid" in body):
+        return None
+    return f"expected the user object {{'email', 'team', ...}}, got keys {sorted(body)[:8]}"

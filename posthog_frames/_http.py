@@ -1,4 +1,4 @@
-"""The HTTP layer: a requests-cache session, retries and PostHog's error bodies, once.
+"""The HTTP layer: sending through the session (``_session``), retries, and PostHog's errors, once.
 
 Why a hand-written retry loop on top of urllib3's ``Retry``: PostHog announces how long to wait
 after a 429 in the JSON body ("Expected available in 62 seconds.") rather than in a
@@ -29,119 +29,28 @@ import threading
 import time
 import warnings
 from collections.abc import Callable, Mapping
-from pathlib import Path
 from typing import Any
 
 import orjson
 import requests
 import requests_cache
-from requests.adapters import HTTPAdapter
-from requests_cache.policy.settings import DEFAULT_IGNORED_PARAMS
 from urllib3.exceptions import NewConnectionError, ReadTimeoutError
-from urllib3.util.retry import Retry
 
 from ._http_errors import error_body, error_for, not_json, proxy_page, rate_limited, wrong_shape
 from ._pacing import RateLimiter
+from ._session import FINGERPRINT_HEADER
 from ._settings import Settings
-from ._sqlite_cache import SQLiteCache
 from .exceptions import OfflineCacheMiss, ServerError, Timeout, mask_key, parse_wait, redact
 
-__all__ = ["Transport", "build_session", "expect_page", "FINGERPRINT_HEADER", "IGNORED_PARAMETERS"]
+__all__ = ["Transport", "Expect", "CACHE_BYPASS_SECONDS"]
 
 log = logging.getLogger("posthog_frames")
 
-FINGERPRINT_HEADER = "X-PostHog-Frames-Key-Fingerprint"
-# Passing ignored_parameters replaces requests-cache's defaults, which would then write the bearer
-# token in clear: always extend them. PostHog also accepts the key as a query or body parameter.
-IGNORED_PARAMETERS = (*DEFAULT_IGNORED_PARAMS, "personal_api_key")
 RETRY_STATUSES = frozenset({500, 502, 503, 504})
 BODY_RETRIES = 2  # extra fetches of a 200 whose body is not JSON (cut short in transit)
 CACHE_BYPASS_SECONDS = 60.0  # after a cache failure, how long requests skip the cache
-_CACHE_DIR_NAME = "posthog-frames"
 
 Expect = Callable[[Any], str | None]  # a parsed body → what is wrong with it, or None
-
-
-def default_cache_path() -> Path:
-    """Where the sqlite cache lives by default: the user's cache directory."""
-    import platformdirs
-
-    return Path(platformdirs.user_cache_dir(_CACHE_DIR_NAME)) / "http_cache.sqlite"
-
-
-def _cache_settings(expire_after: Any) -> dict[str, Any]:
-    return {
-        "expire_after": expire_after if expire_after is not None else -1,
-        "allowable_codes": (200,),
-        "allowable_methods": ("GET", "HEAD", "POST"),
-        "ignored_parameters": IGNORED_PARAMETERS,
-        "match_headers": [FINGERPRINT_HEADER],
-    }
-
-
-def build_session(cache: Any, expire_after: Any) -> requests.Session:
-    """A session for *cache*: a path, ``"memory"``, ``None`` (default sqlite), ``False``
-    (no cache) or any ``requests.Session`` (a ``CachedSession`` is made safe in place)."""
-    if isinstance(cache, requests.Session):
-        session = cache
-        if isinstance(session, requests_cache.CachedSession):
-            _secure(session)
-        return session
-    if cache is False:
-        session = requests.Session()
-    elif cache == "memory":
-        session = requests_cache.CachedSession(backend="memory", **_cache_settings(expire_after))
-    else:
-        path = Path(cache) if cache not in (None, True) else default_cache_path()
-        path.parent.mkdir(parents=True, exist_ok=True)
-        session = _sqlite_session(path, expire_after)
-    retry = Retry(total=3, connect=3, read=0, status=0, backoff_factor=0.3, allowed_methods=None)
-    adapter = HTTPAdapter(max_retries=retry, pool_maxsize=16)
-    session.mount("https://", adapter)
-    session.mount("http://", adapter)
-    return session
-
-
-def _sqlite_session(path: Path, expire_after: Any) -> requests_cache.CachedSession:
-    # WAL lets page-fetching threads read while one writes; a broken file is rebuilt, not fatal;
-    # a file another process keeps locked is left alone: this client caches in memory instead.
-    def open_cache() -> requests_cache.CachedSession:
-        backend = SQLiteCache(path, wal=True)
-        session = requests_cache.CachedSession(backend=backend, **_cache_settings(expire_after))
-        session.cache.responses.count()  # touch the file now rather than mid-pull
-        return session
-
-    try:
-        return open_cache()
-    except sqlite3.OperationalError as err:
-        if "locked" not in str(err):
-            raise
-        warnings.warn(
-            f"The HTTP cache at {path} is locked by another process; this client caches in "
-            "memory instead. Close other notebooks or programs using that file to share it.",
-            RuntimeWarning,
-            stacklevel=4,
-        )
-        return requests_cache.CachedSession(backend="memory", **_cache_settings(expire_after))
-    except Exception as err:  # sqlite3.DatabaseError and friends, from a corrupted file
-        warnings.warn(
-            f"The HTTP cache at {path} could not be opened ({type(err).__name__}); rebuilding it.",
-            RuntimeWarning,
-            stacklevel=4,
-        )
-        for suffix in ("", "-wal", "-shm"):
-            Path(f"{path}{suffix}").unlink(missing_ok=True)
-        return open_cache()
-
-
-def _secure(session: requests_cache.CachedSession) -> None:
-    """Make a user's CachedSession safe: never store the key, never share across keys."""
-    settings = session.settings
-    current = tuple(settings.ignored_parameters or ())
-    settings.ignored_parameters = tuple(dict.fromkeys((*current, *IGNORED_PARAMETERS)))
-    headers = settings.match_headers
-    if headers is not True:
-        settings.match_headers = [*(headers or []), FINGERPRINT_HEADER]
 
 
 class _BearerAuth(requests.auth.AuthBase):
@@ -157,19 +66,6 @@ class _BearerAuth(requests.auth.AuthBase):
 
     def __repr__(self) -> str:
         return f"<BearerAuth {mask_key(self._key)}>"
-
-
-def expect_page(body: Any) -> str | None:
-    """What is wrong with *body* as a page of a paginated endpoint, or None.
-
-    Example:
-        >>> expect_page({"results": [], "next": None}) is None
-        True
-    """
-    if isinstance(body, dict) and isinstance(body.get("results"), list):
-        return None
-    got = f"a dict with keys {sorted(body)[:8]}" if isinstance(body, dict) else type(body).__name__
-    return f"expected a page {{'results': [...], 'next': ...}}, got {got}"
 
 
 def _expect_object(body: Any) -> str | None:

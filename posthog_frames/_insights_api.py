@@ -5,12 +5,11 @@ from __future__ import annotations
 import json
 import numbers
 import re
-import time
 from typing import TYPE_CHECKING, Any
 
 import pandas as pd
 
-from .exceptions import InsightNotComputed, InvalidResponse, PostHogError, Timeout, ValidationError
+from .exceptions import InsightNotComputed, InvalidResponse, PostHogError, ValidationError
 from .filters import normalize_filters
 
 if TYPE_CHECKING:
@@ -76,7 +75,7 @@ class InsightsMixin:
         params = _list_params(filters)
         rows = []
         for page in self.paginate("insights/", refresh=refresh, **params):
-            rows.extend(_list_row(raw) for raw in page["results"] if isinstance(raw, dict))
+            rows.extend(_list_row(raw) for raw in page["results"])  # objects: see expect_page
         frame = pd.DataFrame(rows, columns=_LIST_COLUMNS)
         for column in ("last_refresh", "created_at", "last_modified_at"):
             frame[column] = pd.to_datetime(frame[column], utc=True, format="ISO8601")
@@ -147,33 +146,25 @@ class InsightsMixin:
         return self.insight(id_or_short_id, **fetch).frame(**options)
 
     def _fetch_insight(self: Client, key: str, params: dict[str, Any], *, refresh: bool) -> dict:
-        raw = self.get(f"insights/{key}/", refresh=refresh, hint=_NOT_FOUND_HINT, params=params)
-        if not isinstance(raw, dict):
-            raise InvalidResponse(
-                f"insights/{key}/ did not answer with an insight object (got "
-                f"{type(raw).__name__}).",
-                endpoint=f"insights/{key}/",
-            )
-        return raw
+        # A wrong-shaped answer raises InvalidResponse and leaves the local cache (expect=).
+        return self.get(
+            f"insights/{key}/",
+            refresh=refresh,
+            hint=_NOT_FOUND_HINT,
+            expect=_expect_insight,
+            params=params,
+        )
 
     def _await_insight(
         self: Client, key: str, status: dict[str, Any], params: dict[str, Any]
     ) -> dict[str, Any]:
-        query_id = status.get("id")
-        deadline = time.monotonic() + self.settings.timeout
-        delay = 0.1
-        while not status.get("complete"):
-            if time.monotonic() > deadline:
-                raise Timeout(
-                    f"Insight {key} was still computing after {self.settings.timeout:g} s; "
-                    "read it later with refresh='force_cache', or pass a larger timeout= to "
-                    "Client().",
-                    endpoint=f"insights/{key}/",
-                )
-            time.sleep(delay)
-            delay = min(delay * 2, 2.0)
-            answer = self.get(f"query/{query_id}/", refresh=True)
-            status = answer.get("query_status", answer) if isinstance(answer, dict) else {}
+        if not status.get("id"):
+            raise InvalidResponse(
+                f"insights/{key}/ answered a query_status without an id, so it cannot be polled.",
+                endpoint=f"insights/{key}/",
+            )
+        advice = f"read insight {key} later with refresh='force_cache'"
+        status = self._await_query(status, self.settings.timeout, advice)
         if status.get("error"):
             raise PostHogError(
                 f"PostHog failed computing insight {key}: {status.get('error_message')}",
@@ -254,3 +245,11 @@ def _override(date_from: Any, date_to: Any, properties: Any) -> str | None:
     if properties:
         override["properties"] = [f.to_dict() for f in normalize_filters(properties)]
     return json.dumps(override) if override else None
+
+
+def _expect_insight(body: dict[str, Any]) -> str | None:
+    # PostHog's InsightSerializer always has "result" (null when not computed); a body without
+    # it is not an insight (a proxy's JSON, a list endpoint, another API).
+    if "result" in body:
+        return None
+    return f"expected an insight object with a 'result' key, got keys {sorted(body)[:8]}"

@@ -20,9 +20,7 @@ from concurrent.futures import Future, ThreadPoolExecutor
 from typing import Any
 from urllib.parse import parse_qsl, urlencode, urlsplit, urlunsplit
 
-from .exceptions import InvalidResponse
-
-__all__ = ["iter_pages", "canonical", "check_page", "shift_offset"]
+__all__ = ["iter_pages", "canonical", "expect_page", "shift_offset"]
 
 Fetch = Callable[[str], dict[str, Any]]
 
@@ -48,21 +46,25 @@ def shift_offset(url: str, pages: int = 1) -> tuple[str, int] | None:
     return urlunsplit((*parts[:3], urlencode(shifted), "")), offset
 
 
-def check_page(page: Any, url: str) -> dict[str, Any]:
-    """*page* when it is a page (``{"results": [...], ...}``), else a clear InvalidResponse.
+def expect_page(body: Any) -> str | None:
+    """What is wrong with *body* as a page of a paginated endpoint, or None.
+
+    Given to ``Transport.request(expect=...)``, so a wrong page raises ``InvalidResponse``
+    naming the endpoint and is dropped from the cache.
 
     Example:
-        >>> check_page({"results": [], "next": None}, "http://h/api/projects/1/persons/")["results"]
-        []
+        >>> expect_page({"results": [], "next": None}) is None
+        True
+        >>> expect_page({"detail": "x"})
+        "expected a page {'results': [...], 'next': ...}, got a dict with keys ['detail']"
     """
-    if not isinstance(page, dict) or not isinstance(page.get("results"), list):
-        endpoint = url.split("?")[0]
-        raise InvalidResponse(
-            f"{endpoint} did not answer with a page ({{'results': [...], 'next': ...}}); "
-            "check the path.",
-            endpoint=endpoint,
-        )
-    return page
+    results = body.get("results") if isinstance(body, dict) else None
+    if isinstance(results, list):
+        # Every list this library pages through (persons, insights, definitions) holds objects.
+        bad = [type(row).__name__ for row in results if not isinstance(row, dict)]
+        return f"expected a page of JSON objects, got a {bad[0]} among 'results'" if bad else None
+    got = f"a dict with keys {sorted(body)[:8]}" if isinstance(body, dict) else type(body).__name__
+    return f"expected a page {{'results': [...], 'next': ...}}, got {got}"
 
 
 class _Settle:

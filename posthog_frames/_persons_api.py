@@ -6,27 +6,55 @@ import logging
 import re
 import warnings
 from collections.abc import Iterator
-from typing import TYPE_CHECKING, Any
+from typing import TYPE_CHECKING, Any, NamedTuple
 
 import pandas as pd
 import requests
 
-from ._paging import canonical, check_page, iter_pages
-from ._query_api import check_via
+from ._paging import canonical, expect_page
 from ._result_cache import ResultCache, result_key
-from .exceptions import InvalidResponse, PermissionDenied, ValidationError
+from .exceptions import PermissionDenied, ValidationError
 from .filters import filters_param, normalize_filters
 from .persons import concat_person_pages, persons_frame
 
 if TYPE_CHECKING:
     from ._client import Client
 
-__all__ = ["PersonsMixin"]
+__all__ = ["PersonsMixin", "PersonsRequest", "check_via", "describe_persons"]
 
 log = logging.getLogger("posthog_frames")
 _UUID_RE = re.compile(
     r"^[0-9a-fA-F]{8}-[0-9a-fA-F]{4}-[0-9a-fA-F]{4}-[0-9a-fA-F]{4}-[0-9a-fA-F]{12}$"
 )
+
+
+class PersonsRequest(NamedTuple):
+    """Which persons a pull asks for: the arguments ``persons()`` and ``iter_persons()`` share.
+
+    Example:
+        >>> PersonsRequest(properties=[PropertyFilter("plan", ["pro"])], limit=10).limit
+        10
+    """
+
+    properties: Any = None
+    search: str | None = None
+    distinct_id: str | None = None
+    email: str | None = None
+    limit: int | None = None
+    page_size: int | None = None
+
+    def filters(self) -> list[dict[str, Any]]:
+        """The property filters as PostHog's dicts (``[]`` without filters)."""
+        return [f.to_dict() for f in normalize_filters(self.properties)] if self.properties else []
+
+
+def check_via(via: Any) -> str:
+    """Validate ``persons(via=...)``: ``"rest"`` or ``"query"``."""
+    if via not in ("rest", "query"):
+        raise ValidationError(
+            f'via must be "rest" (the persons API) or "query" (HogQL), not {via!r}.'
+        )
+    return via
 
 
 class PersonsMixin:
@@ -48,16 +76,19 @@ class PersonsMixin:
     ) -> Iterator[pd.DataFrame]:
         """Yield one DataFrame per page of persons (see :meth:`persons` for the arguments).
 
+        Unlike :meth:`persons`, each page is yielded as it arrives (nothing is kept), so the
+        frames of a pull that shifts while paging are already out when the warning comes.
+
         Example:
             >>> for page in client.iter_persons(page_size=500):
             ...     print(len(page))
         """
+        request = PersonsRequest(properties, search, distinct_id, email, limit, page_size)
         if check_via(via) == "query":
-            args = (properties, search, distinct_id, email, limit, page_size, progress)
-            yield from self._iter_persons_query(*args, refresh=refresh, dtypes=dtypes)
+            yield from self._iter_persons_query(request, progress, refresh=refresh, dtypes=dtypes)
             return
-        url = self._persons_url(properties, search, distinct_id, email, limit, page_size)
-        types = self._person_property_types() if dtypes else None
+        url = self._persons_url(request)
+        types = self._person_property_types(refresh=refresh) if dtypes else None
         yield from self._person_frames(url, types, limit, progress, refresh, counts=[])
 
     def persons(
@@ -84,7 +115,7 @@ class PersonsMixin:
             page_size: rows per request (default 1,000; PostHog's own default is 100).
             progress: a progress bar for pulls of several pages (default on, unless
                 ``POSTHOG_FRAMES_PROGRESS=0``).
-            refresh: bypass the local cache.
+            refresh: bypass the local cache (pages, property definitions and the kept frame).
             dtypes: use the project's property definitions to type property columns.
             via: ``"rest"`` (the persons API), or ``"query"``: HogQL pages of 50,000 rows
                 (few requests for big projects; ``id`` is then the UUID and ``last_seen_at``
@@ -103,16 +134,16 @@ class PersonsMixin:
         count changed, and running again (``refresh=True``) gives a consistent result.
 
         A repeated call is answered from the cache (pages and the finished frame) while
-        ``expire_after`` allows, without any request.
+        ``expire_after`` allows, without any request; ``refresh=True`` replaces both.
 
         Example:
             >>> linux = client.persons(properties=[phf.PropertyFilter("$initial_os", ["Linux"])])
         """
+        request = PersonsRequest(properties, search, distinct_id, email, limit, page_size)
         if check_via(via) == "query":
-            args = (properties, search, distinct_id, email, limit, page_size, progress)
-            return self._persons_via_query(*args, refresh=refresh, dtypes=dtypes)
-        url = self._persons_url(properties, search, distinct_id, email, limit, page_size)
-        types = self._person_property_types() if dtypes else None
+            return self._persons_via_query(request, progress, refresh=refresh, dtypes=dtypes)
+        url = self._persons_url(request)
+        types = self._person_property_types(refresh=refresh) if dtypes else None
         store = ResultCache.of(self.session)
         key = result_key(
             self.settings.fingerprint, "persons", canonical(url), limit=limit, types=types
@@ -125,30 +156,24 @@ class PersonsMixin:
         frame = concat_person_pages(
             self._person_frames(url, types, limit, progress, refresh, counts=counts)
         )
-        frame.attrs.update({"kind": "persons", "project_id": self.project_id})
-        if counts:
-            frame.attrs["total"] = counts[-1]
-        if properties:
-            frame.attrs["properties"] = [f.to_dict() for f in normalize_filters(properties)]
-        if store is not None and len(set(counts)) <= 1:  # never keep a pull that saw changes
+        describe_persons(frame, self.project_id, request, counts)
+        if store is not None and len(set(counts)) <= 1:
             store.put(key, url, frame)
+        elif store is not None:
+            # Never keep a pull that saw the count change, nor leave an older frame in its
+            # place: the next call pulls again rather than answer from before this one.
+            store.delete(key)
         return frame
 
-    def _persons_url(
-        self: Client,
-        properties: Any,
-        search: str | None,
-        distinct_id: str | None,
-        email: str | None,
-        limit: int | None,
-        page_size: int | None,
-    ) -> str:
+    def _persons_url(self: Client, request: PersonsRequest) -> str:
         params = {
-            "properties": filters_param(normalize_filters(properties)) if properties else None,
-            "search": search,
-            "distinct_id": distinct_id,
-            "email": email,
-            "limit": _page_size(page_size, limit, self.settings.page_size),
+            "properties": filters_param(normalize_filters(request.properties))
+            if request.properties
+            else None,
+            "search": request.search,
+            "distinct_id": request.distinct_id,
+            "email": request.email,
+            "limit": _page_size(request.page_size, request.limit, self.settings.page_size),
             "include_total": "true",
         }
         query = {k: v for k, v in params.items() if v is not None}
@@ -164,23 +189,7 @@ class PersonsMixin:
         counts: list[int],
     ) -> Iterator[pd.DataFrame]:
         """One frame per page from *url*, without repeats; *counts* gets each page's ``count``."""
-
-        latest: dict[str, int] = {}
-
-        def fetch(page_url: str, fresh: bool = refresh) -> dict[str, Any]:
-            page = check_page(self._transport.request("GET", page_url, refresh=fresh), page_url)
-            if isinstance(page.get("count"), int):
-                latest["count"] = page["count"]
-            return page
-
-        pages = iter_pages(
-            fetch,
-            url,
-            ahead=self.settings.concurrency - 1,
-            total=lambda: latest.get("count"),
-            rewrite=self._pin,
-            refetch=lambda page_url: fetch(page_url, True),
-        )
+        pages = self.paginate(url, refresh=refresh, ahead=self.settings.concurrency - 1)
         seen: set[int] = set()
         remaining = limit
         bar = None
@@ -205,6 +214,7 @@ class PersonsMixin:
                 if remaining is not None and remaining <= 0:
                     return
         finally:
+            pages.close()  # stop fetching ahead now, also when the caller stops early
             if bar is not None:
                 bar.close()
         if len(set(counts)) > 1:
@@ -232,11 +242,13 @@ class PersonsMixin:
                 f"use client.persons(distinct_id={key!r}) instead."
             )
         raw = self.get(
-            f"persons/{key}/", refresh=refresh, hint="Check the id with client.persons()."
+            f"persons/{key}/",
+            refresh=refresh,
+            hint="Check the id with client.persons().",
+            expect=_expect_person,
         )
-        if not isinstance(raw, dict) or "id" not in raw:
-            raise InvalidResponse(f"persons/{key}/ did not answer with a person object.")
-        row = persons_frame([raw], property_types=self._person_property_types()).iloc[0]
+        types = self._person_property_types(refresh=refresh)
+        row = persons_frame([raw], property_types=types).iloc[0]
         row.name = raw["id"]
         return row
 
@@ -271,21 +283,18 @@ class PersonsMixin:
         """
         if not isinstance(key, str) or not key:
             raise ValidationError("property_values needs a property name, e.g. '$initial_os'.")
-        body = self.get("persons/values/", refresh=refresh, key=key, value=search)
-        items = body.get("results") if isinstance(body, dict) else None
-        if not isinstance(items, list) or not all(isinstance(item, dict) for item in items):
-            raise InvalidResponse(
-                "persons/values/ did not answer with {'results': [{'name': ..., 'count': ...}]}."
-            )
+        body = self.get(
+            "persons/values/", refresh=refresh, key=key, value=search, expect=_expect_values
+        )
         rows = [(item.get("name"), item.get("count")) for item in body["results"]]
         frame = pd.DataFrame(rows, columns=["value", "count"])
         frame["count"] = frame["count"].astype("Int64")
         frame.attrs.update({"kind": "property_values", "key": key})
         return frame
 
-    def _person_property_types(self: Client) -> dict[str, str] | None:
+    def _person_property_types(self: Client, *, refresh: bool = False) -> dict[str, str] | None:
         try:
-            definitions = self.property_definitions("person")
+            definitions = self.property_definitions("person", refresh=refresh)
         except PermissionDenied:
             log.info("no property_definition:read scope; inferring person property dtypes")
             return None
@@ -314,3 +323,31 @@ def _progress_bar(total: Any, limit: int | None) -> Any:
     if limit is not None:
         count = min(count, limit) if count is not None else limit
     return tqdm(total=count, unit="persons", desc="persons")
+
+
+def _expect_person(body: dict[str, Any]) -> str | None:
+    if "id" in body and isinstance(body.get("properties") or {}, dict):
+        return None
+    return f"expected a person object {{'id', 'properties', ...}}, got keys {sorted(body)[:8]}"
+
+
+def _expect_values(body: dict[str, Any]) -> str | None:
+    problem = expect_page(body)
+    if problem is None and not all(_count(item.get("count")) for item in body["results"]):
+        problem = "expected {'name': ..., 'count': <whole number>} items in 'results'"
+    return problem
+
+
+def _count(value: Any) -> bool:
+    return value is None or (isinstance(value, int) and not isinstance(value, bool))
+
+
+def describe_persons(
+    frame: pd.DataFrame, project_id: int, request: PersonsRequest, counts: list
+) -> None:
+    """The attrs of a finished persons frame (REST or HogQL)."""
+    frame.attrs.update({"kind": "persons", "project_id": project_id})
+    if counts:
+        frame.attrs["total"] = counts[-1]
+    if request.properties:
+        frame.attrs["properties"] = request.filters()

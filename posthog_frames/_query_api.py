@@ -21,6 +21,7 @@ from typing import TYPE_CHECKING, Any, NamedTuple
 
 import pandas as pd
 
+from ._persons_api import PersonsRequest, describe_persons
 from ._query_persons import person_dicts, persons_sql
 from .exceptions import InvalidResponse, Timeout, ValidationError
 from .filters import normalize_filters
@@ -30,12 +31,13 @@ from .persons import concat_person_pages, persons_frame
 if TYPE_CHECKING:
     from ._client import Client
 
-__all__ = ["MAX_ROWS", "QueryMixin", "StreamResult", "TruncatedResult", "check_via"]
+__all__ = ["MAX_ROWS", "QueryMixin", "StreamResult", "TruncatedResult"]
 
 MAX_ROWS = 50_000  # PostHog's MAX_SELECT_RETURNED_ROWS
 _REFRESH = ("blocking", "force_blocking", "force_cache", "async", "lazy_async", "force_async",
             "async_except_on_cache_miss")  # fmt: skip
-_ASYNC = ("async", "lazy_async", "force_async")
+_ASYNC = ("async", "lazy_async", "force_async", "async_except_on_cache_miss")
+POLL_SECONDS = 600.0  # how long an async query is polled before Timeout
 _TAIL_LIMIT = re.compile(
     r"\s+limit\s+(?P<limit>\d+|\{\s*\w+\s*\})"
     r"(?:\s*(?:,|\s+offset\s+)\s*(?P<offset>\d+|\{\s*\w+\s*\}))?\s*$",
@@ -53,15 +55,6 @@ class StreamResult(NamedTuple):
 
     path: Path
     rows: int
-
-
-def check_via(via: Any) -> str:
-    """Validate ``persons(via=...)``: ``"rest"`` or ``"query"``."""
-    if via not in ("rest", "query"):
-        raise ValidationError(
-            f'via must be "rest" (the persons API) or "query" (HogQL), not {via!r}.'
-        )
-    return via
 
 
 def _check_sql(sql: Any) -> str:
@@ -179,47 +172,54 @@ class QueryMixin:
         body = {"query": source, "refresh": refresh}
         try:
             # Async answers are a moving status, and force_blocking asks for fresh rows.
-            answer = self.post("query/", body, refresh=refresh in (*_ASYNC, "force_blocking"))
+            answer = self.post(
+                "query/",
+                body,
+                refresh=refresh in (*_ASYNC, "force_blocking"),
+                expect=_expect_answer,
+            )
         except ValidationError as err:
             raise ValidationError(
                 f"PostHog rejected the HogQL query: {err.detail or err.message} {_HINT}",
                 status=err.status, type=err.type, code=err.code, detail=err.detail,
                 attr=err.attr, endpoint=err.endpoint,
             ) from None  # fmt: skip
-        if not isinstance(answer, dict):
-            raise InvalidResponse("query/ did not answer with a JSON object.", endpoint="query/")
-        if "results" not in answer and isinstance(answer.get("query_status"), dict):
-            answer = self._poll(answer["query_status"])
-        if not isinstance(answer.get("results"), list) or "columns" not in answer:
-            raise InvalidResponse(
-                "query/ answered without 'results' and 'columns'; is this a HogQL query?",
-                endpoint="query/",
+        if "results" in answer:
+            return answer
+        status = self._await_query(answer["query_status"], POLL_SECONDS, "use refresh='blocking'")
+        if status.get("error"):
+            raise ValidationError(
+                f"The async query {status['id']} failed: {status.get('error_message')} {_HINT}"
             )
-        return answer
+        results = status.get("results")
+        if _expect_results(results) is not None:
+            raise InvalidResponse(
+                f"The async query {status['id']} completed without rows: "
+                f"{_expect_results(results)}.",
+                endpoint=f"query/{status['id']}/",
+            )
+        return results
 
-    def _poll(self: Client, status: dict[str, Any], deadline: float = 600.0) -> dict:
-        """Poll ``query/:id/`` until PostHog reports the async query complete."""
+    def _await_query(self: Client, status: dict[str, Any], deadline: float, advice: str) -> dict:
+        """Poll ``query/:id/`` until PostHog reports *status* complete; the final status.
+
+        Shared by async queries and async insight refreshes; past *deadline* seconds a
+        :class:`Timeout` says to poll later or to follow *advice*.
+        """
         query_id = status.get("id")
-        if not query_id:
-            raise InvalidResponse("query/ answered a query_status without an id.")
         started, wait = time.monotonic(), 0.1
         while not status.get("complete"):
             if time.monotonic() - started > deadline:
                 raise Timeout(
-                    f"The async query {query_id} was still running after {deadline:.0f} s; poll "
-                    f"client.get('query/{query_id}/') later, or use refresh='blocking'."
+                    f"The async query {query_id} was still running after {deadline:g} s; poll "
+                    f"client.get('query/{query_id}/') later, or {advice}.",
+                    endpoint=f"query/{query_id}/",
                 )
             time.sleep(wait)
-            wait = min(wait * 1.5, 2.0)
-            status = (self.get(f"query/{query_id}/", refresh=True) or {}).get("query_status") or {}
-        if status.get("error"):
-            raise ValidationError(
-                f"The async query {query_id} failed: {status.get('error_message')} {_HINT}"
-            )
-        results = status.get("results")
-        if not isinstance(results, dict):
-            raise InvalidResponse(f"The async query {query_id} completed without results.")
-        return results
+            wait = min(wait * 2, 2.0)
+            answer = self.get(f"query/{query_id}/", refresh=True, expect=_expect_status)
+            status = answer["query_status"]
+        return status
 
     def _query_pages(
         self: Client,
@@ -245,39 +245,40 @@ class QueryMixin:
 
     def _iter_persons_query(
         self: Client,
-        properties: Any = None,
-        search: str | None = None,
-        distinct_id: str | None = None,
-        email: str | None = None,
-        limit: int | None = None,
-        page_size: int | None = None,
+        request: PersonsRequest,
         progress: bool | None = None,
         *,
         refresh: bool = False,
         dtypes: bool = True,
         types: dict[str, str] | None = None,
+        counts: list[int] | None = None,
     ) -> Iterator[pd.DataFrame]:
         """``iter_persons(via="query")``: one frame per HogQL page of up to 50,000 persons.
 
-        *types* (property name → PostHog type) skips fetching the property definitions.
+        *types* (property name → PostHog type) skips fetching the property definitions;
+        *counts* gets each page's total (the query's window count).
         """
-        size = MAX_ROWS if page_size is None else page_size
+        size = MAX_ROWS if request.page_size is None else request.page_size
         if isinstance(size, bool) or not isinstance(size, int) or not 1 <= size <= MAX_ROWS:
-            raise ValidationError(f"page_size must be between 1 and 50,000, got {page_size!r}.")
-        _check_limit(limit, paginate=True)
+            raise ValidationError(
+                f"page_size must be between 1 and 50,000, got {request.page_size!r}."
+            )
+        limit = _check_limit(request.limit, paginate=True)
         sql, values = persons_sql(
-            normalize_filters(properties) if properties else [],
-            search=search,
-            distinct_id=distinct_id,
-            email=email,
+            normalize_filters(request.properties) if request.properties else [],
+            search=request.search,
+            distinct_id=request.distinct_id,
+            email=request.email,
         )
         if types is None and dtypes:
-            types = self._person_property_types()
+            types = self._person_property_types(refresh=refresh)
         mode = "force_blocking" if refresh else "blocking"
         bar, seen = None, 0
         try:
             for page in self._query_pages(sql, values, refresh=mode, limit=limit, page_size=size):
                 people, total = person_dicts(page)
+                if counts is not None and total is not None:
+                    counts.append(total)
                 if bar is None and len(people) == size:
                     bar = _progress(self._progress_enabled(progress), total, "persons")
                 seen += len(people)
@@ -291,13 +292,14 @@ class QueryMixin:
                 bar.close()
 
     def _persons_via_query(
-        self: Client, properties: Any = None, *args: Any, **kwargs: Any
+        self: Client, request: PersonsRequest, progress: bool | None, **options: Any
     ) -> pd.DataFrame:
         """``persons(via="query")``: the REST frame's columns, ``id`` holding the person UUID."""
-        frame = concat_person_pages(list(self._iter_persons_query(properties, *args, **kwargs)))
-        frame.attrs.update({"kind": "persons", "project_id": self.project_id, "via": "query"})
-        if properties:
-            frame.attrs["properties"] = [f.to_dict() for f in normalize_filters(properties)]
+        counts: list[int] = []
+        pages = self._iter_persons_query(request, progress, counts=counts, **options)
+        frame = concat_person_pages(list(pages))
+        describe_persons(frame, self.project_id, request, counts)
+        frame.attrs["via"] = "query"
         return frame
 
     # -- Parquet -----------------------------------------------------------------------------
@@ -336,8 +338,9 @@ class QueryMixin:
                     if values:
                         raise ValidationError('values apply to SQL sources, not "persons".')
                     types = self._person_property_types() or {}
+                    request = PersonsRequest(properties, page_size=page_size)
                     pages = self._iter_persons_query(
-                        properties, page_size=page_size, progress=False, refresh=True, types=types
+                        request, progress=False, refresh=True, types=types
                     )
                     rows = stream_persons(target, pages, types, bar)
                 else:
@@ -371,3 +374,25 @@ class _no_cache:
     def __exit__(self, *exc: Any) -> None:
         if self.context is not None:
             self.context.__exit__(*exc)
+
+
+def _expect_results(body: Any) -> str | None:
+    if isinstance(body, dict) and isinstance(body.get("results"), list) and "columns" in body:
+        return None
+    got = f"keys {sorted(body)[:8]}" if isinstance(body, dict) else type(body).__name__
+    return f"expected a HogQL answer {{'results': [...], 'columns': [...]}}, got {got}"
+
+
+def _expect_status(body: dict[str, Any]) -> str | None:
+    status = body.get("query_status")
+    if isinstance(status, dict) and status.get("id"):
+        return None
+    got = sorted(body)[:8]
+    return f"expected {{'query_status': {{'id': ..., 'complete': ...}}}}, got keys {got}"
+
+
+def _expect_answer(body: dict[str, Any]) -> str | None:
+    """A /query/ answer: rows (blocking) or the status of a query still running (async)."""
+    if "results" not in body and "query_status" in body:
+        return _expect_status(body)
+    return _expect_results(body)

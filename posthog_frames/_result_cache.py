@@ -82,11 +82,17 @@ class ResultCache:
         return frame if isinstance(frame, pd.DataFrame) else None
 
     def put(self, key: str, url: str, frame: pd.DataFrame) -> bool:
-        """Store *frame* under *key* until the session's ``expire_after``; False if not kept."""
+        """Store *frame* under *key* until the session's ``expire_after``; False if not kept.
+
+        A frame that is not kept still replaces what *key* held: an older frame left there
+        would answer the next call with data from before this one.
+        """
         expires = get_expiration_datetime(self.session.settings.expire_after)
         if expires is not None and expires <= datetime.now(UTC):
-            return False  # expire_after=0: the session caches nothing, neither do we
+            self.delete(key)  # expire_after=0: the session caches nothing, neither do we
+            return False
         if frame.memory_usage(deep=True).sum() > MAX_BYTES:  # the pickle is about as large
+            self.delete(key)
             return False
         payload = pickle.dumps(frame, protocol=pickle.HIGHEST_PROTOCOL)
         cached = requests_cache.CachedResponse(
@@ -101,5 +107,17 @@ class ResultCache:
             self.session.cache.responses[key] = cached
         except Exception as err:  # a locked or full cache file must not fail the pull itself
             log.info("result not cached (%s: %s)", type(err).__name__, err)
+            self.delete(key)
             return False
         return True
+
+    def delete(self, key: str) -> None:
+        """Forget the frame under *key* (nothing happens when there is none).
+
+        Example:
+            >>> store.delete(key)   # the next client.persons() pulls again
+        """
+        try:
+            self.session.cache.responses.pop(key, None)
+        except Exception as err:  # locked or damaged: the entry cannot be read back either
+            log.info("result cache entry not deleted (%s)", type(err).__name__)

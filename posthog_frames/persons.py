@@ -42,6 +42,8 @@ PERSON_COLUMNS: tuple[str, ...] = (
     "created_at",
     "last_seen_at",
 )
+_TEXT_OR_NULL = frozenset({str, type(None)})
+_ID_TYPES = frozenset({int, str})
 _EXPECTED = (
     "a persons page ({'results': [...]}), a list of person dicts, or the JSON bytes/str of either"
 )
@@ -83,7 +85,15 @@ def _bad_person(persons: list[Any]) -> InvalidResponse:
     return InvalidResponse(f"persons could not be read: expected {_EXPECTED}")
 
 
-def _timestamps(values: list[Any]) -> pd.Series:
+def _timestamps(values: list[Any], name: str) -> pd.Series:
+    # PostHog sends ISO text or null; anything else is checked here, before pandas sees it
+    # (it would warn about numbers, or read them as epochs).
+    if not set(map(type, values)) <= _TEXT_OR_NULL:
+        i, bad = next((i, v) for i, v in enumerate(values) if type(v) not in _TEXT_OR_NULL)
+        raise InvalidResponse(
+            f"person #{i} has {name} {bad!r} ({type(bad).__name__}); expected an ISO 8601 "
+            "timestamp text or null"
+        )
     series = pd.to_datetime(
         pd.Series(values, dtype=object), utc=True, format="ISO8601", errors="coerce"
     )
@@ -94,14 +104,22 @@ def _field(persons: list[dict[str, Any]], name: str) -> list[Any]:
     return list(map(dict.get, persons, repeat(name)))  # C-level loop: ~30% faster than a listcomp
 
 
+def _ids(persons: list[dict[str, Any]]) -> pd.Series:
+    ids = list(map(itemgetter("id"), persons))
+    if not set(map(type, ids)) <= _ID_TYPES:  # numeric (REST) or the UUID text (HogQL)
+        i, bad = next((i, v) for i, v in enumerate(ids) if type(v) not in _ID_TYPES)
+        raise InvalidResponse(f"person #{i} has id {bad!r}; expected a number or a UUID text")
+    return pd.Series(ids, dtype=None if persons else "int64")
+
+
 def _fixed_columns(persons: list[dict[str, Any]]) -> dict[str, pd.Series]:
     return {
-        "id": pd.Series(list(map(itemgetter("id"), persons)), dtype=None if persons else "int64"),
+        "id": _ids(persons),
         "uuid": pd.Series(_field(persons, "uuid"), dtype="str"),
         "name": pd.Series(_field(persons, "name"), dtype="str"),
         "distinct_ids": pd.Series([p.get("distinct_ids") or [] for p in persons], dtype=object),
-        "created_at": _timestamps(_field(persons, "created_at")),
-        "last_seen_at": _timestamps(_field(persons, "last_seen_at")),
+        "created_at": _timestamps(_field(persons, "created_at"), "created_at"),
+        "last_seen_at": _timestamps(_field(persons, "last_seen_at"), "last_seen_at"),
     }
 
 
@@ -145,11 +163,14 @@ def persons_frame(
     try:
         columns = _fixed_columns(persons)
         props = [p.get("properties") or {} for p in persons]
+        if not all(map(isinstance, props, repeat(dict))):
+            # from_records would read a list as a row of another width (and warn): refuse here.
+            raise _bad_person(persons)
         if flatten:
             columns.update(_property_columns(props, prefix))
         else:
             columns["properties"] = pd.Series(props, dtype=object)
-    except ValidationError:
+    except (ValidationError, InvalidResponse):
         raise
     except (KeyError, TypeError, AttributeError, ValueError) as err:
         raise _bad_person(persons) from err

@@ -21,12 +21,13 @@ fail() {
     exit 1
 }
 
-# Stop the test run's whole process group (pytest, JupyterLab, the demo server) on any exit.
+# Stop the test run's process group on any exit: SIGINT first, so pytest tears its fixtures
+# down (JupyterLab and its kernels, Chromium, the temporary folder), then SIGKILL.
 cleanup() {
     if [[ -n $run_pid ]] && kill -0 -- "-$run_pid" 2>/dev/null; then
         echo "test-browser: stopping the test processes" >&2
-        kill -TERM -- "-$run_pid" 2>/dev/null || true
-        for _ in 1 2 3 4 5 6 7 8 9 10; do
+        kill -INT -- "-$run_pid" 2>/dev/null || true
+        for _ in $(seq 40); do
             kill -0 -- "-$run_pid" 2>/dev/null || return 0
             sleep 0.5
         done
@@ -59,16 +60,17 @@ if ! "$BIN/python" -c "import playwright.sync_api" 2>/dev/null; then
         || fail "pip could not install Playwright"
 fi
 
-# timeout(1) runs pytest in a process group of its own, which cleanup() stops as a whole.
+# timeout(1) runs pytest in a process group of its own, which cleanup() stops as a whole; at the
+# limit it sends SIGINT (fixtures are torn down), and SIGKILL 20 s later.
 started=$SECONDS
 env -u POSTHOG_PERSONAL_API_KEY -u POSTHOG_HOST -u POSTHOG_PROJECT_ID -u POSTHOG_FRAMES_DEMO \
     POSTHOG_FRAMES_BROWSER=1 POSTHOG_FRAMES_CHROMIUM="$CHROMIUM" \
-    timeout -k 10 "$TIME_LIMIT" "$BIN/python" -m pytest tests/browser -p no:cacheprovider "$@" &
+    timeout -s INT -k 20 "$TIME_LIMIT" "$BIN/python" -m pytest tests/browser -p no:cacheprovider "$@" &
 run_pid=$!
 status=0
 wait "$run_pid" || status=$?
 elapsed=$((SECONDS - started))
-if [[ $status == 124 || $status == 137 ]]; then
+if [[ $status == 124 || $status == 130 || $status == 137 ]] && ((elapsed >= TIME_LIMIT)); then
     fail "the browser tests did not finish within $TIME_LIMIT s"
 elif [[ $status != 0 ]]; then
     fail "pytest exited with $status after $elapsed s (see the failures above)"

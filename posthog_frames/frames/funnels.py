@@ -163,8 +163,17 @@ def _group_compare_labels(groups: list[list], insight: Mapping[str, Any]) -> lis
     firsts = [group[0] if group else {} for group in groups]
     if any(first.get("breakdown_value") is not None for first in firsts):
         own = [first.get("compare_label") for first in firsts]
-        return own if any(own) else None
-    return c.compare_labels(firsts, insight)
+        return _checked_labels(own) if any(own) else None
+    return _checked_labels(c.compare_labels(firsts, insight))
+
+
+def _checked_labels(labels: list | None) -> list | None:
+    """*labels* when each is text (``current``/``previous``) or null, else InvalidResponse."""
+    for i, label in enumerate(labels or ()):
+        if label is not None and not isinstance(label, str):
+            raise c.invalid("'compare_label' as text ('current' or 'previous')", label,
+                            where=f"result[{i}]")  # fmt: skip
+    return labels
 
 
 def _step_name(step: Mapping[str, Any], position: int, definitions: list) -> Any:
@@ -185,7 +194,7 @@ def _time_to_convert(data: Any, insight: Mapping[str, Any], attrs: dict[str, Any
     objects = [data] if isinstance(data, Mapping) else data
     expected = "a time-to-convert object {'bins': [[seconds, count], ...]} (or a list of them)"
     objects = c.require_list(objects, expected)
-    labels = c.compare_labels(objects, insight)
+    labels = _checked_labels(c.compare_labels(objects, insight))
     if labels is None and len(objects) > 1:
         # PostHog only answers a list of histograms when comparing: current first.
         labels = [

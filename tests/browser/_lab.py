@@ -93,8 +93,9 @@ class JupyterLab:
             command.append("--allow-root")  # CI and containers run as root
         with self.log_path.open("wb") as log:
             self._proc = subprocess.Popen(
-                command, env=self._env, stdout=log, stderr=subprocess.STDOUT, cwd=self.root
-            )
+                command, env=self._env, cwd=self.root, stdin=subprocess.DEVNULL,
+                stdout=log, stderr=subprocess.STDOUT,
+            )  # fmt: skip
         self._wait_ready()
         return self
 

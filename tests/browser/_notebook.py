@@ -10,10 +10,15 @@ Example:
 
 from __future__ import annotations
 
+import os
+import tempfile
 from collections.abc import Callable
 from dataclasses import dataclass, field
+from pathlib import Path
 from typing import Any
 
+DOCS_IMG = Path(__file__).resolve().parents[2] / "docs" / "img"
+SCREENSHOTS = Path(os.environ.get("POSTHOG_FRAMES_SCREENSHOTS", DOCS_IMG))
 OPEN_TIMEOUT_MS = 60_000  # JupyterLab's first load builds its extension bundle cache
 RUN_TIMEOUT_MS = 120_000  # every cell of a notebook against the local demo server
 
@@ -69,8 +74,9 @@ class NotebookPage:
     def run_all(self) -> None:
         """Run → Run All Cells, and wait until the run finishes or a cell fails."""
         self.menu("Run", "runmenu:run-all")
-        finished = _RUN_FINISHED
-        self.page.wait_for_function(finished, arg=[CODE_PROMPTS, STDERR], timeout=RUN_TIMEOUT_MS)
+        self.page.wait_for_function(
+            _RUN_FINISHED, arg=[CODE_PROMPTS, STDERR], timeout=RUN_TIMEOUT_MS
+        )
 
     def prompts(self) -> list[str]:
         """The execution prompts of the code cells (``[3]:``, ``[ ]:``, ``[*]:``)."""
@@ -79,10 +85,6 @@ class NotebookPage:
     def error_outputs(self) -> list[str]:
         """Tracebacks and error messages shown in output areas (stderr output included)."""
         return self.page.locator(STDERR).all_inner_texts()
-
-    def count(self, selector: str) -> int:
-        """How many elements in the notebook's output areas match *selector*."""
-        return self.page.locator(f".jp-Notebook .jp-OutputArea-output {selector}").count()
 
     def console_summary(self, last: int = 10) -> str:
         """The last console errors, first lines only (stack traces are long and minified)."""
@@ -98,3 +100,10 @@ class NotebookPage:
         tab = self.page.locator(".jp-SideBar.jp-mod-left .lm-TabBar-tab.lm-mod-current")
         if tab.count():
             tab.first.click()
+
+
+def screenshot_path(name: str, failure: bool = False) -> Path:
+    """Where screenshot *name* goes: docs/img (or POSTHOG_FRAMES_SCREENSHOTS); failures to tmp."""
+    folder = Path(tempfile.gettempdir()) / "posthog-frames-browser" if failure else SCREENSHOTS
+    folder.mkdir(parents=True, exist_ok=True)
+    return folder / name

@@ -13,19 +13,18 @@ from __future__ import annotations
 import os
 import shutil
 import tempfile
-from collections.abc import Iterator
+from collections.abc import Callable, Iterator
 from pathlib import Path
 
 import pytest
 
 from ._lab import JupyterLab, demo_env
-from ._notebook import NotebookPage
+from ._notebook import NotebookPage, screenshot_path
 
 ROOT = Path(__file__).resolve().parents[2]
 NOTEBOOK = Path(
     os.environ.get("POSTHOG_FRAMES_BROWSER_NOTEBOOK", ROOT / "notebooks" / "01-tutorial.ipynb")
 )
-SCREENSHOTS = Path(os.environ.get("POSTHOG_FRAMES_SCREENSHOTS", ROOT / "docs" / "img"))
 CHROMIUM = os.environ.get("POSTHOG_FRAMES_CHROMIUM", "/usr/bin/chromium")
 # What this machine's Chromium needs headless (no GPU, no sandbox as root, nothing phoning home).
 CHROMIUM_ARGS = [
@@ -96,13 +95,9 @@ def notebook(lab: JupyterLab, browser_page) -> NotebookPage:
         page.clear_outputs()
         page.run_all()
     except Exception as err:
-        shot = screenshot_path("failed-run.png", failure=True)
-        browser_page.screenshot(path=shot)
         pytest.fail(
             f"{NOTEBOOK.name} did not run in JupyterLab: {type(err).__name__}: {err}\n"
-            f"cell prompts: {page.prompts()}\nscreenshot: {shot}\n"
-            f"browser console errors:\n{page.console_summary()}\n"
-            f"JupyterLab log:\n{lab.log_tail()}"
+            + _diagnosis(page, "failed-run.png")
         )
     return page
 
@@ -113,22 +108,25 @@ def pytest_runtest_makereport(item: pytest.Item, call: pytest.CallInfo) -> pytes
     report = yield
     notebook = item.funcargs.get("notebook")
     if report.failed and call.when == "call" and isinstance(notebook, NotebookPage):
-        shot = screenshot_path(f"failed-{item.name}.png", failure=True)
-        try:
-            notebook.page.screenshot(path=shot)
-        except Exception as err:  # the page may be gone; the rest still helps
-            shot = f"(no screenshot: {err})"
-        console, server = notebook.console_summary(), notebook.server_log()
-        report.sections.append((
-            "browser",
-            f"screenshot: {shot}\ndialogs: {notebook.dialogs()}\n"
-            f"console errors:\n{console}\nJupyterLab log:\n{server}",
-        ))  # fmt: skip
+        report.sections.append(("browser", _diagnosis(notebook, f"failed-{item.name}.png")))
     return report
 
 
-def screenshot_path(name: str, failure: bool = False) -> Path:
-    """Where screenshot *name* goes: docs/img (or POSTHOG_FRAMES_SCREENSHOTS); failures to tmp."""
-    folder = Path(tempfile.gettempdir()) / "posthog-frames-browser" if failure else SCREENSHOTS
-    folder.mkdir(parents=True, exist_ok=True)
-    return folder / name
+def _attempt(what: Callable[[], object]) -> object:
+    try:
+        return what()
+    except Exception as err:  # the page may be gone; the rest of the diagnosis still helps
+        return f"(unavailable: {err})"
+
+
+def _diagnosis(notebook: NotebookPage, name: str) -> str:
+    """What explains a failure: prompts, a screenshot, dialogs, console errors, JupyterLab's log."""
+    shot = screenshot_path(name, failure=True)
+    taken = _attempt(lambda: notebook.page.screenshot(path=shot))
+    return (
+        f"cell prompts: {_attempt(notebook.prompts)}\n"
+        f"screenshot: {taken if isinstance(taken, str) else shot}\n"
+        f"dialogs: {_attempt(notebook.dialogs)}\n"
+        f"browser console errors:\n{notebook.console_summary()}\n"
+        f"JupyterLab log:\n{notebook.server_log()}"
+    )

@@ -11,8 +11,7 @@ from typing import Any
 
 import posthog_frames as phf
 
-from ._notebook import NotebookPage
-from .conftest import screenshot_path
+from ._notebook import NotebookPage, screenshot_path
 
 BUILDER = ".phf-filter-builder:has(.phf-apply)"
 _COUNT = re.compile(r"([\d,]+) matching persons?")

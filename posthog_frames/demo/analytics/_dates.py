@@ -13,14 +13,16 @@ Example:
 
 from __future__ import annotations
 
-import re
 from dataclasses import dataclass
 from datetime import datetime
 from typing import Any
 
 import pandas as pd
 
+from posthog_frames._reference import RELATIVE_DATE
 from posthog_frames.exceptions import ValidationError
+
+from ..propfilter import parse_when
 
 __all__ = [
     "DateRange",
@@ -36,8 +38,9 @@ __all__ = [
 ]
 
 INTERVALS = ("hour", "day", "week", "month")
-_RELATIVE = re.compile(r"^-(\d+)([hdwmyq])$")
 _FREQ = {"hour": "h", "day": "D"}
+# Relative kinds finer than a day keep their exact moment; coarser ones count whole days.
+_SUB_DAY = frozenset("hMs")
 
 
 @dataclass(frozen=True)
@@ -118,26 +121,13 @@ def bucket_of(timestamps: pd.Series, interval: str, tz: str) -> pd.Series:
 
 def _parse_point(value: Any, now: pd.Timestamp, *, is_end: bool, attr: str) -> pd.Timestamp:
     text = str(value).strip()
-    day = now.tz_localize(None).normalize()
-    match = _RELATIVE.match(text)
-    if match:
-        n, unit = int(match.group(1)), match.group(2)
-        if unit == "h":
-            return now - pd.Timedelta(hours=n)
-        offset = {
-            "d": pd.DateOffset(days=n),
-            "w": pd.DateOffset(weeks=n),
-            "m": pd.DateOffset(months=n),
-            "q": pd.DateOffset(months=3 * n),
-            "y": pd.DateOffset(years=n),
-        }[unit]
-        naive = day - offset
-    elif text in ("dStart", "mStart", "yStart"):
-        naive = {
-            "dStart": day,
-            "mStart": day.replace(day=1),
-            "yStart": day.replace(month=1, day=1),
-        }[text]
+    found = RELATIVE_DATE.fullmatch(text)
+    if found:
+        # PostHog's relative_date_parse (shared with the person filters), on wall-clock time.
+        moment = pd.Timestamp(parse_when(text, now=now.to_pydatetime(), tz=now.tzinfo))
+        if found["kind"] in _SUB_DAY:
+            return moment.tz_convert(now.tz)
+        naive = moment.tz_localize(None).normalize()
     else:
         try:
             stamp = pd.Timestamp(text)
@@ -163,8 +153,13 @@ def resolve_range(
 ) -> DateRange:
     """Turn PostHog's ``dateRange`` ({date_from, date_to}) into absolute bounds in zone *tz*.
 
-    Relative dates count back from today's start (``-7d`` → 7 days ago, 00:00); date_to
-    defaults to now. ``all`` starts at the beginning of the demo log.
+    Relative dates follow PostHog's grammar (:data:`posthog_frames._reference.RELATIVE_DATE`:
+    ``-7d``, ``-2w``, ``-1m`` months, ``-1q``, ``-1y``, ``-24h``, ``-30M`` minutes, ``-10s``,
+    with ``Start``/``End`` as in ``-1dStart``, ``mStart``) and count back from now as PostHog's
+    ``relative_date_parse`` does. Day and coarser kinds then cover whole days: date_from starts
+    at that day's 00:00 (``-7d`` → 7 days ago, 00:00) and date_to ends at its last microsecond;
+    hours, minutes and seconds keep the exact moment. date_to defaults to now. ``all`` starts
+    at the beginning of the demo log.
 
     Example:
         >>> from datetime import datetime, UTC

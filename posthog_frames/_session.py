@@ -1,0 +1,133 @@
+"""The requests-cache session every request goes through: which cache, and made safe for keys.
+
+Kept apart from :mod:`posthog_frames._http` (which sends, retries and maps errors): this module
+only decides where answers are cached and that the cache never holds, nor shares, a key.
+
+- ``cache=None``: a sqlite file in the user's cache directory; a path: that file; ``"memory"``;
+  ``False``: no cache; any ``requests.Session`` is used as given (a ``CachedSession`` is made
+  safe in place).
+- The key is never written: requests-cache redacts ``Authorization`` by default, but passing
+  ``ignored_parameters`` replaces its defaults, so they are always extended, with PostHog's
+  ``personal_api_key`` parameter too. Entries are matched on a fingerprint header (a hash of
+  host and key), so an answer cached for one key is never served to another.
+
+Example:
+    >>> session = build_session("memory", expire_after=3600)
+    >>> FINGERPRINT_HEADER in session.settings.match_headers
+    True
+"""
+
+from __future__ import annotations
+
+import sqlite3
+import warnings
+from pathlib import Path
+from typing import Any
+
+import requests
+import requests_cache
+from requests.adapters import HTTPAdapter
+from requests_cache.policy.settings import DEFAULT_IGNORED_PARAMS
+from urllib3.util.retry import Retry
+
+from ._sqlite_cache import SQLiteCache
+
+__all__ = ["FINGERPRINT_HEADER", "IGNORED_PARAMETERS", "build_session", "default_cache_path"]
+
+FINGERPRINT_HEADER = "X-PostHog-Frames-Key-Fingerprint"
+IGNORED_PARAMETERS = (*DEFAULT_IGNORED_PARAMS, "personal_api_key")
+MAX_CONNECTIONS = 16  # the most pages fetched at once (Client(concurrency=) is at most this)
+_CACHE_DIR_NAME = "posthog-frames"
+
+
+def default_cache_path() -> Path:
+    """Where the sqlite cache lives by default: the user's cache directory.
+
+    Example:
+        >>> default_cache_path().name
+        'http_cache.sqlite'
+    """
+    import platformdirs
+
+    return Path(platformdirs.user_cache_dir(_CACHE_DIR_NAME)) / "http_cache.sqlite"
+
+
+def _cache_settings(expire_after: Any) -> dict[str, Any]:
+    return {
+        "expire_after": expire_after if expire_after is not None else -1,
+        "allowable_codes": (200,),
+        "allowable_methods": ("GET", "HEAD", "POST"),
+        "ignored_parameters": IGNORED_PARAMETERS,
+        "match_headers": [FINGERPRINT_HEADER],
+    }
+
+
+def build_session(cache: Any, expire_after: Any) -> requests.Session:
+    """A session for *cache*: a path, ``"memory"``, ``None`` (default sqlite), ``False``
+    (no cache) or any ``requests.Session`` (a ``CachedSession`` is made safe in place).
+
+    Example:
+        >>> build_session(False, None).__class__.__name__
+        'Session'
+    """
+    if isinstance(cache, requests.Session):
+        session = cache
+        if isinstance(session, requests_cache.CachedSession):
+            _secure(session)
+        return session
+    if cache is False:
+        session = requests.Session()
+    elif cache == "memory":
+        session = requests_cache.CachedSession(backend="memory", **_cache_settings(expire_after))
+    else:
+        path = Path(cache) if cache not in (None, True) else default_cache_path()
+        path.parent.mkdir(parents=True, exist_ok=True)
+        session = _sqlite_session(path, expire_after)
+    # urllib3 retries failed connects only; statuses and broken bodies are _http's.
+    retry = Retry(total=3, connect=3, read=0, status=0, backoff_factor=0.3, allowed_methods=None)
+    adapter = HTTPAdapter(max_retries=retry, pool_maxsize=MAX_CONNECTIONS)
+    session.mount("https://", adapter)
+    session.mount("http://", adapter)
+    return session
+
+
+def _sqlite_session(path: Path, expire_after: Any) -> requests_cache.CachedSession:
+    # WAL lets page-fetching threads read while one writes; a broken file is rebuilt, not fatal;
+    # a file another process keeps locked is left alone: this client caches in memory instead.
+    def open_cache() -> requests_cache.CachedSession:
+        backend = SQLiteCache(path, wal=True)
+        session = requests_cache.CachedSession(backend=backend, **_cache_settings(expire_after))
+        session.cache.responses.count()  # touch the file now rather than mid-pull
+        return session
+
+    try:
+        return open_cache()
+    except sqlite3.OperationalError as err:
+        if "locked" not in str(err):
+            raise
+        warnings.warn(
+            f"The HTTP cache at {path} is locked by another process; this client caches in "
+            "memory instead. Close other notebooks or programs using that file to share it.",
+            RuntimeWarning,
+            stacklevel=4,
+        )
+        return requests_cache.CachedSession(backend="memory", **_cache_settings(expire_after))
+    except Exception as err:  # sqlite3.DatabaseError and friends, from a corrupted file
+        warnings.warn(
+            f"The HTTP cache at {path} could not be opened ({type(err).__name__}); rebuilding it.",
+            RuntimeWarning,
+            stacklevel=4,
+        )
+        for suffix in ("", "-wal", "-shm"):
+            Path(f"{path}{suffix}").unlink(missing_ok=True)
+        return open_cache()
+
+
+def _secure(session: requests_cache.CachedSession) -> None:
+    """Make a user's CachedSession safe: never store the key, never share across keys."""
+    settings = session.settings
+    current = tuple(settings.ignored_parameters or ())
+    settings.ignored_parameters = tuple(dict.fromkeys((*current, *IGNORED_PARAMETERS)))
+    headers = settings.match_headers
+    if headers is not True:
+        settings.match_headers = [*(headers or []), FINGERPRINT_HEADER]
