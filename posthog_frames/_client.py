@@ -82,20 +82,7 @@ class Client(PersonsMixin, InsightsMixin, QueryMixin):
             raise ConfigurationError(
                 f"session must be a requests.Session, got {type(session).__name__}."
             )
-        if not (isinstance(timeout, int | float) and timeout > 0):
-            raise ConfigurationError(f"timeout must be a positive number of seconds: {timeout!r}")
-        if not _whole(requests_per_minute, 1, None):
-            raise ConfigurationError(
-                "requests_per_minute must be a whole number >= 1 (PostHog allows 240 per key); "
-                f"got {requests_per_minute!r}."
-            )
-        if not _whole(page_size, 1, 50_000):
-            raise ConfigurationError("page_size must be between 1 and 50,000 (PostHog's cap).")
-        if not _whole(concurrency, 1, MAX_CONNECTIONS):
-            raise ConfigurationError(
-                f"concurrency must be a whole number from 1 (one page at a time) to "
-                f"{MAX_CONNECTIONS}; got {concurrency!r}."
-            )
+        _check_options(timeout, max_wait, requests_per_minute, page_size, concurrency)
         self.settings = Settings(
             host=resolve_host(host),
             api_key=resolve_key(api_key),
@@ -103,7 +90,7 @@ class Client(PersonsMixin, InsightsMixin, QueryMixin):
             timeout=float(timeout),
             expire_after=expire_after,
             offline=offline,
-            max_wait=max_wait,
+            max_wait=float(max_wait),
             page_size=page_size,
             requests_per_minute=requests_per_minute,
             concurrency=concurrency,
@@ -327,6 +314,37 @@ def _clean(params: dict[str, Any]) -> dict[str, Any]:
             continue
         out[key] = ("true" if value else "false") if isinstance(value, bool) else value
     return out
+
+
+def _check_options(
+    timeout: Any, max_wait: Any, requests_per_minute: Any, page_size: Any, concurrency: Any
+) -> None:
+    """Refuse option values that would fail later, mid-pull, with an unrelated error."""
+    if not _seconds(timeout) or timeout == 0:
+        raise ConfigurationError(f"timeout must be a positive number of seconds: {timeout!r}")
+    if not _seconds(max_wait):
+        raise ConfigurationError(
+            "max_wait must be seconds >= 0 (the longest announced 429 wait to sleep through), "
+            f"got {max_wait!r}."
+        )
+    if not _whole(requests_per_minute, 1, None):
+        raise ConfigurationError(
+            "requests_per_minute must be a whole number >= 1 (PostHog allows 240 per key); "
+            f"got {requests_per_minute!r}."
+        )
+    if not _whole(page_size, 1, 50_000):
+        raise ConfigurationError("page_size must be between 1 and 50,000 (PostHog's cap).")
+    if not _whole(concurrency, 1, MAX_CONNECTIONS):
+        raise ConfigurationError(
+            f"concurrency must be a whole number from 1 (one page at a time) to "
+            f"{MAX_CONNECTIONS}; got {concurrency!r}."
+        )
+
+
+def _seconds(value: Any) -> bool:
+    """Whether *value* is a number of seconds >= 0 (not a bool, not NaN)."""
+    number = isinstance(value, int | float) and not isinstance(value, bool)
+    return number and value >= 0  # NaN compares False
 
 
 def _whole(value: Any, low: int, high: int | None) -> bool:

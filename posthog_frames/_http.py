@@ -176,8 +176,7 @@ class Transport:
     def _send(
         self, method: str, url: str, endpoint: str, kwargs: dict, attempt: int, offline: bool
     ) -> requests.Response | None:
-        if not offline:
-            self.limiter.acquire()
+        slot = None if offline else self.limiter.acquire_slot()[0]
         try:
             response = self._transmit(method, url, kwargs, offline, endpoint)
         except requests.ConnectTimeout:
@@ -197,7 +196,8 @@ class Transport:
             self.sleep(self._backoff(attempt))
             return None
         if getattr(response, "from_cache", False):
-            self.limiter.refund()
+            if slot is not None:
+                self.limiter.refund(slot)
         else:
             with self._lock:
                 self.requests_sent += 1

@@ -38,6 +38,14 @@ class RateLimiter:
 
     def acquire(self) -> float:
         """Block until a send is allowed; return the seconds waited."""
+        return self.acquire_slot()[1]
+
+    def acquire_slot(self) -> tuple[float, float]:
+        """Block until a send is allowed; return its slot (for :meth:`refund`) and the wait.
+
+        Example:
+            >>> slot, waited = limiter.acquire_slot()
+        """
         waited = 0.0
         while True:
             with self._lock:
@@ -46,13 +54,26 @@ class RateLimiter:
                     self._sent.popleft()
                 if len(self._sent) < self.max_calls:
                     self._sent.append(now)
-                    return waited
+                    return now, waited
                 pause = self.period - (now - self._sent[0])
             self._sleep(pause)
             waited += pause
 
-    def refund(self) -> None:
-        """Give back the newest slot: the send was answered from the cache, not by PostHog."""
+    def refund(self, slot: float | None = None) -> None:
+        """Give back *slot* (default: the newest): that send was answered from the cache.
+
+        Threads share the window, so the newest slot may be another thread's real send; giving
+        back that one instead would let it expire early and admit one send too many.
+
+        Example:
+            >>> slot, _ = limiter.acquire_slot(); limiter.refund(slot)
+        """
         with self._lock:
-            if self._sent:
-                self._sent.pop()
+            if slot is None:
+                if self._sent:
+                    self._sent.pop()
+                return
+            try:
+                self._sent.remove(slot)
+            except ValueError:  # already out of the window
+                pass

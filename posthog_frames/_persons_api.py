@@ -20,7 +20,14 @@ from .persons import concat_person_pages, persons_frame
 if TYPE_CHECKING:
     from ._client import Client
 
-__all__ = ["PersonsMixin", "PersonsRequest", "check_via", "describe_persons"]
+__all__ = [
+    "PersonsMixin",
+    "PersonsRequest",
+    "check_via",
+    "describe_persons",
+    "drop_seen",
+    "warn_if_changed",
+]
 
 log = logging.getLogger("posthog_frames")
 _UUID_RE = re.compile(
@@ -153,9 +160,9 @@ class PersonsMixin:
             if cached is not None:
                 return cached
         counts: list[int] = []
-        frame = concat_person_pages(
-            self._person_frames(url, types, limit, progress, refresh, counts=counts)
-        )
+        # list() first: the count-changed warning then points at the caller's line.
+        pages = list(self._person_frames(url, types, limit, progress, refresh, counts=counts))
+        frame = concat_person_pages(pages)
         describe_persons(frame, self.project_id, request, counts)
         if store is not None and len(set(counts)) <= 1:
             store.put(key, url, frame)
@@ -199,12 +206,7 @@ class PersonsMixin:
                     counts.append(page["count"])
                 if bar is None and page.get("next") and self._progress_enabled(progress):
                     bar = _progress_bar(page.get("count"), limit)
-                frame = persons_frame(page["results"], property_types=types)
-                # Offsets shift when persons are added mid-pull: the boundary row comes twice.
-                fresh = ~frame["id"].isin(seen)
-                if not fresh.all():
-                    frame = frame.loc[fresh].reset_index(drop=True)
-                seen.update(frame["id"].tolist())
+                frame = drop_seen(persons_frame(page["results"], property_types=types), seen)
                 if remaining is not None:
                     frame = frame.iloc[:remaining]
                     remaining -= len(frame)
@@ -217,15 +219,7 @@ class PersonsMixin:
             pages.close()  # stop fetching ahead now, also when the caller stops early
             if bar is not None:
                 bar.close()
-        if len(set(counts)) > 1:
-            warnings.warn(
-                f"PostHog's person count changed during this pull (from {counts[0]:,} to "
-                f"{counts[-1]:,}): persons created meanwhile are missing, and a deletion can "
-                "hide a person at a page boundary. Run again with refresh=True for a consistent "
-                "result.",
-                UserWarning,
-                stacklevel=3,
-            )
+        warn_if_changed(counts, stacklevel=4)
 
     def person(self: Client, id_or_uuid: int | str, *, refresh: bool = False) -> pd.Series:
         """One person by numeric id or UUID, as a Series (properties flattened).
@@ -351,3 +345,27 @@ def describe_persons(
         frame.attrs["total"] = counts[-1]
     if request.properties:
         frame.attrs["properties"] = request.filters()
+
+
+def drop_seen(frame: pd.DataFrame, seen: set) -> pd.DataFrame:
+    """*frame* without persons in *seen*, which then holds this frame's ids too.
+
+    Offsets shift when persons are added mid-pull, so the row at a page boundary comes twice.
+    """
+    fresh = ~frame["id"].isin(seen)
+    if not fresh.all():
+        frame = frame.loc[fresh].reset_index(drop=True)
+    seen.update(frame["id"].tolist())
+    return frame
+
+
+def warn_if_changed(counts: list[int], stacklevel: int) -> None:
+    """The documented warning when PostHog's person count changed between pages of a pull."""
+    if len(set(counts)) > 1:
+        warnings.warn(
+            f"PostHog's person count changed during this pull (from {counts[0]:,} to "
+            f"{counts[-1]:,}): persons created meanwhile are missing, and a deletion can hide a "
+            "person at a page boundary. Run again with refresh=True for a consistent result.",
+            UserWarning,
+            stacklevel=stacklevel,
+        )

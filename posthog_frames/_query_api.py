@@ -16,12 +16,13 @@ from __future__ import annotations
 import re
 import time
 from collections.abc import Iterator
+from contextlib import AbstractContextManager, nullcontext
 from pathlib import Path
 from typing import TYPE_CHECKING, Any, NamedTuple
 
 import pandas as pd
 
-from ._persons_api import PersonsRequest, describe_persons
+from ._persons_api import PersonsRequest, describe_persons, drop_seen, warn_if_changed
 from ._query_persons import person_dicts, persons_sql
 from .exceptions import InvalidResponse, Timeout, ValidationError
 from .filters import normalize_filters
@@ -134,6 +135,8 @@ class QueryMixin:
                 ``"force_blocking"`` (recompute, and skip the local cache), ``"async"`` (start,
                 then poll ``query/:id/`` until complete), …
             paginate: fetch every row in pages of 50,000 (LIMIT/OFFSET; see the module doc).
+                Give the query an ORDER BY on unique columns: without one, ClickHouse may
+                order pages differently and rows repeat or go missing between them.
 
         Columns are typed from PostHog's ``types``; ``df.attrs`` holds ``hogql``,
         ``is_cached``, ``last_refresh``, ``timezone``, ``columns`` and ``types``. When PostHog
@@ -273,23 +276,26 @@ class QueryMixin:
         if types is None and dtypes:
             types = self._person_property_types(refresh=refresh)
         mode = "force_blocking" if refresh else "blocking"
-        bar, seen = None, 0
+        counts = [] if counts is None else counts
+        bar, read, ids = None, 0, set()
         try:
             for page in self._query_pages(sql, values, refresh=mode, limit=limit, page_size=size):
                 people, total = person_dicts(page)
-                if counts is not None and total is not None:
+                if total is not None:
                     counts.append(total)
                 if bar is None and len(people) == size:
                     bar = _progress(self._progress_enabled(progress), total, "persons")
-                seen += len(people)
+                read += len(people)
+                frame = drop_seen(persons_frame(people, property_types=types), ids)
                 if bar is not None:
-                    bar.update(len(people))
-                yield persons_frame(people, property_types=types)
-                if total is not None and seen >= total:
-                    return  # the window count saves the request that would find an empty page
+                    bar.update(len(frame))
+                yield frame
+                if total is not None and read >= total:
+                    break  # the window count saves the request that would find an empty page
         finally:
             if bar is not None:
                 bar.close()
+        warn_if_changed(counts, stacklevel=4)
 
     def _persons_via_query(
         self: Client, request: PersonsRequest, progress: bool | None, **options: Any
@@ -359,21 +365,10 @@ class QueryMixin:
         return StreamResult(target, rows)
 
 
-class _no_cache:
+def _no_cache(client: Client) -> AbstractContextManager:
     """Keep streamed pages out of the local cache (a 10 GB export must not fill it)."""
-
-    def __init__(self, client: Client) -> None:
-        self.disabled = getattr(client.session, "cache_disabled", None)
-        self.context: Any = None
-
-    def __enter__(self) -> None:
-        if self.disabled is not None:
-            self.context = self.disabled()
-            self.context.__enter__()
-
-    def __exit__(self, *exc: Any) -> None:
-        if self.context is not None:
-            self.context.__exit__(*exc)
+    disabled = getattr(client.session, "cache_disabled", None)
+    return disabled() if disabled is not None else nullcontext()
 
 
 def _expect_results(body: Any) -> str | None:

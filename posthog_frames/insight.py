@@ -51,42 +51,81 @@ class Insight:
 
     @property
     def raw(self) -> Mapping[str, Any]:
-        """The insight's JSON as PostHog answered it (read-only)."""
+        """The insight's JSON as PostHog answered it (read-only).
+
+        Example:
+            >>> ins.raw["result"][0]["aggregated_value"]
+        """
         return self._raw
 
     @property
     def id(self) -> int | None:
-        """Numeric primary key."""
+        """Numeric primary key.
+
+        Example:
+            >>> client.insight(ins.id).short_id == ins.short_id
+            True
+        """
         return self._raw.get("id")
 
     @property
     def short_id(self) -> str | None:
-        """The 8-character id seen in PostHog URLs."""
+        """The 8-character id seen in PostHog URLs.
+
+        Example:
+            >>> ins.short_id
+            'Abc12345'
+        """
         return self._raw.get("short_id")
 
     @property
     def name(self) -> str:
-        """The saved name, else PostHog's ``derived_name``, else ``"Untitled"``."""
+        """The saved name, else PostHog's ``derived_name``, else ``"Untitled"``.
+
+        Example:
+            >>> Insight({"derived_name": "Pageview count"}).name
+            'Pageview count'
+        """
         return self._raw.get("name") or self._raw.get("derived_name") or "Untitled"
 
     @property
     def kind(self) -> str:
-        """trends, stickiness, lifecycle, funnels, retention, paths, sql (or ``unknown``)."""
+        """trends, stickiness, lifecycle, funnels, retention, paths, sql (or ``unknown``).
+
+        Example:
+            >>> Insight({"filters": {"insight": "FUNNELS"}, "result": []}).kind
+            'funnels'
+        """
         return self._kind[0]
 
     @property
     def view(self) -> str:
-        """The display variant (``line``, ``number``, ``steps`` …)."""
+        """The display variant (``line``, ``number``, ``steps`` …).
+
+        Example:
+            >>> ins.kind, ins.view
+            ('trends', 'number')
+        """
         return self._kind[1]
 
     @property
     def result(self) -> Any:
-        """The raw ``result`` (None when PostHog has not computed it)."""
+        """The raw ``result`` (None when PostHog has not computed it).
+
+        Example:
+            >>> Insight({"result": None}).result is None
+            True
+        """
         return self._raw.get("result", self._raw.get("results"))
 
     @property
     def last_refresh(self) -> pd.Timestamp | None:
-        """When PostHog computed the result (UTC), or None."""
+        """When PostHog computed the result (UTC), or None.
+
+        Example:
+            >>> Insight({"last_refresh": "2024-03-01T10:00:00Z"}).last_refresh
+            Timestamp('2024-03-01 10:00:00+0000', tz='UTC')
+        """
         value = self._raw.get("last_refresh")
         try:
             return pd.Timestamp(value) if value else None
@@ -95,12 +134,22 @@ class Insight:
 
     @property
     def is_cached(self) -> bool | None:
-        """Whether PostHog answered from its cache."""
+        """Whether PostHog answered from its cache.
+
+        Example:
+            >>> client.insight(42, refresh="force_cache").is_cached
+            True
+        """
         return self._raw.get("is_cached")
 
     @property
     def computed(self) -> bool:
-        """Whether the insight carries a result."""
+        """Whether the insight carries a result.
+
+        Example:
+            >>> Insight({"result": []}).computed
+            True
+        """
         return self.result is not None
 
     def frame(self, **options: Any) -> pd.DataFrame:

@@ -6,7 +6,6 @@ from __future__ import annotations
 import json
 import re
 import urllib.parse
-from dataclasses import replace
 
 import numpy as np
 import pandas as pd
@@ -18,11 +17,6 @@ from posthog_frames.exceptions import OfflineCacheMiss, ValidationError
 from posthog_frames.filters import PropertyFilter
 
 P = "properties."
-
-
-def with_concurrency(client, concurrency: int):
-    client.settings = replace(client.settings, concurrency=concurrency)
-    return client
 
 
 def server_ids(demo) -> list[int]:
@@ -41,7 +35,7 @@ def big():
 
 @pytest.mark.parametrize("concurrency", [1, 4])
 def test_pull_returns_every_person_once_despite_short_pages(big, concurrency):
-    client = with_concurrency(big.client(cache="memory", progress=False), concurrency)
+    client = big.client(cache="memory", progress=False, concurrency=concurrency)
     df = client.persons(page_size=200)
     assert df["id"].tolist() == server_ids(big)  # all 5,000, in PostHog's order, no repeats
     assert df.attrs["total"] == 5000 and df.attrs["kind"] == "persons"
@@ -52,7 +46,7 @@ def test_pull_returns_every_person_once_despite_short_pages(big, concurrency):
 def test_person_added_mid_pull_repeats_and_loses_nobody(concurrency, after_page):
     with serve(persons=3000, short_pages=0.3, seed=concurrency + after_page) as demo:
         before = server_ids(demo)
-        client = with_concurrency(demo.client(cache="memory", progress=False), concurrency)
+        client = demo.client(cache="memory", progress=False, concurrency=concurrency)
         ids: list[int] = []
         with pytest.warns(UserWarning, match="count changed during this pull"):
             for i, page in enumerate(client.iter_persons(page_size=150)):

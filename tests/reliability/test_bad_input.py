@@ -180,6 +180,13 @@ def test_a_key_without_a_scope_names_it(demo):
         ({"page_size": 0}, ["page_size must be between"]),
         ({"page_size": 60_000}, ["page_size must be between"]),
         ({"session": "http://proxy"}, ["requests.Session"]),
+        ({"concurrency": 0}, ["concurrency must be a whole number from 1", "16"]),
+        ({"concurrency": 17}, ["concurrency must be a whole number from 1", "16"]),
+        ({"concurrency": True}, ["concurrency must be"]),
+        ({"concurrency": 2.0}, ["concurrency must be"]),
+        ({"max_wait": -1}, ["max_wait must be"]),
+        ({"max_wait": "60"}, ["max_wait must be"]),
+        ({"timeout": True}, ["timeout must be a positive"]),
     ],
 )
 def test_client_options(demo, options, words):

@@ -230,8 +230,4 @@ def test_recorded_insights_with_one_value_broken(name, data):
     except ValueError as err:  # documented: the kind cannot be told
         assert "kind" in str(err)
         return
-    except TypeError:
-        if path[-1] == "compare_label" and isinstance(replacement, list | dict):
-            pytest.xfail("reported: funnel time-to-convert with a list compare_label: TypeError")
-        raise
     assert isinstance(df, pd.DataFrame)

@@ -126,3 +126,23 @@ def test_experiment_query_response_converts() -> None:
 def test_wrong_shapes_raise_invalid_response(bad) -> None:
     with pytest.raises(InvalidResponse):
         funnel_frame(bad)
+
+
+@pytest.mark.parametrize("label", [["current"], {"period": "current"}, 3])
+def test_a_compare_label_that_is_not_text_is_invalid_response(label) -> None:
+    histograms = [
+        {"bins": [[0, 3]], "average_conversion_time": 1.0, "compare_label": label},
+        {"bins": [[0, 1]], "average_conversion_time": 2.0, "compare_label": "previous"},
+    ]
+    with pytest.raises(InvalidResponse, match="compare_label"):
+        funnel_frame(histograms)
+    with pytest.raises(InvalidResponse, match="compare_label"):
+        funnel_frame([step(0, 5, compare_label=label), step(0, 4, compare_label="previous")])
+
+
+@pytest.mark.fixtures
+def test_recorded_time_to_convert_compare_with_a_list_label_is_invalid_response() -> None:
+    insight = load_fixture("insights/insight-funnel-time-to-convert-compare.json")
+    insight["result"][0]["compare_label"] = ["current"]
+    with pytest.raises(InvalidResponse, match=r"result\[0\].*compare_label"):
+        funnel_frame(insight)

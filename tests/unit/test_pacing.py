@@ -70,3 +70,15 @@ def test_threads_share_one_budget():
         t.join()
     assert len(granted) == 50
     assert len(limiter._sent) == 50
+
+
+def test_refund_gives_back_the_slot_of_the_cache_hit_not_a_later_real_send():
+    clock = FakeClock()
+    limiter = RateLimiter(2, 60.0, clock=clock, sleep=clock.sleep)
+    cached, _ = limiter.acquire_slot()  # t=0: this send will be answered from the cache
+    clock.now = 10.0
+    limiter.acquire_slot()  # t=10: another thread's real send
+    limiter.refund(cached)
+    limiter.acquire_slot()  # t=10: takes the freed slot
+    # The real send of t=10 still counts until t=70: a third send waits for it.
+    assert limiter.acquire() == 60.0 and clock.now == 70.0

@@ -67,3 +67,14 @@ def test_shift_offset_and_canonical():
     assert offset == 40
     assert canonical(url) == canonical(f"{BASE}?x=1&offset=40&limit=10")
     assert shift_offset(f"{BASE}?offset=3") is None
+
+
+def test_expect_page_names_what_is_wrong():
+    from posthog_frames._paging import expect_page
+
+    assert expect_page({"results": [{"id": 1}], "next": None}) is None
+    assert expect_page({"results": []}) is None
+    assert "keys ['data']" in expect_page({"data": {"results": []}})
+    assert "got list" in expect_page([{"id": 1}])
+    assert "page of JSON objects, got a NoneType" in expect_page({"results": [{"id": 1}, None]})
+    assert "got a str" in expect_page({"results": ["a"]})

@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import json
 import re
+import warnings
 
 import numpy as np
 import orjson
@@ -246,3 +247,25 @@ def test_legacy_docs_example() -> None:
     assert out["properties.email"].tolist()[0] == "tim@posthog.com"
     assert out["created_at"].iloc[0] == pd.Timestamp("2020-05-19 14:28:58.397533", tz="UTC")
     assert out["last_seen_at"].isna().all() and out["uuid"].isna().all()
+
+
+@pytest.mark.parametrize(
+    "broken, message",
+    [
+        ({"created_at": 1700000000}, "created_at 1700000000 (int)"),
+        ({"last_seen_at": 1.5}, "last_seen_at 1.5 (float)"),
+        ({"created_at": ["2024-01-01"]}, "created_at ['2024-01-01'] (list)"),
+        ({"properties": [1, 2]}, "list properties"),
+        ({"properties": "plan=pro"}, "str properties"),
+        ({"id": {"pk": 1}}, "id {'pk': 1}"),
+        ({"id": True}, "id True"),
+    ],
+)
+@pytest.mark.parametrize("flatten", [True, False])
+def test_broken_fields_raise_before_pandas_warns(broken, message, flatten) -> None:
+    people = [person(1, {"plan": "pro", "seats": 3}), {**person(2, {"plan": "free"}), **broken}]
+    with warnings.catch_warnings():
+        warnings.simplefilter("error")  # a pandas deprecation warning would fail here
+        with pytest.raises(InvalidResponse) as err:
+            persons_frame(people, flatten=flatten)
+    assert "person #1" in str(err.value) and message in str(err.value)

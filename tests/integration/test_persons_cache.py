@@ -1,0 +1,137 @@
+"""The finished-frame cache of client.persons() and the page fetchers behind it, over real HTTP:
+a later refresh always replaces what an earlier pull kept, other arguments never meet a frame
+kept for different ones, and Client(concurrency=) decides how many pages are fetched at once."""
+
+from __future__ import annotations
+
+import threading
+
+import pandas as pd
+import pytest
+
+import posthog_frames as phf
+from posthog_frames import _result_cache
+from posthog_frames.demo import serve
+
+P = "properties."
+
+
+def server_ids(demo) -> list[int]:
+    return [p["id"] for p in demo.data.persons]
+
+
+def add_a_person_after_the_first_page(demo, client) -> None:
+    """From now on, the first persons page this client receives makes the demo add a person."""
+    done = threading.Event()
+
+    def hook(response, *args, **kwargs):
+        if "/persons/" in response.url and "offset=" not in response.url and not done.is_set():
+            done.set()
+            demo.add_person(email="mid-pull@example.com")
+        return response
+
+    client.session.hooks["response"].append(hook)
+
+
+def test_a_refresh_that_saw_changes_leaves_no_older_frame_behind():
+    with serve(persons=120, seed=21) as demo:
+        client = demo.client(cache="memory", progress=False, concurrency=1)
+        first = client.persons(page_size=30)
+        assert len(first) == 120
+        add_a_person_after_the_first_page(demo, client)
+        with pytest.warns(UserWarning, match="count changed"):
+            client.persons(page_size=30, refresh=True)
+        # The refreshed pull was not kept (it saw a change), and the frame kept before it must
+        # not answer silently either: the next call reads the pages again, and says so.
+        with pytest.warns(UserWarning, match="count changed"):
+            client.persons(page_size=30)
+        settled = client.persons(page_size=30, refresh=True)
+        assert settled["id"].tolist() == server_ids(demo) and len(settled) == 121
+        sent = client.requests_sent
+        pd.testing.assert_frame_equal(client.persons(page_size=30), settled)
+        assert client.requests_sent == sent  # the consistent pull was kept
+
+
+def test_a_refreshed_frame_too_big_to_keep_still_replaces_the_kept_one(monkeypatch):
+    with serve(persons=60, seed=22) as demo:
+        client = demo.client(cache="memory", progress=False)
+        assert len(client.persons(page_size=20)) == 60
+        demo.add_person(email="later@example.com")
+        monkeypatch.setattr(_result_cache, "MAX_BYTES", 0)
+        assert len(client.persons(page_size=20, refresh=True)) == 61
+        monkeypatch.undo()
+        assert client.persons(page_size=20)["id"].tolist() == server_ids(demo)
+
+
+def test_other_filters_limits_and_dtypes_never_meet_a_kept_frame(demo):
+    client = demo.client(cache="memory", progress=False)
+    everyone = client.persons(page_size=100)
+    linux = [phf.PropertyFilter("$initial_os", ["Linux"])]
+    expected = everyone.loc[everyone[P + "$initial_os"] == "Linux", "id"].tolist()
+    for _ in range(2):  # the second round is answered from the kept frames
+        assert client.persons(page_size=100, properties=linux)["id"].tolist() == expected
+        assert client.persons(page_size=100, limit=7)["id"].tolist() == server_ids(demo)[:7]
+        assert client.persons(page_size=100, limit=9)["id"].tolist() == server_ids(demo)[:9]
+        untyped = client.persons(page_size=100, dtypes=False)
+        assert untyped["id"].tolist() == server_ids(demo)
+        assert client.persons(page_size=100)["id"].tolist() == server_ids(demo)
+
+
+def test_refresh_also_reads_the_property_definitions_again(demo):
+    client = demo.client(cache="memory", progress=False)
+    client.persons(page_size=250)
+    fetched: list[str] = []
+    client.session.hooks["response"].append(
+        lambda r, *a, **k: fetched.append(r.url) if not getattr(r, "from_cache", False) else None
+    )
+    client.persons(page_size=250, refresh=True)
+    assert any("/property_definitions/" in url for url in fetched)
+    assert any("/persons/" in url for url in fetched)
+
+
+def page_threads(client) -> set[str]:
+    names: set[str] = set()
+    client.session.hooks["response"].append(
+        lambda r, *a, **k: names.add(threading.current_thread().name)
+    )
+    client.persons(page_size=20, refresh=True)
+    return names
+
+
+def test_concurrency_one_fetches_each_page_in_the_calling_thread(demo):
+    client = demo.client(cache="memory", progress=False, concurrency=1)
+    assert client.settings.concurrency == 1
+    assert page_threads(client) == {threading.current_thread().name}
+
+
+def test_concurrency_four_fetches_pages_ahead_in_page_threads(demo):
+    client = demo.client(cache="memory", progress=False, concurrency=4)
+    names = page_threads(client)
+    assert any(name.startswith("posthog-page") for name in names)
+    frame = client.persons(page_size=20)
+    assert frame["id"].tolist() == server_ids(demo)
+
+
+def test_paginate_refuses_an_impossible_ahead(client):
+    with pytest.raises(phf.ValidationError, match="ahead must be 0 to 15"):
+        next(client.paginate("insights/", ahead=16))
+    pages = list(client.paginate("insights/", ahead=3, limit=2))
+    listed = pd.DataFrame([row for page in pages for row in page["results"]])
+    assert listed["id"].tolist() == client.insights()["id"].tolist()
+
+
+def test_via_query_a_person_added_mid_pull_repeats_nobody_and_warns():
+    with serve(persons=90, seed=23) as demo:
+        before = server_ids(demo)
+        client = demo.client(cache="memory", progress=False)
+        pages = []
+        with pytest.warns(UserWarning, match="count changed") as caught:
+            for number, page in enumerate(client.iter_persons(page_size=30, via="query")):
+                pages.append(page)
+                if number == 0:
+                    demo.add_person(email="late@example.com")
+        assert caught[0].filename == __file__  # the warning points at the caller's loop
+        uuids = pd.concat(pages)["uuid"]
+        assert uuids.is_unique, "the row shifted across a page boundary came back twice"
+        by_uuid = {p["uuid"]: p["id"] for p in demo.data.persons}
+        assert {by_uuid[u] for u in uuids} >= set(before)
