@@ -181,44 +181,18 @@ class DemoServer:
         return f"<DemoServer {where} persons={len(self.data.persons)} project_id={PROJECT_ID}>"
 
 
-def serve(
-    port: int = 0,
-    persons: int = 500,
-    seed: int = 0,
-    *,
-    latency: float = 0.0,
-    rate_limit: int | None = None,
-    error_rate: float = 0.0,
-    short_pages: bool | float = False,
-    reset_rate: float = 0.0,
-    truncate_rate: float = 0.0,
-    html_rate: float = 0.0,
-    slow_body: float = 0.0,
-    wrong_shape_rate: float = 0.0,
-    host: str = "127.0.0.1",
-    now: datetime | str | None = None,
-    timezone: str = "UTC",
-) -> DemoServer:
+def serve(port: int = 0, persons: int = 500, seed: int = 0, **options: Any) -> DemoServer:
     """A demo PostHog server; use as ``with serve() as demo:`` or ``serve().start()``.
 
+    Options are :class:`DemoServer`'s keywords (names are a contract): fault injection
+    ``latency`` (seconds added per request), ``rate_limit`` (requests a minute per key before
+    PostHog's 429), ``error_rate`` (share answered 500/503), ``short_pages`` (share of persons
+    pages shorter than ``limit`` but linking on), ``reset_rate``, ``truncate_rate``,
+    ``html_rate``, ``slow_body``, ``wrong_shape_rate``; and ``host``, ``now`` (the fixed clock),
+    ``timezone`` (the project's zone).
+
     Example:
-        >>> with serve(persons=100, seed=1) as demo:
+        >>> with serve(persons=100, seed=1, latency=0.05) as demo:
         ...     client = demo.client()
     """
-    return DemoServer(
-        port=port,
-        persons=persons,
-        seed=seed,
-        latency=latency,
-        rate_limit=rate_limit,
-        error_rate=error_rate,
-        short_pages=short_pages,
-        reset_rate=reset_rate,
-        truncate_rate=truncate_rate,
-        html_rate=html_rate,
-        slow_body=slow_body,
-        wrong_shape_rate=wrong_shape_rate,
-        host=host,
-        now=now,
-        timezone=timezone,
-    )
+    return DemoServer(port=port, persons=persons, seed=seed, **options)
