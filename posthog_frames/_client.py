@@ -211,11 +211,15 @@ class Client(PersonsMixin, InsightsMixin, QueryMixin):
 
         ``refresh=True`` bypasses the local cache; ``offline=True`` answers from it only.
         PostHog's own ``refresh`` query parameter goes in ``params={"refresh": "blocking"}``.
-        ``expect(body)`` returns what is wrong with the answer (or None): a wrong answer raises
-        :class:`InvalidResponse` and is dropped from the cache (see ``_http.expect_page``).
+        *path* is relative to the project (``"insights/"``) unless it starts with ``/api/``.
+        ``hint`` is appended to a 404's message (say where valid ids are listed). ``expect`` is
+        an optional check, ``expect(body) -> None`` when the answer is right, else a short
+        description of what is wrong: such an answer raises :class:`InvalidResponse` and is not
+        kept in the local cache, so the next call asks PostHog again.
 
         Example:
             >>> client.get("insights/", short_id="Abc12345")["results"]
+            >>> client.get("/api/users/@me/")["email"]
         """
         extra = params.pop("params", None) or {}
         query = _clean({**extra, **params})
@@ -257,8 +261,9 @@ class Client(PersonsMixin, InsightsMixin, QueryMixin):
         Never stops on a short page: PostHog sometimes returns fewer rows than ``limit`` with a
         ``next`` link. ``ahead`` pages (0 to 15) are fetched concurrently beyond the current one
         when the endpoint pages by offset. A page that is not ``{"results": [{...}, ...]}``
-        raises :class:`InvalidResponse` and leaves the cache; a page whose ``count`` shows it
-        predates one already read is fetched again, past the cache (see ``_paging``).
+        raises :class:`InvalidResponse` and is not kept in the local cache; a cached page older
+        than one already read (its ``count`` differs) is fetched again from PostHog, so a pull
+        never mixes pages from before and after a change.
 
         Example:
             >>> for page in client.paginate("insights/", limit=100):

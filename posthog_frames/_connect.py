@@ -31,6 +31,7 @@ def connect(*, demo: bool | None = None, quiet: bool = False, **client_options: 
     Example:
         >>> import posthog_frames as phf
         >>> client = phf.connect()
+        Connected to https://us.posthog.com — project 12345 “Hogflix” as ada@example.com.
     """
     if demo is None and os.environ.get("POSTHOG_FRAMES_DEMO") == "1" and not _has_key():
         demo = True  # None stays None: only an explicit demo=False may refuse the demo
@@ -38,19 +39,28 @@ def connect(*, demo: bool | None = None, quiet: bool = False, **client_options: 
         key = os.environ.get("POSTHOG_PERSONAL_API_KEY") or _ask_for_key()
         if key:
             client = Client(key, **client_options)
+            # One (cached) request now, so a wrong key fails in the setup cell, not later.
+            me = client.me()
             if not quiet:
-                whose = (
-                    "the demo project served by `make demo`"
-                    if os.environ.get("POSTHOG_FRAMES_DEMO") == "1"
-                    else "your project"
-                )
-                print(f"Connected to {client.host}: {whose}.")
+                print(_banner(client, me))
             return client
         if demo is False:
             from ._settings import resolve_key
 
             resolve_key(None)  # raises the error that explains how to create a key
     return _demo_client(quiet, client_options)
+
+
+def _banner(client: Client, me: dict[str, Any]) -> str:
+    """The line saying which project a key reached (and whose key it is)."""
+    if os.environ.get("POSTHOG_FRAMES_DEMO") == "1":
+        return f"Connected to {client.host}: the demo project served by `make demo`."
+    team = me.get("team") if isinstance(me.get("team"), dict) else {}
+    project = client.project_id
+    same = project in (team.get("project_id"), team.get("id"))
+    name = f" \u201c{team['name']}\u201d" if same and team.get("name") else ""
+    email = f" as {me['email']}" if me.get("email") else ""
+    return f"Connected to {client.host} \u2014 project {project}{name}{email}."
 
 
 def _has_key() -> bool:

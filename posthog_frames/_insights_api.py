@@ -5,6 +5,7 @@ from __future__ import annotations
 import json
 import numbers
 import re
+from collections.abc import Mapping
 from typing import TYPE_CHECKING, Any
 
 import pandas as pd
@@ -46,6 +47,12 @@ _LIST_COLUMNS = [
     "saved",
     "description",
 ]
+# PostHog's insight-list filters (reference §4); anything else would be silently ignored.
+_LIST_FILTERS = (
+    "short_id", "saved", "favorited", "user", "search", "tags", "dashboards", "insight",
+    "created_by", "date_from", "date_to", "created_date_from", "created_date_to",
+    "last_viewed_date_from", "last_viewed_date_to", "order", "basic", "limit", "offset", "format",
+)  # fmt: skip
 _FRAME_FETCH_OPTIONS = ("refresh", "date_from", "date_to", "properties")
 _NOT_FOUND_HINT = "List the project's insights (id, short_id, name) with client.insights()."
 
@@ -62,7 +69,9 @@ class InsightsMixin:
         ``last_refresh``, ``created_at``, ``last_modified_at``, ``tags``, ``saved``,
         ``description``. Keyword arguments are PostHog's list filters: ``short_id``, ``saved``,
         ``search``, ``insight`` (``"FUNNELS"`` or ``"funnels"``), ``favorited``, ``tags``,
-        ``limit`` (page size) …; lists are sent as JSON. ``refresh=True`` bypasses the local cache.
+        ``limit`` (page size) …; lists are sent as JSON. ``kind=`` (the column's word, e.g.
+        ``"trends"``) is the same as ``insight=``. Any other keyword raises ValidationError.
+        ``refresh=True`` bypasses the local cache.
 
         Example:
             >>> client.insights(search="signup")[["id", "short_id", "name", "kind"]]
@@ -84,7 +93,7 @@ class InsightsMixin:
 
     def insight(
         self: Client,
-        id_or_short_id: int | str,
+        id_or_short_id: int | str | Insight,
         refresh: str | bool = "blocking",
         date_from: str | None = None,
         date_to: str | None = None,
@@ -93,7 +102,8 @@ class InsightsMixin:
         """One insight with its result, computed by PostHog when its cache is stale.
 
         Args:
-            id_or_short_id: the numeric id or the 8-character short id from the insight's URL.
+            id_or_short_id: the numeric id or the 8-character short id from the insight's URL
+                (an :class:`Insight` stands for its id: this fetches it again).
             refresh: PostHog's mode: ``"blocking"`` computes unless fresh; ``"force_cache"``
                 never computes (an uncomputed insight raises InsightNotComputed);
                 ``"force_blocking"`` (or legacy ``True``) always does; the async modes are
@@ -107,6 +117,7 @@ class InsightsMixin:
         """
         from .insight import Insight
 
+        id_or_short_id = _insight_id(id_or_short_id)
         key = _insight_key(id_or_short_id)
         mode = _refresh_mode(refresh)
         params: dict[str, Any] = {"refresh": mode}
@@ -128,12 +139,14 @@ class InsightsMixin:
             raise InsightNotComputed(
                 f"Insight {key} has no result in PostHog's cache (it was never computed{still} "
                 f"for these dates/filters). Compute it with client.insight({id_or_short_id!r}, "
-                'refresh="blocking").',
+                f"refresh={'blocking'!r}).",
                 endpoint=f"insights/{key}/",
             )
         return Insight(raw)
 
-    def insight_frame(self: Client, id_or_short_id: int | str, **options: Any) -> pd.DataFrame:
+    def insight_frame(
+        self: Client, id_or_short_id: int | str | Insight, **options: Any
+    ) -> pd.DataFrame:
         """Shortcut for ``client.insight(...).frame(...)``; fetch options are passed through.
 
         ``refresh``, ``date_from``, ``date_to`` and ``properties`` go to :meth:`insight`, the
@@ -176,6 +189,22 @@ class InsightsMixin:
 
 def _list_params(filters: dict[str, Any]) -> dict[str, Any]:
     """PostHog's list filters as query parameters (basic listing, JSON arrays, upper kinds)."""
+    filters = dict(filters)
+    if "kind" in filters:
+        if "insight" in filters:
+            raise ValidationError(
+                "insights(): give kind= or insight= (they are the same filter), not both.",
+                attr="kind",
+            )
+        filters["insight"] = filters.pop("kind")
+    unknown = sorted(set(filters) - set(_LIST_FILTERS))
+    if unknown:
+        raise ValidationError(
+            f"insights() got {', '.join(map(repr, unknown))}, which PostHog's insight list does "
+            "not filter on (it would be ignored); use kind= or one of: "
+            f"{', '.join(_LIST_FILTERS)}.",
+            attr=unknown[0],
+        )
     params: dict[str, Any] = {"basic": True, "limit": 100, **filters}
     kind = params.get("insight")
     if kind is not None:
@@ -209,6 +238,20 @@ def _list_row(raw: dict[str, Any]) -> dict[str, Any]:
         "kind": kind,
         "display": view,
     }
+
+
+def _insight_id(value: Any) -> Any:
+    """An Insight object's id (else its short id); any other value unchanged."""
+    raw = getattr(value, "raw", None)
+    if isinstance(raw, Mapping) and not isinstance(value, str | int):
+        found = raw.get("id") if raw.get("id") is not None else raw.get("short_id")
+        if found is None:
+            raise ValidationError(
+                "This Insight has neither an id nor a short_id, so it cannot be fetched; "
+                "convert it directly with ins.frame()."
+            )
+        return found
+    return value
 
 
 def _insight_key(value: int | str) -> str:

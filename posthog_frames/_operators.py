@@ -10,6 +10,7 @@ Example:
 
 from __future__ import annotations
 
+import difflib
 from collections.abc import Mapping
 from types import MappingProxyType
 
@@ -24,6 +25,7 @@ __all__ = [
     "RANGE",
     "REGEX",
     "operators_for",
+    "unknown_operator_message",
 ]
 
 # Operator code -> the wording PostHog's UI shows (frontend/src/lib/utils/operators.ts, symbol
@@ -110,3 +112,36 @@ def operators_for(property_type: str | None) -> list[str]:
         ['exact', 'is_not', 'is_set', 'is_not_set']
     """
     return list(_OPS_BY_TYPE.get((property_type or "string").lower(), _STRING_OPS))
+
+
+# Words people type for an operator (SQL, pandas, PostHog's UI labels) -> PostHog's code. Used in
+# error messages only: PropertyFilter never accepts them, so a filter's JSON is always PostHog's.
+_ALIASES = {
+    "contains": "icontains", "not_contains": "not_icontains", "equals": "exact", "eq": "exact",
+    "==": "exact", "=": "exact", "is": "exact", "ne": "is_not", "!=": "is_not",
+    "not_equals": "is_not", "neq": "is_not", ">": "gt", ">=": "gte", "ge": "gte", "<": "lt",
+    "<=": "lte", "le": "lte", "like": "icontains", "matches": "regex", "exists": "is_set",
+    "before": "is_date_before", "after": "is_date_after", "startswith": "starts_with",
+    "endswith": "ends_with",
+}  # fmt: skip
+# The usual operators first, so the list in an error message starts with the likely ones.
+_COMMON = (*_STRING_OPS, "gt", "gte", "lt", "lte", "between", "is_date_before", "is_date_after")
+
+
+def unknown_operator_message(op: object) -> str:
+    """The error text for an operator PostHog lacks, with a "did you mean" when one fits.
+
+    Example:
+        >>> unknown_operator_message("contains")
+        "operator 'contains' is not a PostHog operator (did you mean 'icontains'?); use one of ..."
+    """
+    guess = _ALIASES.get(op.strip().lower()) if isinstance(op, str) else None
+    if guess is None and isinstance(op, str):
+        close = difflib.get_close_matches(op, list(OPERATORS), n=1)
+        guess = close[0] if close else None
+    hint = f" (did you mean {guess!r}?)" if guess else ""
+    ordered = [*_COMMON, *(code for code in OPERATORS if code not in _COMMON)]
+    return (
+        f"operator {op!r} is not a PostHog operator{hint}; use one of (most common first): "
+        f"{', '.join(ordered)}."
+    )

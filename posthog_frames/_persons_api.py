@@ -12,6 +12,7 @@ import pandas as pd
 import requests
 
 from ._paging import canonical, expect_page
+from ._property_hints import filter_keys, warn_unknown_properties
 from ._result_cache import ResultCache, result_key
 from .exceptions import PermissionDenied, ValidationError
 from .filters import filters_param, normalize_filters
@@ -148,7 +149,9 @@ class PersonsMixin:
         """
         request = PersonsRequest(properties, search, distinct_id, email, limit, page_size)
         if check_via(via) == "query":
-            return self._persons_via_query(request, progress, refresh=refresh, dtypes=dtypes)
+            frame = self._persons_via_query(request, progress, refresh=refresh, dtypes=dtypes)
+            self._hint_unknown(frame, filter_keys(properties))
+            return frame
         url = self._persons_url(request)
         types = self._person_property_types(refresh=refresh) if dtypes else None
         store = ResultCache.of(self.session)
@@ -164,6 +167,7 @@ class PersonsMixin:
         pages = list(self._person_frames(url, types, limit, progress, refresh, counts=counts))
         frame = concat_person_pages(pages)
         describe_persons(frame, self.project_id, request, counts)
+        self._hint_unknown(frame, filter_keys(properties))
         if store is not None and len(set(counts)) <= 1:
             store.put(key, url, frame)
         elif store is not None:
@@ -204,7 +208,9 @@ class PersonsMixin:
             for page in pages:
                 if isinstance(page.get("count"), int):
                     counts.append(page["count"])
-                if bar is None and page.get("next") and self._progress_enabled(progress):
+                # A bar only when another page will be fetched (not for limit=1, say).
+                more = remaining is None or remaining > len(page["results"])
+                if bar is None and page.get("next") and more and self._progress_enabled(progress):
                     bar = _progress_bar(page.get("count"), limit)
                 frame = drop_seen(persons_frame(page["results"], property_types=types), seen)
                 if remaining is not None:
@@ -238,7 +244,7 @@ class PersonsMixin:
         raw = self.get(
             f"persons/{key}/",
             refresh=refresh,
-            hint="Check the id with client.persons().",
+            hint=_person_hint(key),
             expect=_expect_person,
         )
         types = self._person_property_types(refresh=refresh)
@@ -284,7 +290,13 @@ class PersonsMixin:
         frame = pd.DataFrame(rows, columns=["value", "count"])
         frame["count"] = frame["count"].astype("Int64")
         frame.attrs.update({"kind": "property_values", "key": key})
+        self._hint_unknown(frame, [key])
         return frame
+
+    def _hint_unknown(self: Client, frame: pd.DataFrame, keys: list[str]) -> None:
+        # An empty answer is where a misspelt property name hides; the definitions are cached.
+        if frame.empty and keys:
+            warn_unknown_properties(keys, lambda: self.property_definitions("person"), stacklevel=3)
 
     def _person_property_types(self: Client, *, refresh: bool = False) -> dict[str, str] | None:
         try:
@@ -294,6 +306,17 @@ class PersonsMixin:
             return None
         typed = definitions.dropna(subset=["property_type"])
         return dict(zip(typed["name"], typed["property_type"], strict=True))
+
+
+def _person_hint(key: str) -> str:
+    if _UUID_RE.match(key):
+        # Anonymous distinct_ids are UUIDs too, so a UUID that is no person is likely one.
+        return (
+            f"{key!r} may be a distinct_id rather than a person's UUID (anonymous distinct_ids "
+            f"are UUIDs): try client.persons(distinct_id={key!r}). Person ids and UUIDs are in "
+            "client.persons()."
+        )
+    return "Check the id with client.persons()."
 
 
 def _page_size(page_size: int | None, limit: int | None, default: int) -> int:

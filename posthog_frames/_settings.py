@@ -26,7 +26,9 @@ KEY_HELP = (
     "Create a personal API key in PostHog: avatar (bottom left) → Account settings → "
     "Personal API Keys → Create personal API key, with the read-only scopes "
     + ", ".join(SCOPES)
-    + ". Then set POSTHOG_PERSONAL_API_KEY in the environment or pass api_key=."
+    + ". Then set POSTHOG_PERSONAL_API_KEY in the environment or pass api_key=. To try "
+    "without an account: `phf.connect()` starts a demo project, or run "
+    "`python -m posthog_frames.demo`."
 )
 
 

@@ -47,8 +47,8 @@ def redact(text: str, *secrets: str | None) -> str:
     """Return *text* with API keys (and any of *secrets*) replaced by a masked form.
 
     Example:
-        >>> redact("Bearer phx_abcdefghijklmnop1234")
-        'Bearer phx_…1234'
+        >>> redact("Bearer phx_your_personal_api_key")
+        'Bearer phx_…_key'
     """
     for secret in secrets:
         if secret:

@@ -151,7 +151,7 @@ class PropertyFilter:
 
     ``value`` depends on ``operator``: a value or list for exact/is_not (stored as a tuple so the
     filter is hashable), ``[min, max]`` for between, nothing for is_set/is_not_set, a number for
-    gt/gte/lt/lte, a string for contains/regex, a date for is_date_*, a cohort id for in/not_in
+    gt/gte/lt/lte, a string for icontains/regex, a date for is_date_*, a cohort id for in/not_in
     (``type="cohort"``, key ``"id"``). Group filters need ``group_type_index``; a hogql filter's key
     is a HogQL expression and has neither operator nor value.
 
@@ -181,9 +181,7 @@ class PropertyFilter:
                 + ", ".join(PROPERTY_TYPES)
             )
         if op is not None and (not isinstance(op, str) or op not in OPERATORS):
-            raise _fail(
-                f"operator {op!r} is not a PostHog operator; use one of: " + ", ".join(OPERATORS)
-            )
+            raise _fail(ops.unknown_operator_message(op))
         if ptype == "hogql":
             if op not in (None, "exact") or self.value is not None:
                 raise _fail(

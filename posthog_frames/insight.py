@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import copy
 import html
 from collections.abc import Mapping
 from types import MappingProxyType
@@ -21,7 +22,8 @@ _NOT_COMPUTED_HINT = (
 class Insight:
     """One insight as PostHog answered it; ``.frame()`` converts it, ``.plot()`` draws it.
 
-    The raw JSON is kept as given (a read-only mapping); attributes cannot be reassigned.
+    The raw JSON is kept as given; ``.raw`` hands out a copy (a plain dict, ready for
+    ``json.dumps``), so the Insight never changes and attributes cannot be reassigned.
 
     Example:
         >>> ins = Insight(requests.get(url, headers=auth).json())
@@ -50,13 +52,14 @@ class Insight:
         raise AttributeError("Insight is read-only; build a new Insight from changed raw JSON")
 
     @property
-    def raw(self) -> Mapping[str, Any]:
-        """The insight's JSON as PostHog answered it (read-only).
+    def raw(self) -> dict[str, Any]:
+        """A copy of the insight's JSON as PostHog answered it (a plain dict you may change).
 
         Example:
             >>> ins.raw["result"][0]["aggregated_value"]
+            >>> Path("insight.json").write_text(json.dumps(ins.raw))
         """
-        return self._raw
+        return copy.deepcopy(dict(self._raw))
 
     @property
     def id(self) -> int | None:

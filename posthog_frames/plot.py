@@ -7,9 +7,7 @@ state (rcParams, styles) untouched.
 
 Example:
     >>> import posthog_frames as phf
-    >>> from posthog_frames.plot import plot
-    >>> df = phf.frames.insight_frame(client.insight("abc12345", refresh="blocking"))
-    >>> ax = plot(df)
+    >>> ax = phf.plot(client.insight_frame("U6hMkMoa"))
     >>> ax.figure.savefig("insight.png", dpi=150)
 """
 
@@ -93,12 +91,16 @@ def plot(df: pd.DataFrame, ax: Axes | None = None, **kw: Any) -> Axes:
 
     Example:
         >>> ax = plot(insight_frame(response))
+        >>> ax = plot(client.insight("U6hMkMoa"))      # an Insight: plots ins.frame()
         >>> fig, axes = plt.subplots(1, 2); plot(df_a, ax=axes[0]); plot(df_b, ax=axes[1])
     """
+    frame_of = getattr(df, "frame", None)
+    if not isinstance(df, pd.DataFrame) and callable(frame_of) and hasattr(df, "raw"):
+        df = frame_of()  # an Insight: draw its frame, as Insight.plot() does
     if not isinstance(df, pd.DataFrame):
         raise ValidationError(
-            f"plot() needs a pandas DataFrame from a posthog_frames converter, got "
-            f"{type(df).__name__}."
+            f"plot() needs a pandas DataFrame from a posthog_frames converter (e.g. "
+            f"phf.plot(client.insight_frame(id)) or ins.plot()), got {type(df).__name__}."
         )
     kind = df.attrs.get("kind")
     if kind is None:

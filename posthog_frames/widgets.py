@@ -82,9 +82,10 @@ class FilterBuilder(w.VBox):
     are the :class:`FilterRow` editors; ``result``/``count``/``error`` hold the last Apply.
 
     Example:
-        >>> builder = FilterBuilder(client)
-        >>> builder.observe(lambda change: print(change["new"]), names="value")
-        >>> builder.value = [{"key": "$initial_os", "value": ["Linux"]}]
+        >>> builder = phf.FilterBuilder(client)
+        >>> builder            # displayed: pick property, operator and value, then press Apply
+        >>> people = client.persons(properties=builder.filters)   # the filters you picked
+        >>> builder.value = [{"key": "$initial_os", "value": ["Linux"]}]   # or set them in code
     """
 
     value = traitlets.List(help="The valid filters, as PostHog filter dicts.")

@@ -31,23 +31,56 @@ def _share(text: str) -> float:
     return value
 
 
+_EPILOG = """\
+It prints the server's URL and the three variables that point a client at it
+(POSTHOG_HOST, POSTHOG_PERSONAL_API_KEY -- a throwaway key for this local server --
+and POSTHOG_PROJECT_ID), the number of persons and the saved insights, then serves
+until Ctrl-C.
+
+examples:
+  %(prog)s --persons 1000 --port 0
+  %(prog)s --error-rate 0.2 --reset-rate 0.05 --latency 0.1   # a flaky PostHog
+  %(prog)s --jupyter notebooks                                # JupyterLab on the demo
+"""
+
+
 def build_parser(prog: str = "python -m posthog_frames.demo") -> argparse.ArgumentParser:
-    """The demo CLI's argument parser (shared with ``posthog-frames demo``)."""
+    """The demo CLI's argument parser (shared with ``posthog-frames demo``).
+
+    Example:
+        >>> build_parser().parse_args(["--persons", "10"]).persons
+        10
+    """
     parser = argparse.ArgumentParser(
-        prog=prog, description="Run the PostHog-compatible demo server."
+        prog=prog,
+        description="Run the PostHog-compatible demo server (synthetic data, fixed clock).",
+        epilog=_EPILOG,
+        formatter_class=_Formatter,
     )
-    parser.add_argument("--port", type=int, default=8010, help="port (0 = any free port)")
-    parser.add_argument("--host", default="127.0.0.1", help="interface to bind (default loopback)")
-    parser.add_argument("--persons", type=int, default=500, help="number of demo persons")
-    parser.add_argument("--seed", type=int, default=0, help="data seed (same seed, same data)")
-    parser.add_argument("--latency", type=float, default=0.0, help="seconds added per request")
-    parser.add_argument("--rate-limit", type=int, default=None, help="requests per minute per key")
-    parser.add_argument("--error-rate", type=_share, default=0.0, help="share of 500/503 answers")
-    parser.add_argument(
+    add = parser.add_argument
+    add("--port", type=int, default=8010, help="port (0 = any free port)")
+    add("--host", default="127.0.0.1", help="interface to bind")
+    add("--persons", type=int, default=500, help="number of demo persons")
+    add("--seed", type=int, default=0, help="data seed (same seed, same data)")
+    add("--jupyter", metavar="DIR", help="also start JupyterLab on DIR")
+    faults = parser.add_argument_group("fault injection (shares are 0..1)")
+    fault = faults.add_argument
+    fault("--latency", type=float, default=0.0, help="seconds added per request")
+    fault("--rate-limit", type=int, default=None, help="requests per minute per key, then 429")
+    fault("--error-rate", type=_share, default=0.0, help="share of 500/503 answers")
+    fault("--reset-rate", type=_share, default=0.0, help="share of connections reset mid-body")
+    fault("--truncate-rate", type=_share, default=0.0, help="share of bodies cut in half")
+    fault("--html-rate", type=_share, default=0.0, help="share of a proxy's 502 HTML pages")
+    fault("--slow-body", type=float, default=0.0, help="seconds a body stalls halfway")
+    fault("--wrong-shape-rate", type=_share, default=0.0, help="share of JSON of the wrong shape")
+    fault(
         "--short-pages", action="store_true", help="shorten 30%% of persons pages (next continues)"
     )
-    parser.add_argument("--jupyter", metavar="DIR", help="also start JupyterLab on DIR")
     return parser
+
+
+class _Formatter(argparse.ArgumentDefaultsHelpFormatter, argparse.RawDescriptionHelpFormatter):
+    """Defaults in the help, and the epilog's example lines kept as written."""
 
 
 def _free_port(host: str) -> int:
@@ -102,6 +135,11 @@ def run(args: argparse.Namespace) -> int:
         rate_limit=args.rate_limit,
         error_rate=args.error_rate,
         short_pages=args.short_pages,
+        reset_rate=args.reset_rate,
+        truncate_rate=args.truncate_rate,
+        html_rate=args.html_rate,
+        slow_body=args.slow_body,
+        wrong_shape_rate=args.wrong_shape_rate,
         host=args.host,
     )
     try:

@@ -53,7 +53,7 @@ def insight_definitions() -> list[dict]:
                 "TrendsQuery",
                 series=[
                     _ev("$pageview", custom_name="Pageviews", math="total"),
-                    _ev("$pageview", math="dau"),
+                    _ev("$pageview", custom_name="Daily visitors", math="dau"),
                     _ev("signed up", math="total"),
                 ],
                 interval="day",

@@ -110,6 +110,7 @@ def detect_kind(insight: Any) -> tuple[str, str]:
         >>> detect_kind({"query": {"kind": "InsightVizNode", "source": {"kind": "FunnelsQuery"}}})
         ('funnels', 'steps')
     """
+    insight = c.insight_json(insight)
     insight_map = insight if isinstance(insight, Mapping) else {}
     result = insight if not insight_map else _result_of(insight_map)
     kind = _kind_from_definition(insight_map) or _kind_from_shape(result, insight_map)
@@ -143,14 +144,16 @@ def kind_of(insight: Any) -> str:
 def insight_frame(insight: Any, kind: str | None = None, **options: Any) -> pd.DataFrame:
     """Convert any insight to a DataFrame, choosing the converter from its kind.
 
-    *insight* is a whole insight, a /query/ response, or a bare ``result`` (then give
-    ``kind=``). *options* go to the converter (``wide``/``tz`` for trends, ``percent`` for
-    retention …); ``tz`` is ignored by kinds without dates.
+    *insight* is a whole insight (JSON or an :class:`~posthog_frames.insight.Insight`), a
+    /query/ response, or a bare ``result`` (then give ``kind=``). *options* go to the
+    converter (``wide``/``tz`` for trends, ``percent`` for retention …); ``tz`` is ignored by
+    kinds without dates.
 
     Example:
         >>> insight_frame(raw_insight).head()
         >>> insight_frame(raw_insight["result"], kind="retention", percent=True)
     """
+    insight = c.insight_json(insight)
     kind = _normalise(kind) if kind is not None else detect_kind(insight)[0]
     converter = CONVERTERS[kind]
     accepted = set(inspect.signature(converter).parameters) - {"result", "response"}

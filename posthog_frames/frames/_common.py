@@ -34,16 +34,28 @@ def invalid(expected: str, got: Any = None, *, where: str = "result") -> Invalid
     )
 
 
+def insight_json(obj: Any) -> Any:
+    """*obj*'s JSON: an :class:`~posthog_frames.insight.Insight`'s ``.raw``, else *obj* itself.
+
+    Example:
+        >>> insight_json(client.insight("abc12345"))["short_id"]
+        'abc12345'
+    """
+    raw = getattr(obj, "raw", None)
+    return raw if isinstance(raw, Mapping) and not isinstance(obj, Mapping) else obj
+
+
 def unwrap(obj: Any) -> tuple[Any, Mapping[str, Any]]:
     """Split *obj* into ``(result, insight)``: an insight, a /query/ response or a bare result.
 
-    ``insight`` is ``{}`` for a bare result. ``result: null`` raises
-    :class:`InsightNotComputed`.
+    ``insight`` is ``{}`` for a bare result. An ``Insight`` object stands for its ``.raw``.
+    ``result: null`` raises :class:`InsightNotComputed`.
 
     Example:
         >>> unwrap({"result": [1], "name": "x"})[0]
         [1]
     """
+    obj = insight_json(obj)
     if isinstance(obj, Mapping):
         for key in ("result", "results"):
             if key in obj:

@@ -19,8 +19,9 @@ def retention_frame(result: Any, percent: bool = False, tz: bool = False) -> pd.
     ``cohort``), columns the integer periods 0..N, values the counts: int64 when the matrix is
     full, else float64 with NaN where the period has not happened yet. ``percent=True`` divides
     each row by its period 0 (0..1; a cohort of size 0 gives NaN). Cohort sizes (period 0) are in
-    ``df.attrs["cohort_sizes"]`` ({cohort: size}, or {(breakdown_value, cohort): size}; a
-    missing breakdown value is None there); the period unit (Day, Week…) in
+    ``df.attrs["cohort_sizes"]``, a list in row order (None where unknown) — a plain list so the
+    attrs survive ``to_parquet``; ``pd.Series(df.attrs["cohort_sizes"], index=df.index)`` maps
+    them to cohorts. The period unit (Day, Week…) is in
     ``df.attrs["period"]``. Dates follow the rule in :mod:`posthog_frames.frames`.
 
     Example:
@@ -38,19 +39,13 @@ def retention_frame(result: Any, percent: bool = False, tz: bool = False) -> pd.
     cohorts = d.bucket_dates(dates, attrs["timezone"] if tz else None, "date")
     cohorts.name = "cohort"
     index: pd.Index = cohorts
-    keys: list[Any] = list(cohorts)
     if any("breakdown_value" in row for row in rows):
         breakdowns = [c.unwrap_breakdown(row.get("breakdown_value")) for row in rows]
         index = pd.MultiIndex.from_arrays(
             [pd.Index(c.strings(breakdowns), name="breakdown_value"), cohorts]
         )
-        # From the values, not the index: a MultiIndex level turns None into NaN.
-        keys = list(zip(breakdowns, cohorts, strict=True))
     sizes = matrix[:, 0] if width else np.full(len(rows), np.nan)
-    attrs["cohort_sizes"] = {
-        key: (int(size) if size == size else None)
-        for key, size in zip(keys, sizes.tolist(), strict=True)
-    }
+    attrs["cohort_sizes"] = [int(size) if size == size else None for size in sizes.tolist()]
     period = _period(insight)
     if period:
         attrs["period"] = period

@@ -69,10 +69,13 @@ def trends_frame(result: Any, wide: bool = False, tz: bool = False) -> pd.DataFr
     Columns ``series``, ``label``, ``date``, ``value`` (+ ``breakdown_value``,
     ``compare_label`` when present). Aggregated displays (BoldNumber, pie, bar value, table,
     world map) give one row per series, ``value`` = the aggregated value, no ``date``.
-    ``wide=True`` pivots a time series to a DatetimeIndex with one column per label; with a
-    comparison the "previous" columns are aligned by position onto the current period's dates,
-    as PostHog's chart overlays them (the long frame keeps their true dates). Dates follow the
-    rule in :mod:`posthog_frames.frames` (naive buckets; ``tz=True`` gives tz-aware instants).
+    ``wide=True`` pivots a time series to a DatetimeIndex with one column per item, named like
+    ``series`` (the display name, custom name first), then `` - <breakdown value>`` and
+    `` (current)``/`` (previous)``; names still equal get the series' ``math`` (``"$pageview
+    (dau)"``), then `` #2`` …. With a comparison the "previous" columns are aligned by position
+    onto the current period's dates, as PostHog's chart overlays them (the long frame keeps
+    their true dates). Dates follow the rule in :mod:`posthog_frames.frames` (naive buckets;
+    ``tz=True`` gives tz-aware instants).
     ``value`` is int64 when every number is an integer, else float64 with null as NaN.
 
     Example:
@@ -91,7 +94,13 @@ def trends_frame(result: Any, wide: bool = False, tz: bool = False) -> pd.DataFr
         return aggregated_frame(items, insight, attrs)
     columns, rows = series_columns(items, insight, x="date", zone=attrs["timezone"] if tz else None)
     df = c.frame(columns, attrs)
-    return widen(df, rows) if wide else df
+    return widen(df, rows, maths=[_math_of(item) for item in items]) if wide else df
+
+
+def _math_of(item: Mapping[str, Any]) -> str | None:
+    action = item.get("action")
+    math = action.get("math") if isinstance(action, Mapping) else None
+    return math if isinstance(math, str) and math else None
 
 
 def _has_data(items: list) -> bool:
@@ -177,26 +186,27 @@ def _move_to_end(columns: dict[str, Any], keys: tuple[str, ...]) -> None:
             columns[key] = columns.pop(key)
 
 
-def widen(df: pd.DataFrame, rows: np.ndarray) -> pd.DataFrame:
-    """Long trends frame → DatetimeIndex x one column per item (duplicate labels numbered).
+def widen(df: pd.DataFrame, rows: np.ndarray, maths: list | None = None) -> pd.DataFrame:
+    """Long trends frame → DatetimeIndex x one column per item, named as in :func:`trends_frame`.
 
-    *rows* gives each row's item position, so two items with one label stay apart. Previous-period
-    items are put on the current period's dates by position (see :func:`trends_frame`).
+    *rows* gives each row's item position, so two items with one name stay apart; *maths* (one
+    per item) tells equal names apart. Previous-period items are put on the current period's
+    dates by position (see :func:`trends_frame`).
     """
     items, first = np.unique(rows, return_index=True)
-    labels = df["label"].astype(object).to_numpy()[first]
+    names = [str(name) for name in df["series"].astype(object).to_numpy()[first]]
     dates = df["date"]
+    if "breakdown_value" in df:
+        values = df["breakdown_value"].astype(object).to_numpy()[first]
+        names = [_with_breakdown(name, value) for name, value in zip(names, values, strict=True)]
     if "compare_label" in df:
         compare = df["compare_label"].astype(object).to_numpy()[first]
-        labels = [
-            f"{lab} ({cmp})" if isinstance(cmp, str) else lab
-            for lab, cmp in zip(labels, compare, strict=True)
+        names = [
+            f"{name} ({cmp})" if isinstance(cmp, str) else name
+            for name, cmp in zip(names, compare, strict=True)
         ]
         dates = _align_previous(dates, rows, first, list(compare))
-    keys, seen = [], {}
-    for label in map(str, labels):
-        seen[label] = seen.get(label, 0) + 1
-        keys.append(label if seen[label] == 1 else f"{label} #{seen[label]}")
+    keys = _distinct(names, [maths[i] if maths else None for i in items])
     long = pd.DataFrame(
         {
             "date": dates,
@@ -212,6 +222,28 @@ def widen(df: pd.DataFrame, rows: np.ndarray) -> pd.DataFrame:
     wide.columns.name = None
     wide.attrs.update(df.attrs)
     return wide
+
+
+def _with_breakdown(name: str, value: Any) -> str:
+    # PostHog's own label for a breakdown item: "$pageview - Chrome" ("- Chrome - Mac" for two).
+    if value is None or (isinstance(value, float) and np.isnan(value)):
+        return name
+    parts = value if isinstance(value, tuple) else (value,)
+    return " - ".join([name, *map(str, parts)])
+
+
+def _distinct(names: list[str], maths: list[str | None]) -> list[str]:
+    """*names* made unique: equal ones get their math (``"$pageview (dau)"``), then ``#2`` …."""
+    counts = {name: names.count(name) for name in names}
+    named = [
+        f"{name} ({math})" if counts[name] > 1 and math else name
+        for name, math in zip(names, maths, strict=True)
+    ]
+    keys, seen = [], {}
+    for name in named:
+        seen[name] = seen.get(name, 0) + 1
+        keys.append(name if seen[name] == 1 else f"{name} #{seen[name]}")
+    return keys
 
 
 def _align_previous(

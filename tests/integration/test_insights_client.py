@@ -128,7 +128,7 @@ def test_trends_lines_are_daily_counts(client, log):
     views = pick(log, "$pageview")
     expected = {
         "Pageviews": views.groupby("day").size(),
-        "$pageview": views.groupby("day")["person_id"].nunique(),
+        "Daily visitors": views.groupby("day")["person_id"].nunique(),
         "signed up": pick(log, "signed up").groupby("day").size(),
     }
     for series, counts in expected.items():
@@ -344,7 +344,7 @@ def own_demo() -> Iterator:
 def test_refresh_trap_never_computed_insight(own_demo):
     client = own_demo.client(cache="memory")
     draft = SAVED["Draft: weekly signups by plan"].short_id
-    with pytest.raises(phf.InsightNotComputed, match='refresh="blocking"'):
+    with pytest.raises(phf.InsightNotComputed, match="refresh='blocking'"):
         client.insight(draft, refresh="force_cache")
     computed = client.insight(draft, refresh="blocking")
     assert computed.raw["is_cached"] is False and len(computed.frame()) > 0

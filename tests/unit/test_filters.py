@@ -213,7 +213,10 @@ def test_operators_for(ptype: str | None, expected: list[str]) -> None:
 # --- invalid shapes -------------------------------------------------------------------------
 
 INVALID = [
-    ({"key": "a", "value": "x", "operator": "equals"}, "use one of: exact, is_not"),
+    ({"key": "a", "value": "x", "operator": "equals"}, "(did you mean 'exact'?)"),
+    ({"key": "a", "value": "x", "operator": "contains"}, "(did you mean 'icontains'?)"),
+    ({"key": "a", "value": "x", "operator": "icontain"}, "(did you mean 'icontains'?)"),
+    ({"key": "a", "value": "x", "operator": "!="}, "first): exact, is_not, icontains"),
     ({"key": "a", "value": "x", "type": "people"}, "use one of: person, event"),
     (
         {"key": "a", "value": [1, 2, 3], "operator": "between"},

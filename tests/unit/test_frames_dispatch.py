@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import copy
+import json
 
 import pytest
 
@@ -85,8 +86,13 @@ def test_insight_object_properties_and_frame() -> None:
     assert raw["name"] in html and "<table" in html
     with pytest.raises(AttributeError):
         ins.name = "x"  # type: ignore[misc]
-    with pytest.raises(TypeError):
-        ins.raw["name"] = "x"  # type: ignore[index]
+    # .raw is a plain, JSON-serialisable copy: changing it leaves the Insight as it was.
+    assert json.loads(json.dumps(ins.raw)) == raw
+    copied = ins.raw
+    copied["name"] = "x"
+    copied["result"][0]["aggregated_value"] = -1
+    assert ins.name == raw["name"]
+    assert ins.frame()["value"].tolist() == [raw["result"][0]["aggregated_value"]]
 
 
 def test_insight_name_falls_back_to_derived_name() -> None:

@@ -121,7 +121,7 @@ def check_retention(df: pd.DataFrame, result: list, insight: dict) -> None:
     assert df.index.name == "cohort"
     assert [c.to_pydatetime() for c in df.index] == [day(row["date"]) for row in result]
     sizes = [row["values"][0]["count"] for row in result]
-    assert list(df.attrs["cohort_sizes"].values()) == sizes
+    assert df.attrs["cohort_sizes"] == sizes
     for i, row in enumerate(result):
         counts = [v["count"] for v in row["values"]]
         assert df.iloc[i, : len(counts)].tolist() == counts

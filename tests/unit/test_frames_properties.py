@@ -115,7 +115,7 @@ def test_retention_matrix(rows: list[list[int]]) -> None:
     ]
     df = retention_frame(result)
     assert df.shape == (len(rows), max(len(row) for row in rows))
-    assert list(df.attrs["cohort_sizes"].values()) == [row[0] for row in rows]
+    assert df.attrs["cohort_sizes"] == [row[0] for row in rows]
     assert int(df.sum().sum()) == sum(map(sum, rows))
 
 
