@@ -20,8 +20,10 @@ $(STAMP_NB): pyproject.toml | $(BIN)/python
 	touch $@
 
 ## make demo: the demo PostHog server plus JupyterLab on notebooks/ (Ctrl-C stops both)
+## (DEMO_PORT=0 picks any free port when 8010 is taken)
+DEMO_PORT ?= 8010
 demo: $(STAMP_NB)
-	$(BIN)/python -m posthog_frames.demo --jupyter notebooks
+	$(BIN)/python -m posthog_frames.demo --port $(DEMO_PORT) --jupyter notebooks
 
 # Notebooks and tests never use a real PostHog account, whatever the calling shell has set.
 NO_ACCOUNT := env -u POSTHOG_PERSONAL_API_KEY -u POSTHOG_HOST -u POSTHOG_PROJECT_ID -u POSTHOG_FRAMES_DEMO POSTHOG_FRAMES_PROGRESS=0 MPLBACKEND=Agg
