@@ -11,11 +11,11 @@ the zone in ``df.attrs["timezone"]`` (``tz=True`` makes them tz-aware); person t
 tz-aware UTC.
 """
 
-from . import plot
-from ._client import Client
-from ._connect import connect
-from ._query_api import StreamResult
-from .exceptions import (
+from posthog_frames import plot
+from posthog_frames._client import Client
+from posthog_frames._connect import connect
+from posthog_frames._query_api import StreamResult
+from posthog_frames.exceptions import (
     AuthenticationError,
     ConfigurationError,
     InsightNotComputed,
@@ -29,7 +29,7 @@ from .exceptions import (
     Timeout,
     ValidationError,
 )
-from .filters import (
+from posthog_frames.filters import (
     OPERATORS,
     PropertyFilter,
     encode_filters,
@@ -37,7 +37,7 @@ from .filters import (
     normalize_filters,
     operators_for,
 )
-from .frames import (
+from posthog_frames.frames import (
     detect_kind,
     funnel_frame,
     hogql_frame,
@@ -49,10 +49,10 @@ from .frames import (
     stickiness_frame,
     trends_frame,
 )
-from .frames.sql import TruncatedResult
-from .insight import Insight
-from .persons import apply_property_types, concat_person_pages, persons_frame
-from .plot import (
+from posthog_frames.frames.sql import TruncatedResult
+from posthog_frames.insight import Insight
+from posthog_frames.persons import apply_property_types, concat_person_pages, persons_frame
+from posthog_frames.plot import (
     plot_funnel,
     plot_funnel_trends,
     plot_lifecycle,
@@ -64,7 +64,7 @@ from .plot import (
     plot_time_to_convert,
     plot_trends,
 )
-from .widgets import FilterBuilder
+from posthog_frames.widgets import FilterBuilder
 
 __version__ = "0.1.0"
 

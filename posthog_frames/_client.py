@@ -18,14 +18,14 @@ import pandas as pd
 import requests
 import requests_cache
 
-from ._http import Transport
-from ._insights_api import InsightsMixin
-from ._paging import expect_page, iter_pages
-from ._persons_api import PersonsMixin
-from ._query_api import QueryMixin
-from ._session import MAX_CONNECTIONS, build_session
-from ._settings import Settings, resolve_host, resolve_key, resolve_project_id
-from .exceptions import ConfigurationError, InvalidResponse, ValidationError
+from posthog_frames._http import Transport
+from posthog_frames._insights_api import InsightsMixin
+from posthog_frames._paging import expect_page, iter_pages
+from posthog_frames._persons_api import PersonsMixin
+from posthog_frames._query_api import QueryMixin
+from posthog_frames._session import MAX_CONNECTIONS, build_session
+from posthog_frames._settings import Settings, resolve_host, resolve_key, resolve_project_id
+from posthog_frames.exceptions import ConfigurationError, InvalidResponse, ValidationError
 
 __all__ = ["Client"]
 

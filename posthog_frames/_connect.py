@@ -12,7 +12,7 @@ import os
 import sys
 from typing import Any
 
-from ._client import Client
+from posthog_frames._client import Client
 
 __all__ = ["connect"]
 
@@ -45,7 +45,7 @@ def connect(*, demo: bool | None = None, quiet: bool = False, **client_options: 
                 print(_banner(client, me))
             return client
         if demo is False:
-            from ._settings import resolve_key
+            from posthog_frames._settings import resolve_key
 
             resolve_key(None)  # raises the error that explains how to create a key
     return _demo_client(quiet, client_options)
@@ -97,7 +97,7 @@ def _interactive() -> bool:
 def _demo_client(quiet: bool, options: dict[str, Any]) -> Client:
     global _DEMO
     if _DEMO is None:
-        from .demo import serve
+        from posthog_frames.demo import serve
 
         _DEMO = serve(port=0).start()
         atexit.register(_DEMO.stop)

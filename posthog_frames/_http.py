@@ -36,11 +36,25 @@ import requests
 import requests_cache
 from urllib3.exceptions import NewConnectionError, ReadTimeoutError
 
-from ._http_errors import error_body, error_for, not_json, proxy_page, rate_limited, wrong_shape
-from ._pacing import RateLimiter
-from ._session import FINGERPRINT_HEADER
-from ._settings import Settings
-from .exceptions import OfflineCacheMiss, ServerError, Timeout, mask_key, parse_wait, redact
+from posthog_frames._http_errors import (
+    error_body,
+    error_for,
+    not_json,
+    proxy_page,
+    rate_limited,
+    wrong_shape,
+)
+from posthog_frames._pacing import RateLimiter
+from posthog_frames._session import FINGERPRINT_HEADER
+from posthog_frames._settings import Settings
+from posthog_frames.exceptions import (
+    OfflineCacheMiss,
+    ServerError,
+    Timeout,
+    mask_key,
+    parse_wait,
+    redact,
+)
 
 __all__ = ["Transport", "Expect", "CACHE_BYPASS_SECONDS"]
 

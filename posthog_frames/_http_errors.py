@@ -17,8 +17,8 @@ from typing import Any
 import orjson
 import requests
 
-from ._settings import KEY_HELP
-from .exceptions import (
+from posthog_frames._settings import KEY_HELP
+from posthog_frames.exceptions import (
     AuthenticationError,
     InvalidResponse,
     NotFound,

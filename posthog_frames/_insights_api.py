@@ -10,12 +10,17 @@ from typing import TYPE_CHECKING, Any
 
 import pandas as pd
 
-from .exceptions import InsightNotComputed, InvalidResponse, PostHogError, ValidationError
-from .filters import normalize_filters
+from posthog_frames.exceptions import (
+    InsightNotComputed,
+    InvalidResponse,
+    PostHogError,
+    ValidationError,
+)
+from posthog_frames.filters import normalize_filters
 
 if TYPE_CHECKING:
-    from ._client import Client
-    from .insight import Insight
+    from posthog_frames._client import Client
+    from posthog_frames.insight import Insight
 
 __all__ = ["InsightsMixin", "REFRESH_MODES"]
 
@@ -115,7 +120,7 @@ class InsightsMixin:
             >>> ins = client.insight("Abc12345", date_from="-7d")
             >>> ins.frame()
         """
-        from .insight import Insight
+        from posthog_frames.insight import Insight
 
         id_or_short_id = _insight_id(id_or_short_id)
         key = _insight_key(id_or_short_id)
@@ -225,7 +230,7 @@ def _list_params(filters: dict[str, Any]) -> dict[str, Any]:
 
 
 def _list_row(raw: dict[str, Any]) -> dict[str, Any]:
-    from .frames import detect_kind, kind_of
+    from posthog_frames.frames import detect_kind, kind_of
 
     kind = kind_of(raw)
     try:

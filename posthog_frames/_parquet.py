@@ -24,8 +24,8 @@ from typing import Any
 import orjson
 import pandas as pd
 
-from .frames.sql import unwrap_type
-from .persons import PERSON_COLUMNS
+from posthog_frames.frames.sql import unwrap_type
+from posthog_frames.persons import PERSON_COLUMNS
 
 __all__ = ["arrow_type", "hogql_schema", "persons_schema", "stream_persons", "stream_rows"]
 

@@ -11,15 +11,15 @@ from typing import TYPE_CHECKING, Any, NamedTuple
 import pandas as pd
 import requests
 
-from ._paging import canonical, expect_page
-from ._property_hints import filter_keys, warn_unknown_properties
-from ._result_cache import ResultCache, result_key
-from .exceptions import PermissionDenied, ValidationError
-from .filters import filters_param, normalize_filters
-from .persons import concat_person_pages, persons_frame
+from posthog_frames._paging import canonical, expect_page
+from posthog_frames._property_hints import filter_keys, warn_unknown_properties
+from posthog_frames._result_cache import ResultCache, result_key
+from posthog_frames.exceptions import PermissionDenied, ValidationError
+from posthog_frames.filters import filters_param, normalize_filters
+from posthog_frames.persons import concat_person_pages, persons_frame
 
 if TYPE_CHECKING:
-    from ._client import Client
+    from posthog_frames._client import Client
 
 __all__ = [
     "PersonsMixin",

@@ -12,8 +12,8 @@ from collections.abc import Callable, Iterable
 
 import pandas as pd
 
-from .exceptions import PermissionDenied
-from .filters import normalize_filters
+from posthog_frames.exceptions import PermissionDenied
+from posthog_frames.filters import normalize_filters
 
 __all__ = ["filter_keys", "warn_unknown_properties"]
 

@@ -22,15 +22,15 @@ from typing import TYPE_CHECKING, Any, NamedTuple
 
 import pandas as pd
 
-from ._persons_api import PersonsRequest, describe_persons, drop_seen, warn_if_changed
-from ._query_persons import person_dicts, persons_sql
-from .exceptions import InvalidResponse, Timeout, ValidationError
-from .filters import normalize_filters
-from .frames.sql import TruncatedResult, hogql_frame
-from .persons import concat_person_pages, persons_frame
+from posthog_frames._persons_api import PersonsRequest, describe_persons, drop_seen, warn_if_changed
+from posthog_frames._query_persons import person_dicts, persons_sql
+from posthog_frames.exceptions import InvalidResponse, Timeout, ValidationError
+from posthog_frames.filters import normalize_filters
+from posthog_frames.frames.sql import TruncatedResult, hogql_frame
+from posthog_frames.persons import concat_person_pages, persons_frame
 
 if TYPE_CHECKING:
-    from ._client import Client
+    from posthog_frames._client import Client
 
 __all__ = ["MAX_ROWS", "QueryMixin", "StreamResult", "TruncatedResult"]
 
@@ -332,7 +332,7 @@ class QueryMixin:
             >>> path, rows = client.stream_to_parquet("events.parquet",
             ...     "select uuid, event, timestamp, properties.$browser from events")
         """
-        from ._parquet import stream_persons, stream_rows
+        from posthog_frames._parquet import stream_persons, stream_rows
 
         if not isinstance(source, str) or not source.strip():
             raise ValidationError('source must be "persons" or a HogQL SELECT.')

@@ -22,8 +22,8 @@ from typing import Any
 
 import orjson
 
-from .exceptions import InvalidResponse, ValidationError
-from .filters import PropertyFilter
+from posthog_frames.exceptions import InvalidResponse, ValidationError
+from posthog_frames.filters import PropertyFilter
 
 __all__ = ["PERSONS_SQL", "filters_where", "person_dicts", "persons_sql"]
 

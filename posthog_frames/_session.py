@@ -30,7 +30,7 @@ from requests.adapters import HTTPAdapter
 from requests_cache.policy.settings import DEFAULT_IGNORED_PARAMS
 from urllib3.util.retry import Retry
 
-from ._sqlite_cache import SQLiteCache
+from posthog_frames._sqlite_cache import SQLiteCache
 
 __all__ = ["FINGERPRINT_HEADER", "IGNORED_PARAMETERS", "build_session", "default_cache_path"]
 

@@ -13,7 +13,7 @@ from dataclasses import dataclass, field
 from datetime import timedelta
 from urllib.parse import urlsplit
 
-from .exceptions import ConfigurationError, mask_key
+from posthog_frames.exceptions import ConfigurationError, mask_key
 
 __all__ = ["Settings", "DEFAULT_HOST", "resolve_host", "resolve_key", "resolve_project_id"]
 

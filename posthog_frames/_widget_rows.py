@@ -26,7 +26,7 @@ from typing import Any, Protocol
 
 import ipywidgets as w
 
-from .filters import OPERATORS, PropertyFilter, operators_for
+from posthog_frames.filters import OPERATORS, PropertyFilter, operators_for
 
 __all__ = ["FilterRow", "RowHost", "display_value", "operator_label", "operator_menu"]
 

@@ -25,7 +25,7 @@ from contextlib import contextmanager
 from datetime import date, datetime, timedelta
 from typing import Any
 
-from ._client import Client
+from posthog_frames._client import Client
 
 __all__ = [
     "demo_client",
@@ -47,7 +47,7 @@ def demo_client(**serve_options: Any) -> Iterator[Client]:
         ...     len(client.persons(progress=False))
         50
     """
-    from .demo import serve
+    from posthog_frames.demo import serve
 
     with serve(**serve_options) as demo:
         yield demo.client(cache="memory")
@@ -144,7 +144,7 @@ else:
     @pytest.fixture(scope="session")
     def posthog_demo() -> Iterator[Any]:
         """A demo server for the test session."""
-        from .demo import serve
+        from posthog_frames.demo import serve
 
         with serve() as demo:
             yield demo

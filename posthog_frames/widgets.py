@@ -24,12 +24,12 @@ import ipywidgets as w
 import pandas as pd
 import traitlets
 
-from ._widget_rows import FilterRow, display_value, operator_menu
-from .exceptions import ConfigurationError, PostHogError, ValidationError
-from .filters import FilterLike, PropertyFilter, filters_param, normalize_filters
+from posthog_frames._widget_rows import FilterRow, display_value, operator_menu
+from posthog_frames.exceptions import ConfigurationError, PostHogError, ValidationError
+from posthog_frames.filters import FilterLike, PropertyFilter, filters_param, normalize_filters
 
 if TYPE_CHECKING:
-    from ._client import Client
+    from posthog_frames._client import Client
 
 __all__ = ["FilterBuilder", "FilterRow"]
 

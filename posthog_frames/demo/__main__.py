@@ -18,8 +18,8 @@ import sys
 import threading
 from collections.abc import Sequence
 
-from .hooks import describe_store
-from .server import DemoServer, serve
+from posthog_frames.demo.hooks import describe_store
+from posthog_frames.demo.server import DemoServer, serve
 
 __all__ = ["build_parser", "main"]
 

@@ -21,7 +21,7 @@ from typing import Any
 import orjson
 
 # The generators live in data_persons; these names stay importable from here.
-from .data_persons import (
+from posthog_frames.demo.data_persons import (
     DEMO_NOW,
     DEMO_START,
     added_person,

@@ -24,12 +24,12 @@ from dataclasses import dataclass
 from datetime import UTC, datetime
 from typing import Any
 
-from . import hogql_ast as ast
-from .hogql_ast import to_hogql
-from .hogql_exprs import ExprCompiler
-from .hogql_functions import NO_VALUE, Env, Expr
-from .hogql_parse import HogQLSyntaxError, parse
-from .hogql_tables import HogQLError, Scope, Source, iso_utc, quote_id
+from posthog_frames.demo import hogql_ast as ast
+from posthog_frames.demo.hogql_ast import to_hogql
+from posthog_frames.demo.hogql_exprs import ExprCompiler
+from posthog_frames.demo.hogql_functions import NO_VALUE, Env, Expr
+from posthog_frames.demo.hogql_parse import HogQLSyntaxError, parse
+from posthog_frames.demo.hogql_tables import HogQLError, Scope, Source, iso_utc, quote_id
 
 __all__ = ["DEFAULT_LIMIT", "MAX_LIMIT", "Compiled", "HogQLError", "compile_query", "iso_utc"]
 

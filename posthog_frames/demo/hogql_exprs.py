@@ -17,9 +17,9 @@ from __future__ import annotations
 from collections.abc import Callable
 from typing import Any
 
-from . import hogql_ast as ast
-from .hogql_ast import to_hogql
-from .hogql_functions import (
+from posthog_frames.demo import hogql_ast as ast
+from posthog_frames.demo.hogql_ast import to_hogql
+from posthog_frames.demo.hogql_functions import (
     AGGREGATES,
     FUNCTIONS,
     NO_VALUE,
@@ -30,7 +30,7 @@ from .hogql_functions import (
     is_number,
     numeric,
 )
-from .hogql_tables import DT, FieldResolver, HogQLError, Scope, iso_utc
+from posthog_frames.demo.hogql_tables import DT, FieldResolver, HogQLError, Scope, iso_utc
 
 __all__ = ["ExprCompiler"]
 

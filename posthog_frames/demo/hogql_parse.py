@@ -20,7 +20,7 @@ from collections.abc import Callable
 from dataclasses import dataclass
 from typing import Any
 
-from .hogql_ast import (
+from posthog_frames.demo.hogql_ast import (  # fmt: skip
     Alias,
     Between,
     BinOp,
@@ -39,7 +39,7 @@ from .hogql_ast import (
     Star,
     Unary,
     to_hogql,
-)  # fmt: skip
+)
 
 __all__ = ["HogQLSyntaxError", "parse", "to_hogql", "tokenize"]
 

@@ -31,12 +31,16 @@ from typing import Any
 from urllib.parse import urlencode
 from zoneinfo import ZoneInfo, ZoneInfoNotFoundError
 
+from posthog_frames.demo.analytics import Computed, Context, compute, query_source
+from posthog_frames.demo.analytics._common import iso
+from posthog_frames.demo.events import generate_events, persons_frame
+from posthog_frames.demo.saved_insights import (
+    SavedInsight,
+    build_saved_insights,
+    filters_hash,
+    represent,
+)
 from posthog_frames.exceptions import ValidationError
-
-from .analytics import Computed, Context, compute, query_source
-from .analytics._common import iso
-from .events import generate_events, persons_frame
-from .saved_insights import SavedInsight, build_saved_insights, filters_hash, represent
 
 __all__ = ["InsightStore"]
 

@@ -12,10 +12,10 @@ from urllib.parse import parse_qsl, urlencode, urlsplit, urlunsplit
 
 from werkzeug.wrappers import Request, Response
 
-from .account import Account
-from .data import DemoData
-from .persons_api import request_url
-from .responses import ApiError, error_response, json_response, validation_error
+from posthog_frames.demo.account import Account
+from posthog_frames.demo.data import DemoData
+from posthog_frames.demo.persons_api import request_url
+from posthog_frames.demo.responses import ApiError, error_response, json_response, validation_error
 
 __all__ = ["drf_link", "list_projects", "property_definitions", "retrieve_project"]
 

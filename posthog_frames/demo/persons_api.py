@@ -25,10 +25,16 @@ from typing import Any
 import orjson
 from werkzeug.wrappers import Request, Response
 
-from .data import DemoData
-from .faults import Faults
-from .propfilter import FilterError, compile_filters
-from .responses import ApiError, json_response, not_found, raw_json_response, validation_error
+from posthog_frames.demo.data import DemoData
+from posthog_frames.demo.faults import Faults
+from posthog_frames.demo.propfilter import FilterError, compile_filters
+from posthog_frames.demo.responses import (
+    ApiError,
+    json_response,
+    not_found,
+    raw_json_response,
+    validation_error,
+)
 
 __all__ = ["PersonsContext", "absolute_with_offset", "list_persons", "person_values",
            "retrieve_person"]  # fmt: skip

@@ -28,8 +28,15 @@ from typing import Any
 
 import orjson
 
-from .hogql import DEFAULT_LIMIT, MAX_LIMIT, Compiled, HogQLError, compile_query, iso_utc
-from .hogql_db import DemoDatabase, database_for
+from posthog_frames.demo.hogql import (
+    DEFAULT_LIMIT,
+    MAX_LIMIT,
+    Compiled,
+    HogQLError,
+    compile_query,
+    iso_utc,
+)
+from posthog_frames.demo.hogql_db import DemoDatabase, database_for
 
 __all__ = ["execute", "query_status", "run_query"]
 

@@ -17,10 +17,10 @@ import hashlib
 from dataclasses import dataclass, field
 from datetime import datetime, timedelta
 
-from .analytics import insight_kind
-from .analytics._legacy import derived_name, filters_to_query
-from .saved_insights_serializer import filters_hash, represent
-from .saved_insights_table import insight_definitions
+from posthog_frames.demo.analytics import insight_kind
+from posthog_frames.demo.analytics._legacy import derived_name, filters_to_query
+from posthog_frames.demo.saved_insights_serializer import filters_hash, represent
+from posthog_frames.demo.saved_insights_table import insight_definitions
 
 __all__ = [
     "SavedInsight",

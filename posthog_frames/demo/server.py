@@ -15,11 +15,11 @@ from zoneinfo import ZoneInfo, ZoneInfoNotFoundError
 
 from werkzeug.serving import BaseWSGIServer, WSGIRequestHandler, make_server
 
-from .account import Account
-from .app import DemoApp
-from .auth import KeyRing
-from .data import DEMO_NOW, DemoData
-from .faults import Faults, FaultSettings
+from posthog_frames.demo.account import Account
+from posthog_frames.demo.app import DemoApp
+from posthog_frames.demo.auth import KeyRing
+from posthog_frames.demo.data import DEMO_NOW, DemoData
+from posthog_frames.demo.faults import Faults, FaultSettings
 
 __all__ = ["DemoServer", "serve"]
 

@@ -18,8 +18,8 @@ from pathlib import Path
 
 import pytest
 
-from ._lab import JupyterLab, demo_env
-from ._notebook import NotebookPage, screenshot_path
+from tests.browser._lab import JupyterLab, demo_env
+from tests.browser._notebook import NotebookPage, screenshot_path
 
 ROOT = Path(__file__).resolve().parents[2]
 NOTEBOOK = Path(

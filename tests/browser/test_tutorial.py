@@ -10,8 +10,7 @@ import re
 from typing import Any
 
 import posthog_frames as phf
-
-from ._notebook import NotebookPage, screenshot_path
+from tests.browser._notebook import NotebookPage, screenshot_path
 
 BUILDER = ".phf-filter-builder:has(.phf-apply)"
 _COUNT = re.compile(r"([\d,]+) matching persons?")

@@ -16,10 +16,17 @@ from __future__ import annotations
 from dataclasses import dataclass
 from typing import Any
 
+from posthog_frames.demo.analytics import (
+    funnels,
+    lifecycle,
+    paths,
+    retention,
+    sql,
+    stickiness,
+    trends,
+)
+from posthog_frames.demo.analytics._common import Context
 from posthog_frames.exceptions import ValidationError
-
-from . import funnels, lifecycle, paths, retention, sql, stickiness, trends
-from ._common import Context
 
 __all__ = ["KINDS", "Computed", "Context", "compute", "insight_kind", "query_source"]
 

@@ -19,9 +19,7 @@ from urllib.parse import urlencode
 import numpy as np
 import pandas as pd
 
-from posthog_frames.exceptions import ValidationError
-
-from ._dates import (
+from posthog_frames.demo.analytics._dates import (
     DateRange,
     bucket_of,
     check_interval,
@@ -33,6 +31,7 @@ from ._dates import (
     resolve_range,
     shift_buckets,
 )
+from posthog_frames.exceptions import ValidationError
 
 __all__ = [
     "BREAKDOWN_NULL",

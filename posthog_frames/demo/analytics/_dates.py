@@ -20,9 +20,8 @@ from typing import Any
 import pandas as pd
 
 from posthog_frames._reference import RELATIVE_DATE
+from posthog_frames.demo.propfilter import parse_when
 from posthog_frames.exceptions import ValidationError
-
-from ..propfilter import parse_when
 
 __all__ = [
     "DateRange",

@@ -9,7 +9,7 @@ from __future__ import annotations
 
 from typing import Any
 
-from . import query_source
+from posthog_frames.demo.analytics import query_source
 
 __all__ = ["derived_name", "filters_to_query"]
 

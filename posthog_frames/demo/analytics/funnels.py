@@ -20,9 +20,7 @@ from typing import Any
 import numpy as np
 import pandas as pd
 
-from posthog_frames.exceptions import ValidationError
-
-from ._common import (
+from posthog_frames.demo.analytics._common import (
     BREAKDOWN_NULL,
     Context,
     DateRange,
@@ -36,6 +34,7 @@ from ._common import (
     select_events,
     series_event,
 )
+from posthog_frames.exceptions import ValidationError
 
 __all__ = ["attempts", "best_attempts", "compute"]
 

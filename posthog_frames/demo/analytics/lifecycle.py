@@ -16,9 +16,7 @@ from __future__ import annotations
 
 import pandas as pd
 
-from posthog_frames.exceptions import ValidationError
-
-from ._common import (
+from posthog_frames.demo.analytics._common import (
     Context,
     action_dict,
     bucket_of,
@@ -30,6 +28,7 @@ from ._common import (
     series_event,
     shift_buckets,
 )
+from posthog_frames.exceptions import ValidationError
 
 __all__ = ["STATUSES", "compute", "statuses"]
 

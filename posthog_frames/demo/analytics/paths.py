@@ -16,9 +16,8 @@ from __future__ import annotations
 import numpy as np
 import pandas as pd
 
+from posthog_frames.demo.analytics._common import Context, resolve_range, select_events
 from posthog_frames.exceptions import ValidationError
-
-from ._common import Context, resolve_range, select_events
 
 __all__ = ["SESSION_GAP", "compute"]
 

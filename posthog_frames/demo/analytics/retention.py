@@ -13,9 +13,7 @@ from __future__ import annotations
 
 import pandas as pd
 
-from posthog_frames.exceptions import ValidationError
-
-from ._common import (
+from posthog_frames.demo.analytics._common import (
     Context,
     bucket_of,
     floor_to,
@@ -25,6 +23,7 @@ from ._common import (
     select_events,
     series_event,
 )
+from posthog_frames.exceptions import ValidationError
 
 __all__ = ["PERIODS", "compute"]
 

@@ -15,12 +15,11 @@ from __future__ import annotations
 
 from typing import Any
 
+from posthog_frames.demo.analytics._common import Context
+from posthog_frames.demo.hogql import HogQLError
+from posthog_frames.demo.hogql_db import database_for_log
+from posthog_frames.demo.query_api import execute
 from posthog_frames.exceptions import ValidationError
-
-from ..hogql import HogQLError
-from ..hogql_db import database_for_log
-from ..query_api import execute
-from ._common import Context
 
 __all__ = ["compute"]
 

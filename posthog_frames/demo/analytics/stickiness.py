@@ -10,9 +10,7 @@ from __future__ import annotations
 
 import numpy as np
 
-from posthog_frames.exceptions import ValidationError
-
-from ._common import (
+from posthog_frames.demo.analytics._common import (
     Context,
     action_dict,
     bucket_of,
@@ -23,6 +21,7 @@ from ._common import (
     select_events,
     series_event,
 )
+from posthog_frames.exceptions import ValidationError
 
 __all__ = ["compute"]
 

@@ -17,9 +17,7 @@ from typing import Any
 import numpy as np
 import pandas as pd
 
-from posthog_frames.exceptions import ValidationError
-
-from ._common import (
+from posthog_frames.demo.analytics._common import (
     BREAKDOWN_NULL,
     BREAKDOWN_OTHER,
     Context,
@@ -36,6 +34,7 @@ from ._common import (
     select_events,
     series_event,
 )
+from posthog_frames.exceptions import ValidationError
 
 __all__ = ["NON_TIME_SERIES", "compute", "aggregate"]
 
