@@ -18,7 +18,7 @@ from timing import Row, interleaved
 
 from posthog_frames.demo.data import DemoData
 from posthog_frames.frames import trends_frame
-from posthog_frames.persons import persons_frame
+from posthog_frames.frames.persons import persons_frame
 
 __all__ = ["flatten_rows", "trends_payload", "trends_rows"]
 

@@ -21,7 +21,7 @@ from demo_process import DemoProcess
 from timing import Row, interleaved
 
 from posthog_frames import Client
-from posthog_frames.persons import persons_frame
+from posthog_frames.frames.persons import persons_frame
 
 __all__ = ["pull_rows", "request_rows", "tutorial_pull"]
 

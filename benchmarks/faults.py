@@ -27,10 +27,10 @@ from typing import Any
 import pandas as pd
 
 import posthog_frames as phf
-from posthog_frames._pacing import RateLimiter
 from posthog_frames.demo import serve
 from posthog_frames.demo.faults import ManualClock
 from posthog_frames.frames import insight_frame
+from posthog_frames.http.pacing import RateLimiter
 
 sys.path.insert(0, str(Path(__file__).resolve().parents[1]))  # the mutation helpers of the tests
 from tests.reliability.helpers import DELETE, set_path, value_paths  # noqa: E402

@@ -12,9 +12,7 @@ tz-aware UTC.
 """
 
 from posthog_frames import plot
-from posthog_frames._client import Client
-from posthog_frames._connect import connect
-from posthog_frames._query_api import StreamResult
+from posthog_frames.client import Client, StreamResult, connect
 from posthog_frames.exceptions import (
     AuthenticationError,
     ConfigurationError,
@@ -38,6 +36,9 @@ from posthog_frames.filters import (
     operators_for,
 )
 from posthog_frames.frames import (
+    TruncatedResult,
+    apply_property_types,
+    concat_person_pages,
     detect_kind,
     funnel_frame,
     hogql_frame,
@@ -45,13 +46,12 @@ from posthog_frames.frames import (
     kind_of,
     lifecycle_frame,
     paths_frame,
+    persons_frame,
     retention_frame,
     stickiness_frame,
     trends_frame,
 )
-from posthog_frames.frames.sql import TruncatedResult
 from posthog_frames.insight import Insight
-from posthog_frames.persons import apply_property_types, concat_person_pages, persons_frame
 from posthog_frames.plot import (
     plot_funnel,
     plot_funnel_trends,

@@ -11,16 +11,26 @@ import os
 import warnings
 from dataclasses import dataclass, field
 from datetime import timedelta
+from typing import Any
 from urllib.parse import urlsplit
 
 from posthog_frames.exceptions import ConfigurationError, mask_key
 
-__all__ = ["Settings", "DEFAULT_HOST", "resolve_host", "resolve_key", "resolve_project_id"]
+__all__ = [
+    "DEFAULT_HOST",
+    "MAX_CONNECTIONS",
+    "Settings",
+    "check_options",
+    "resolve_host",
+    "resolve_key",
+    "resolve_project_id",
+]
 
 DEFAULT_HOST = "https://us.posthog.com"
 REGIONS = {"us": "https://us.posthog.com", "eu": "https://eu.posthog.com"}
 # PostHog's tutorial writes the ingestion hosts; the private API lives on the non-".i." host.
 INGESTION_HOSTS = {"us.i.posthog.com": "us.posthog.com", "eu.i.posthog.com": "eu.posthog.com"}
+MAX_CONNECTIONS = 16  # the most pages fetched at once (Client(concurrency=) is at most this)
 SCOPES = ("user:read", "insight:read", "person:read", "property_definition:read", "query:read")
 KEY_HELP = (
     "Create a personal API key in PostHog: avatar (bottom left) → Account settings → "
@@ -129,3 +139,48 @@ def resolve_project_id(project_id: int | str | None) -> int | None:
     if number <= 0:
         raise ConfigurationError(f"project_id must be a positive number, got {number}.")
     return number
+
+
+def check_options(
+    timeout: Any, max_wait: Any, requests_per_minute: Any, page_size: Any, concurrency: Any
+) -> None:
+    """Refuse option values that would fail later, mid-pull, with an unrelated error.
+
+    Example:
+        >>> check_options(0, 60, 230, 1000, 4)
+        Traceback (most recent call last):
+        ...
+        posthog_frames.exceptions.ConfigurationError: timeout must be a positive number ...
+    """
+    if not _seconds(timeout) or timeout == 0:
+        raise ConfigurationError(f"timeout must be a positive number of seconds: {timeout!r}")
+    if not _seconds(max_wait):
+        raise ConfigurationError(
+            "max_wait must be seconds >= 0 (the longest announced 429 wait to sleep through), "
+            f"got {max_wait!r}."
+        )
+    if not _whole(requests_per_minute, 1, None):
+        raise ConfigurationError(
+            "requests_per_minute must be a whole number >= 1 (PostHog allows 240 per key); "
+            f"got {requests_per_minute!r}."
+        )
+    if not _whole(page_size, 1, 50_000):
+        raise ConfigurationError("page_size must be between 1 and 50,000 (PostHog's cap).")
+    if not _whole(concurrency, 1, MAX_CONNECTIONS):
+        raise ConfigurationError(
+            f"concurrency must be a whole number from 1 (one page at a time) to "
+            f"{MAX_CONNECTIONS}; got {concurrency!r}."
+        )
+
+
+def _seconds(value: Any) -> bool:
+    """Whether *value* is a number of seconds >= 0 (not a bool, not NaN)."""
+    number = isinstance(value, int | float) and not isinstance(value, bool)
+    return number and value >= 0  # NaN compares False
+
+
+def _whole(value: Any, low: int, high: int | None) -> bool:
+    """Whether *value* is an int (not a bool) from *low* to *high* (None: no upper bound)."""
+    if isinstance(value, bool) or not isinstance(value, int):
+        return False
+    return low <= value and (high is None or value <= high)

@@ -25,7 +25,7 @@ from contextlib import contextmanager
 from datetime import date, datetime, timedelta
 from typing import Any
 
-from posthog_frames._client import Client
+from posthog_frames.client.client import Client
 
 __all__ = [
     "demo_client",

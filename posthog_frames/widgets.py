@@ -29,7 +29,7 @@ from posthog_frames.exceptions import ConfigurationError, PostHogError, Validati
 from posthog_frames.filters import FilterLike, PropertyFilter, filters_param, normalize_filters
 
 if TYPE_CHECKING:
-    from posthog_frames._client import Client
+    from posthog_frames.client.client import Client
 
 __all__ = ["FilterBuilder", "FilterRow"]
 

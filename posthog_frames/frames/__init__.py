@@ -33,221 +33,40 @@ Example:
     >>> df = insight_frame(raw)
 """
 
-from __future__ import annotations
-
-import inspect
-from collections.abc import Callable, Mapping
-from typing import Any
-
-import pandas as pd
-
-from posthog_frames.frames import _common as c
-from posthog_frames.frames.funnels import funnel_frame, funnel_view
+from posthog_frames.frames.dispatch import KINDS, detect_kind, insight_frame, kind_of
+from posthog_frames.frames.funnels import funnel_frame
 from posthog_frames.frames.lifecycle import lifecycle_frame
+from posthog_frames.frames.listings import (
+    insights_frame,
+    projects_frame,
+    property_definitions_frame,
+    property_values_frame,
+)
 from posthog_frames.frames.paths import paths_frame
+from posthog_frames.frames.persons import apply_property_types, concat_person_pages, persons_frame
 from posthog_frames.frames.retention import retention_frame
-from posthog_frames.frames.sql import hogql_frame
+from posthog_frames.frames.sql import TruncatedResult, hogql_frame
 from posthog_frames.frames.stickiness import stickiness_frame
-from posthog_frames.frames.trends import trends_frame, trends_view
+from posthog_frames.frames.trends import trends_frame
 
 __all__ = [
     "KINDS",
+    "TruncatedResult",
+    "apply_property_types",
+    "concat_person_pages",
     "detect_kind",
-    "kind_of",
-    "insight_frame",
-    "trends_frame",
-    "stickiness_frame",
-    "lifecycle_frame",
     "funnel_frame",
-    "retention_frame",
-    "paths_frame",
     "hogql_frame",
+    "insight_frame",
+    "insights_frame",
+    "kind_of",
+    "lifecycle_frame",
+    "paths_frame",
+    "persons_frame",
+    "projects_frame",
+    "property_definitions_frame",
+    "property_values_frame",
+    "retention_frame",
+    "stickiness_frame",
+    "trends_frame",
 ]
-
-CONVERTERS: dict[str, Callable[..., pd.DataFrame]] = {
-    "trends": trends_frame,
-    "stickiness": stickiness_frame,
-    "lifecycle": lifecycle_frame,
-    "funnels": funnel_frame,
-    "retention": retention_frame,
-    "paths": paths_frame,
-    "sql": hogql_frame,
-}
-KINDS: tuple[str, ...] = tuple(CONVERTERS)
-
-QUERY_KINDS = {
-    "TrendsQuery": "trends",
-    "FunnelsQuery": "funnels",
-    "RetentionQuery": "retention",
-    "PathsQuery": "paths",
-    "StickinessQuery": "stickiness",
-    "LifecycleQuery": "lifecycle",
-    "HogQLQuery": "sql",
-    "DataTableNode": "sql",
-    "DataVisualizationNode": "sql",
-    "ExperimentFunnelsQuery": "funnels",
-    "ExperimentTrendsQuery": "trends",
-}
-FIXED_VIEWS = {
-    "stickiness": "line",
-    "lifecycle": "bar",
-    "retention": "table",
-    "paths": "sankey",
-    "sql": "table",
-}
-_ALIASES = {"funnel": "funnels", "hogql": "sql", "path": "paths", "trend": "trends"}
-_SHOWN_AS = {"stickiness": "stickiness", "lifecycle": "lifecycle"}
-
-
-def detect_kind(insight: Any) -> tuple[str, str]:
-    """``(kind, view)`` of an insight, a /query/ response or a bare result.
-
-    The kind comes from ``query`` (InsightVizNode ``source.kind``; DataTableNode,
-    DataVisualizationNode, HogQLQuery → ``sql``), else legacy ``filters.insight``, else the
-    result's shape. Raises ValueError when it cannot tell, naming the supported kinds.
-
-    Example:
-        >>> detect_kind({"query": {"kind": "InsightVizNode", "source": {"kind": "FunnelsQuery"}}})
-        ('funnels', 'steps')
-    """
-    insight = c.insight_json(insight)
-    insight_map = insight if isinstance(insight, Mapping) else {}
-    result = insight if not insight_map else _result_of(insight_map)
-    kind = _kind_from_definition(insight_map) or _kind_from_shape(result, insight_map)
-    if kind is None:
-        raise ValueError(
-            "Cannot tell which kind of insight this is (no query, no filters.insight and an "
-            f"unrecognised result). Pass kind= one of {', '.join(KINDS)}."
-        )
-    if kind == "trends":
-        return kind, trends_view(insight_map, result)
-    if kind == "funnels":
-        return kind, funnel_view(insight_map, result)
-    return kind, FIXED_VIEWS[kind]
-
-
-def kind_of(insight: Any) -> str:
-    """The insight's kind word (as in ``df.attrs["kind"]``), or ``"unknown"``.
-
-    Never raises, so listings of many insights can use it.
-
-    Example:
-        >>> kind_of({"filters": {"insight": "RETENTION"}})
-        'retention'
-    """
-    try:
-        return detect_kind(insight)[0]
-    except ValueError:
-        return "unknown"
-
-
-def insight_frame(insight: Any, kind: str | None = None, **options: Any) -> pd.DataFrame:
-    """Convert any insight to a DataFrame, choosing the converter from its kind.
-
-    *insight* is a whole insight (JSON or an :class:`~posthog_frames.insight.Insight`), a
-    /query/ response, or a bare ``result`` (then give ``kind=``). *options* go to the
-    converter (``wide``/``tz`` for trends, ``percent`` for retention …); ``tz`` is ignored by
-    kinds without dates.
-
-    Example:
-        >>> insight_frame(raw_insight).head()
-        >>> insight_frame(raw_insight["result"], kind="retention", percent=True)
-    """
-    insight = c.insight_json(insight)
-    kind = _normalise(kind) if kind is not None else detect_kind(insight)[0]
-    converter = CONVERTERS[kind]
-    accepted = set(inspect.signature(converter).parameters) - {"result", "response"}
-    options = {k: v for k, v in options.items() if k in accepted or k != "tz"}
-    unknown = set(options) - accepted
-    if unknown:
-        raise TypeError(
-            f"{kind} frames take no option {', '.join(sorted(unknown))}; "
-            f"they accept: {', '.join(sorted(accepted)) or 'none'}."
-        )
-    return converter(insight, **options)
-
-
-def _normalise(kind: str) -> str:
-    word = str(kind).strip()
-    found = QUERY_KINDS.get(word)
-    word = found or word.lower().removesuffix("query")
-    word = _ALIASES.get(word, word)
-    if word not in CONVERTERS:
-        raise ValueError(f"Unknown insight kind {kind!r}; supported kinds: {', '.join(KINDS)}.")
-    return word
-
-
-def _result_of(insight: Mapping[str, Any]) -> Any:
-    for key in ("result", "results"):
-        if key in insight:
-            return insight[key]
-    if str(insight.get("kind", "")).startswith("Experiment"):
-        return insight.get("insight")
-    return insight if "bins" in insight else None
-
-
-def _kind_from_definition(insight: Mapping[str, Any]) -> str | None:
-    query = insight.get("query")
-    if isinstance(query, Mapping):
-        for node in (query, query.get("source")):
-            if isinstance(node, Mapping) and node.get("kind") in QUERY_KINDS:
-                return QUERY_KINDS[node["kind"]]
-        if query.get("kind") not in (None, "InsightVizNode"):
-            _unsupported(query.get("kind"))
-        source = query.get("source")
-        if isinstance(source, Mapping) and source.get("kind"):
-            _unsupported(source.get("kind"))
-    if insight.get("kind") in QUERY_KINDS:
-        return QUERY_KINDS[insight["kind"]]
-    filters = c.legacy_filters(insight)
-    legacy = filters.get("insight")
-    shown_as = filters.get("shown_as")
-    # Old trends insights showed stickiness and lifecycle as TRENDS + shown_as (reference §4).
-    trends = legacy is None or (isinstance(legacy, str) and legacy.upper() == "TRENDS")
-    if trends and isinstance(shown_as, str) and shown_as.lower() in _SHOWN_AS:
-        return _SHOWN_AS[shown_as.lower()]
-    if isinstance(legacy, str) and legacy:
-        word = legacy.lower()
-        word = _ALIASES.get(word, word)
-        if word in CONVERTERS:
-            return word
-        _unsupported(legacy)
-    return None
-
-
-def _unsupported(name: Any) -> None:
-    raise ValueError(
-        f"Insight kind {name!r} is not supported; supported kinds: {', '.join(KINDS)}. "
-        "Its raw JSON is still available (Insight.raw)."
-    )
-
-
-def _kind_from_shape(result: Any, insight: Mapping[str, Any]) -> str | None:
-    if isinstance(result, Mapping):
-        return "funnels" if "bins" in result else None
-    if isinstance(insight.get("columns"), list) and isinstance(result, list):
-        return "sql"
-    if not isinstance(result, list) or not result:
-        return None
-    first = result[0]
-    if isinstance(first, list):
-        return "funnels" if first and isinstance(first[0], Mapping) else None
-    if not isinstance(first, Mapping):
-        return None
-    keys = set(first)
-    for needed, kind in (
-        ({"bins"}, "funnels"),
-        ({"values", "date"}, "retention"),
-        ({"source", "target"}, "paths"),
-        ({"status", "data"}, "lifecycle"),
-        ({"aggregated_value"}, "trends"),
-    ):
-        if needed <= keys:
-            return kind
-    if {"data", "days"} <= keys:
-        if "action" not in keys:
-            return "funnels"  # funnel conversion trends carry no series action
-        days = first["days"]
-        ints = isinstance(days, list) and days and all(isinstance(d, int) for d in days)
-        return "stickiness" if ints else "trends"
-    return "funnels" if "count" in keys and ({"order", "action_id"} & keys) else None

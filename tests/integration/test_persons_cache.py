@@ -10,8 +10,8 @@ import pandas as pd
 import pytest
 
 import posthog_frames as phf
-from posthog_frames import _result_cache
 from posthog_frames.demo import serve
+from posthog_frames.http import frame_cache
 
 P = "properties."
 
@@ -57,7 +57,7 @@ def test_a_refreshed_frame_too_big_to_keep_still_replaces_the_kept_one(monkeypat
         client = demo.client(cache="memory", progress=False)
         assert len(client.persons(page_size=20)) == 60
         demo.add_person(email="later@example.com")
-        monkeypatch.setattr(_result_cache, "MAX_BYTES", 0)
+        monkeypatch.setattr(frame_cache, "MAX_BYTES", 0)
         assert len(client.persons(page_size=20, refresh=True)) == 61
         monkeypatch.undo()
         assert client.persons(page_size=20)["id"].tolist() == server_ids(demo)

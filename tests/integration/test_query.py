@@ -8,8 +8,8 @@ import pandas as pd
 import pytest
 
 import posthog_frames as phf
-from posthog_frames._query_api import TruncatedResult
 from posthog_frames.demo import serve
+from posthog_frames.frames.sql import TruncatedResult
 
 pq = pytest.importorskip("pyarrow.parquet")
 

@@ -7,7 +7,7 @@ import warnings
 import pytest
 
 import posthog_frames as phf
-from posthog_frames import _connect
+from posthog_frames.client import notebook as _connect
 from posthog_frames.demo import serve
 from posthog_frames.insight import Insight
 

@@ -6,7 +6,7 @@ import pandas as pd
 import pytest
 
 import posthog_frames as phf
-from posthog_frames import _connect
+from posthog_frames.client import notebook as _connect
 from posthog_frames.testing import demo_client, fake_person, fake_persons_page, fake_trends_result
 
 

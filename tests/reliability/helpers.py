@@ -14,8 +14,8 @@ from typing import Any
 from werkzeug.serving import make_server
 from werkzeug.wrappers import Response
 
-from posthog_frames._pacing import RateLimiter
 from posthog_frames.demo.faults import ManualClock
+from posthog_frames.http.pacing import RateLimiter
 
 
 def quiet(client, sleeps: list | None = None):

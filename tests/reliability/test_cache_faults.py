@@ -11,14 +11,14 @@ import warnings
 import pytest
 
 import posthog_frames as phf
-from posthog_frames import _http, _sqlite_cache
 from posthog_frames.demo import serve
+from posthog_frames.http import sqlite_cache, transport
 from tests.reliability.helpers import locked_by_another_process, quiet
 
 
 @pytest.fixture
 def short_lock_wait(monkeypatch):
-    monkeypatch.setattr(_sqlite_cache, "SQLITE_TIMEOUT", 0.2)
+    monkeypatch.setattr(sqlite_cache, "SQLITE_TIMEOUT", 0.2)
 
 
 def stored(client) -> int:
@@ -170,7 +170,7 @@ def test_offline_with_a_locked_cache_is_an_offline_cache_miss(tmp_path, short_lo
 
 
 def test_the_bypass_lasts_a_bounded_time(tmp_path, monkeypatch):
-    monkeypatch.setattr(_http, "CACHE_BYPASS_SECONDS", 0.0)
+    monkeypatch.setattr(transport, "CACHE_BYPASS_SECONDS", 0.0)
     with serve(persons=10) as demo:
         client = demo.client(cache=tmp_path / "c.sqlite")
         with pytest.warns(RuntimeWarning):

@@ -21,7 +21,7 @@ from hypothesis import strategies as st
 
 from posthog_frames.exceptions import InsightNotComputed, InvalidResponse
 from posthog_frames.frames import hogql_frame, insight_frame
-from posthog_frames.persons import persons_frame
+from posthog_frames.frames.persons import persons_frame
 from tests.conftest import INSIGHT_FIXTURES, load_fixture
 from tests.reliability.helpers import DELETE, set_path, value_paths
 

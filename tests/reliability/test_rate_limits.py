@@ -6,9 +6,9 @@ from __future__ import annotations
 import pytest
 
 import posthog_frames as phf
-from posthog_frames._pacing import RateLimiter
 from posthog_frames.demo import serve
 from posthog_frames.demo.faults import ManualClock
+from posthog_frames.http.pacing import RateLimiter
 from tests.reliability.helpers import share_clock
 
 SERVER_LIMIT = 24  # the demo's requests per minute per key

@@ -209,7 +209,7 @@ def test_the_runs_own_output_holds_no_key(server, capfd, caplog):
 
 
 def test_demo_and_connect_banners_hold_no_key(capsys, monkeypatch):
-    from posthog_frames import _connect
+    from posthog_frames.client import notebook as _connect
 
     monkeypatch.delenv("POSTHOG_PERSONAL_API_KEY", raising=False)
     monkeypatch.setattr(_connect, "_DEMO", None)

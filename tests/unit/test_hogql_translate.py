@@ -8,8 +8,7 @@ from datetime import UTC, datetime
 import pandas as pd
 import pytest
 
-from posthog_frames._query_api import page_sql, with_limit
-from posthog_frames._query_persons import filters_where, persons_sql
+from posthog_frames.client.hogql import filters_where, page_sql, persons_sql, with_limit
 from posthog_frames.demo.data import DEMO_NOW, DemoData
 from posthog_frames.demo.events import generate_events
 from posthog_frames.demo.hogql import HogQLError, compile_query

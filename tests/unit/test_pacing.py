@@ -4,7 +4,7 @@ from __future__ import annotations
 
 import threading
 
-from posthog_frames._pacing import RateLimiter
+from posthog_frames.http.pacing import RateLimiter
 
 
 class FakeClock:

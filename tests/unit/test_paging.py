@@ -7,7 +7,7 @@ from urllib.parse import parse_qs, urlsplit
 
 import pytest
 
-from posthog_frames._paging import canonical, iter_pages, shift_offset
+from posthog_frames.http.paging import canonical, iter_pages, shift_offset
 
 BASE = "http://h/api/projects/1/persons/"
 
@@ -70,7 +70,7 @@ def test_shift_offset_and_canonical():
 
 
 def test_expect_page_names_what_is_wrong():
-    from posthog_frames._paging import expect_page
+    from posthog_frames.http.paging import expect_page
 
     assert expect_page({"results": [{"id": 1}], "next": None}) is None
     assert expect_page({"results": []}) is None

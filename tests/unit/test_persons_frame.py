@@ -12,7 +12,7 @@ import pandas as pd
 import pytest
 
 from posthog_frames.exceptions import InvalidResponse, ValidationError
-from posthog_frames.persons import (
+from posthog_frames.frames.persons import (
     PERSON_COLUMNS,
     apply_property_types,
     concat_person_pages,

@@ -1,4 +1,4 @@
-"""The HTTP layer: sending through the session (``_session``), retries, and PostHog's errors, once.
+"""Sending through the session (:mod:`.session`), retries, and PostHog's errors, once.
 
 Why a hand-written retry loop on top of urllib3's ``Retry``: PostHog announces how long to wait
 after a 429 in the JSON body ("Expected available in 62 seconds.") rather than in a
@@ -17,7 +17,7 @@ What each fault ends in (never a partial answer passed on as complete, never an 
   left in the cache.
 - The cache file locked by another process, or damaged under us: requests go uncached for
   ``CACHE_BYPASS_SECONDS``, with one warning; a lock is waited for
-  ``_sqlite_cache.SQLITE_TIMEOUT`` at most.
+  ``sqlite_cache.SQLITE_TIMEOUT`` at most.
 """
 
 from __future__ import annotations
@@ -36,16 +36,6 @@ import requests
 import requests_cache
 from urllib3.exceptions import NewConnectionError, ReadTimeoutError
 
-from posthog_frames._http_errors import (
-    error_body,
-    error_for,
-    not_json,
-    proxy_page,
-    rate_limited,
-    wrong_shape,
-)
-from posthog_frames._pacing import RateLimiter
-from posthog_frames._session import FINGERPRINT_HEADER
 from posthog_frames._settings import Settings
 from posthog_frames.exceptions import (
     OfflineCacheMiss,
@@ -55,6 +45,16 @@ from posthog_frames.exceptions import (
     parse_wait,
     redact,
 )
+from posthog_frames.http.errors import (
+    error_body,
+    error_for,
+    not_json,
+    proxy_page,
+    rate_limited,
+    wrong_shape,
+)
+from posthog_frames.http.pacing import RateLimiter
+from posthog_frames.http.session import FINGERPRINT_HEADER
 
 __all__ = ["Transport", "Expect", "CACHE_BYPASS_SECONDS"]
 

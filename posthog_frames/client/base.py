@@ -1,65 +1,41 @@
-"""The PostHog client: configuration, the cached session, and the low-level ``get``/``paginate``.
+"""What every request needs: settings, the transport, the project, and the low-level verbs.
 
-Higher-level methods live in mixins, one module per concern (``_persons_api``,
-``_insights_api``, ``_query_api``); they all go through :meth:`Client.get` and friends, so
-caching, pacing, retries and error mapping happen in exactly one place (``_http``).
+:class:`BaseClient` talks to PostHog (``get``, ``post``, ``paginate``, ``me``); the resource
+modules beside it (``persons``, ``insights``, ``query`` …) are plain functions that use only
+these public verbs, so caching, pacing, retries and error mapping happen in one place
+(:mod:`posthog_frames.http`). :class:`~posthog_frames.Client` adds the analyst's verbs on top.
 """
 
 from __future__ import annotations
 
 import os
 import threading
-from collections.abc import Callable, Iterator
+from collections.abc import Iterator
 from datetime import timedelta
 from typing import Any
 from urllib.parse import urlsplit, urlunsplit
 
-import pandas as pd
 import requests
 import requests_cache
 
-from posthog_frames._http import Transport
-from posthog_frames._insights_api import InsightsMixin
-from posthog_frames._paging import expect_page, iter_pages
-from posthog_frames._persons_api import PersonsMixin
-from posthog_frames._query_api import QueryMixin
-from posthog_frames._session import MAX_CONNECTIONS, build_session
-from posthog_frames._settings import Settings, resolve_host, resolve_key, resolve_project_id
+from posthog_frames._settings import (
+    MAX_CONNECTIONS,
+    Settings,
+    check_options,
+    resolve_host,
+    resolve_key,
+    resolve_project_id,
+)
 from posthog_frames.exceptions import ConfigurationError, InvalidResponse, ValidationError
+from posthog_frames.http.paging import expect_page, iter_pages
+from posthog_frames.http.session import build_session
+from posthog_frames.http.transport import Expect, Transport
 
-__all__ = ["Client"]
+__all__ = ["BaseClient", "clean_params", "progress_bar"]
 
 
-class Client(PersonsMixin, InsightsMixin, QueryMixin):
-    """A PostHog API client that answers with DataFrames, through a requests-cache session.
-
-    Args:
-        api_key: a personal API key (``phx_…``); default ``POSTHOG_PERSONAL_API_KEY``.
-        host: ``"us"``, ``"eu"``, a URL, or a self-hosted instance; default ``POSTHOG_HOST``,
-            else ``https://us.posthog.com``. Ingestion hosts (``us.i.posthog.com``) are mapped.
-        project_id: default ``POSTHOG_PROJECT_ID``, else the key's current project
-            (``/api/users/@me/`` → ``team.project_id``), discovered on first use.
-        session: any ``requests.Session`` to send with (a ``CachedSession`` is made safe).
-        cache: a sqlite path, ``"memory"``, ``False`` for none; default a sqlite file in the
-            user's cache directory. Only successful answers are cached, never the key.
-        expire_after: how long cached answers stay fresh (default one hour).
-        timeout: seconds to wait for PostHog to answer one request.
-        offline: answer only from the cache; a miss raises :class:`OfflineCacheMiss`.
-        max_wait: the longest wait a 429 may announce that is slept through (seconds);
-            a longer one raises :class:`RateLimited` at once.
-        page_size: persons per request when paging (default 1,000; at most 50,000).
-        progress: progress bars for multi-page pulls (default: on, unless the environment
-            sets ``POSTHOG_FRAMES_PROGRESS=0``).
-        requests_per_minute: client-side pacing (default 230, under PostHog's 240 per key);
-            lower it when other programs use the same key at the same time.
-        concurrency: pages requested at once while paging by offset (1 to 16, default 4):
-            1 fetches one page after the other; more hides latency, still under the pacing.
-
-    Example:
-        >>> import posthog_frames as phf
-        >>> client = phf.Client()            # key, host and project from the environment
-        >>> client.persons(properties=[phf.PropertyFilter("$initial_os", ["Linux"])])
-    """
+class BaseClient:
+    """Configuration, the cached session and the low-level verbs (see :class:`Client`)."""
 
     def __init__(
         self,
@@ -82,7 +58,7 @@ class Client(PersonsMixin, InsightsMixin, QueryMixin):
             raise ConfigurationError(
                 f"session must be a requests.Session, got {type(session).__name__}."
             )
-        _check_options(timeout, max_wait, requests_per_minute, page_size, concurrency)
+        check_options(timeout, max_wait, requests_per_minute, page_size, concurrency)
         self.settings = Settings(
             host=resolve_host(host),
             api_key=resolve_key(api_key),
@@ -101,22 +77,22 @@ class Client(PersonsMixin, InsightsMixin, QueryMixin):
         self._me: dict[str, Any] | None = None
         self._lock = threading.Lock()
 
-    # -- identity -----------------------------------------------------------------------------
-
     def __repr__(self) -> str:
         project = self._project_id if self._project_id is not None else "<discovered on use>"
         return (
-            f"Client(host={self.settings.host!r}, project_id={project}, "
+            f"{type(self).__name__}(host={self.settings.host!r}, project_id={project}, "
             f"key='{self.settings.masked_key}')"
         )
+
+    # -- identity -----------------------------------------------------------------------------
 
     @property
     def host(self) -> str:
         """The PostHog address requests go to (``https://us.posthog.com`` by default).
 
         Example:
-            >>> phf.Client(api_key, host="https://eu.posthog.com").host
-            'https://eu.posthog.com'
+            >>> client.host
+            'http://127.0.0.1:...'
         """
         return self.settings.host
 
@@ -125,7 +101,8 @@ class Client(PersonsMixin, InsightsMixin, QueryMixin):
         """The session every request goes through (a ``CachedSession`` unless cache=False).
 
         Example:
-            >>> client.session.cache.responses.count()   # answers cached so far
+            >>> type(client.session).__name__
+            'CachedSession'
         """
         return self._transport.session
 
@@ -135,7 +112,9 @@ class Client(PersonsMixin, InsightsMixin, QueryMixin):
 
         Example:
             >>> n = client.requests_sent
-            >>> client.insights(); client.requests_sent - n    # 0 when answered from the cache
+            >>> _ = client.insights(); _ = client.insights()   # the second is a cache hit
+            >>> client.requests_sent - n <= 1
+            True
         """
         return self._transport.requests_sent
 
@@ -144,8 +123,8 @@ class Client(PersonsMixin, InsightsMixin, QueryMixin):
         """The project in use; discovered from ``/api/users/@me/`` when not given.
 
         Example:
-            >>> phf.Client(api_key).project_id     # the key's current project
-            12345
+            >>> client.project_id     # the key's current project
+            1
         """
         if self._project_id is None:
             with self._lock:
@@ -164,23 +143,13 @@ class Client(PersonsMixin, InsightsMixin, QueryMixin):
 
         Example:
             >>> client.me()["team"]["project_id"]
+            1
         """
         if self._me is None or refresh:
             self._me = self.get("/api/users/@me/", refresh=refresh, expect=_expect_user)
         return self._me
 
-    def projects(self) -> pd.DataFrame:
-        """The organization's projects: ``id``, ``name``, ``timezone``, … one row each.
-
-        Example:
-            >>> client.projects()[["id", "name"]]
-        """
-        rows = [row for page in self.paginate("/api/projects/") for row in page["results"]]
-        frame = pd.DataFrame(rows)
-        frame.attrs["kind"] = "projects"
-        return frame
-
-    # -- low level ----------------------------------------------------------------------------
+    # -- the low-level verbs ------------------------------------------------------------------
 
     def url(self, path: str) -> str:
         """The absolute URL of *path*: ``/api/...`` as is, anything else under the project.
@@ -189,7 +158,7 @@ class Client(PersonsMixin, InsightsMixin, QueryMixin):
 
         Example:
             >>> client.url("persons/")
-            'https://us.posthog.com/api/projects/12345/persons/'
+            'http://127.0.0.1:.../api/projects/1/persons/'
         """
         if path.startswith(("http://", "https://")):
             return self._pin(path)
@@ -204,7 +173,7 @@ class Client(PersonsMixin, InsightsMixin, QueryMixin):
         refresh: bool = False,
         offline: bool | None = None,
         hint: str = "",
-        expect: Callable[[Any], str | None] | None = None,
+        expect: Expect | None = None,
         **params: Any,
     ) -> Any:
         """GET *path* and return the parsed JSON.
@@ -218,11 +187,13 @@ class Client(PersonsMixin, InsightsMixin, QueryMixin):
         kept in the local cache, so the next call asks PostHog again.
 
         Example:
-            >>> client.get("insights/", short_id="Abc12345")["results"]
+            >>> client.get("insights/", short_id="U6hMkMoa")["results"][0]["name"]
+            'Daily traffic and signups'
             >>> client.get("/api/users/@me/")["email"]
+            '...@...'
         """
         extra = params.pop("params", None) or {}
-        query = _clean({**extra, **params})
+        query = clean_params({**extra, **params})
         return self._transport.request(
             "GET",
             self.url(path),
@@ -240,14 +211,16 @@ class Client(PersonsMixin, InsightsMixin, QueryMixin):
         *,
         refresh: bool = False,
         offline: bool | None = None,
-        expect: Callable[[Any], str | None] | None = None,
+        expect: Expect | None = None,
     ) -> Any:
         """POST a JSON body (used for ``/query/``; answers are cached keyed on the body).
 
         *refresh*, *offline* and *expect* work as in :meth:`get`.
 
         Example:
-            >>> client.post("query/", {"query": {"kind": "HogQLQuery", "query": "select 1"}})
+            >>> client.post("query/", {"query": {"kind": "HogQLQuery", "query": "select 1"}})[
+            ...     "results"]
+            [[1]]
         """
         return self._transport.request(
             "POST", self.url(path), json_body=json, refresh=refresh, offline=offline, expect=expect
@@ -266,12 +239,16 @@ class Client(PersonsMixin, InsightsMixin, QueryMixin):
         never mixes pages from before and after a change.
 
         Example:
-            >>> for page in client.paginate("insights/", limit=100):
-            ...     print(len(page["results"]))
+            >>> [len(page["results"]) for page in client.paginate("insights/", limit=10)]
+            [10, 5]
         """
-        if not _whole(ahead, 0, MAX_CONNECTIONS - 1):
+        if (
+            isinstance(ahead, bool)
+            or not isinstance(ahead, int)
+            or not 0 <= ahead < MAX_CONNECTIONS
+        ):
             raise ValidationError(f"ahead must be 0 to {MAX_CONNECTIONS - 1}, got {ahead!r}.")
-        first = requests.Request("GET", self.url(path), params=_clean(params)).prepare().url
+        first = requests.Request("GET", self.url(path), params=clean_params(params)).prepare().url
         latest: dict[str, int] = {}
 
         def fetch(url: str, fresh: bool = refresh) -> dict[str, Any]:
@@ -304,15 +281,14 @@ class Client(PersonsMixin, InsightsMixin, QueryMixin):
             self.session.cache.clear()
         self._me = None
 
-    def _progress_enabled(self, explicit: bool | None) -> bool:
-        choice = explicit if explicit is not None else self.progress
-        if choice is not None:
-            return bool(choice)
-        return os.environ.get("POSTHOG_FRAMES_PROGRESS", "1").lower() not in ("0", "false", "no")
 
+def clean_params(params: dict[str, Any]) -> dict[str, Any]:
+    """Drop None values and spell booleans as PostHog's query strings expect.
 
-def _clean(params: dict[str, Any]) -> dict[str, Any]:
-    """Drop None values and spell booleans as PostHog's query strings expect."""
+    Example:
+        >>> clean_params({"search": None, "basic": True, "limit": 10})
+        {'basic': 'true', 'limit': 10}
+    """
     out: dict[str, Any] = {}
     for key, value in params.items():
         if value is None:
@@ -321,42 +297,25 @@ def _clean(params: dict[str, Any]) -> dict[str, Any]:
     return out
 
 
-def _check_options(
-    timeout: Any, max_wait: Any, requests_per_minute: Any, page_size: Any, concurrency: Any
-) -> None:
-    """Refuse option values that would fail later, mid-pull, with an unrelated error."""
-    if not _seconds(timeout) or timeout == 0:
-        raise ConfigurationError(f"timeout must be a positive number of seconds: {timeout!r}")
-    if not _seconds(max_wait):
-        raise ConfigurationError(
-            "max_wait must be seconds >= 0 (the longest announced 429 wait to sleep through), "
-            f"got {max_wait!r}."
-        )
-    if not _whole(requests_per_minute, 1, None):
-        raise ConfigurationError(
-            "requests_per_minute must be a whole number >= 1 (PostHog allows 240 per key); "
-            f"got {requests_per_minute!r}."
-        )
-    if not _whole(page_size, 1, 50_000):
-        raise ConfigurationError("page_size must be between 1 and 50,000 (PostHog's cap).")
-    if not _whole(concurrency, 1, MAX_CONNECTIONS):
-        raise ConfigurationError(
-            f"concurrency must be a whole number from 1 (one page at a time) to "
-            f"{MAX_CONNECTIONS}; got {concurrency!r}."
-        )
+def progress_bar(client: BaseClient, explicit: bool | None, total: int | None, unit: str) -> Any:
+    """A tqdm bar counting *unit*, or None when progress bars are off.
 
+    *explicit* is the call's ``progress=``; else the client's, else on unless the environment
+    sets ``POSTHOG_FRAMES_PROGRESS=0``.
 
-def _seconds(value: Any) -> bool:
-    """Whether *value* is a number of seconds >= 0 (not a bool, not NaN)."""
-    number = isinstance(value, int | float) and not isinstance(value, bool)
-    return number and value >= 0  # NaN compares False
+    Example:
+        >>> progress_bar(client, False, 100, "persons") is None
+        True
+    """
+    choice = explicit if explicit is not None else client.progress
+    if choice is None:
+        flag = os.environ.get("POSTHOG_FRAMES_PROGRESS", "1").lower()
+        choice = flag not in ("0", "false", "no")
+    if not choice:
+        return None
+    from tqdm.auto import tqdm
 
-
-def _whole(value: Any, low: int, high: int | None) -> bool:
-    """Whether *value* is an int (not a bool) from *low* to *high* (None: no upper bound)."""
-    if isinstance(value, bool) or not isinstance(value, int):
-        return False
-    return low <= value and (high is None or value <= high)
+    return tqdm(total=total, unit=unit, desc=unit)
 
 
 def _expect_user(body: dict[str, Any]) -> str | None:

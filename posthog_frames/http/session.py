@@ -1,7 +1,7 @@
 """The requests-cache session every request goes through: which cache, and made safe for keys.
 
-Kept apart from :mod:`posthog_frames._http` (which sends, retries and maps errors): this module
-only decides where answers are cached and that the cache never holds, nor shares, a key.
+Kept apart from :mod:`posthog_frames.http.transport` (which sends, retries and maps errors): this
+module only decides where answers are cached and that the cache never holds, nor shares, a key.
 
 - ``cache=None``: a sqlite file in the user's cache directory; a path: that file; ``"memory"``;
   ``False``: no cache; any ``requests.Session`` is used as given (a ``CachedSession`` is made
@@ -30,13 +30,13 @@ from requests.adapters import HTTPAdapter
 from requests_cache.policy.settings import DEFAULT_IGNORED_PARAMS
 from urllib3.util.retry import Retry
 
-from posthog_frames._sqlite_cache import SQLiteCache
+from posthog_frames._settings import MAX_CONNECTIONS
+from posthog_frames.http.sqlite_cache import SQLiteCache
 
 __all__ = ["FINGERPRINT_HEADER", "IGNORED_PARAMETERS", "build_session", "default_cache_path"]
 
 FINGERPRINT_HEADER = "X-PostHog-Frames-Key-Fingerprint"
 IGNORED_PARAMETERS = (*DEFAULT_IGNORED_PARAMS, "personal_api_key")
-MAX_CONNECTIONS = 16  # the most pages fetched at once (Client(concurrency=) is at most this)
 _CACHE_DIR_NAME = "posthog-frames"
 
 
@@ -83,7 +83,7 @@ def build_session(cache: Any, expire_after: Any) -> requests.Session:
         path = Path(cache) if cache not in (None, True) else default_cache_path()
         path.parent.mkdir(parents=True, exist_ok=True)
         session = _sqlite_session(path, expire_after)
-    # urllib3 retries failed connects only; statuses and broken bodies are _http's.
+    # urllib3 retries failed connects only; statuses and broken bodies are the transport's.
     retry = Retry(total=3, connect=3, read=0, status=0, backoff_factor=0.3, allowed_methods=None)
     adapter = HTTPAdapter(max_retries=retry, pool_maxsize=MAX_CONNECTIONS)
     session.mount("https://", adapter)

@@ -1,4 +1,9 @@
-"""Persons through HogQL: the page query, property filters as a WHERE, rows as person dicts.
+"""The HogQL this library writes: row limits, pages, and the persons query. Pure text; no I/O.
+
+A query's trailing LIMIT is replaced (:func:`with_limit`); pages append LIMIT/OFFSET or wrap a
+query that has its own (:func:`page_sql`).
+
+Persons through HogQL: the page query, property filters as a WHERE, rows as person dicts.
 
 PostHog's HogQL ``persons`` table has ``id`` (the person UUID), ``created_at``, ``properties``
 (JSON text) and ``is_identified``; distinct ids come through its ``pdi`` join. The numeric
@@ -25,7 +30,23 @@ import orjson
 from posthog_frames.exceptions import InvalidResponse, ValidationError
 from posthog_frames.filters import PropertyFilter
 
-__all__ = ["PERSONS_SQL", "filters_where", "person_dicts", "persons_sql"]
+__all__ = [
+    "MAX_ROWS",
+    "PERSONS_SQL",
+    "filters_where",
+    "page_sql",
+    "person_dicts",
+    "persons_sql",
+    "with_limit",
+]
+
+MAX_ROWS = 50_000  # PostHog's MAX_SELECT_RETURNED_ROWS
+_TAIL_LIMIT = re.compile(
+    r"\s+limit\s+(?P<limit>\d+|\{\s*\w+\s*\})"
+    r"(?:\s*(?:,|\s+offset\s+)\s*(?P<offset>\d+|\{\s*\w+\s*\}))?\s*$",
+    re.IGNORECASE,
+)
+_TAIL_OFFSET = re.compile(r"\s+offset\s+(\d+|\{\s*\w+\s*\})\s*$", re.IGNORECASE)
 
 PERSONS_SQL = (
     "SELECT id, any(created_at) AS created, any(properties) AS props, "
@@ -34,8 +55,38 @@ PERSONS_SQL = (
 )
 _PLAIN_KEY = re.compile(r"^[A-Za-z_$][\w$]*$")
 _NUMERIC = {"gt": ">", "gte": ">=", "lt": "<", "lte": "<=", "min": ">=", "max": "<="}
-_SUPPORTED = ("exact, is_not, icontains, not_icontains, regex, not_regex, gt, gte, lt, lte, "
-              "min, max, between, not_between, is_set, is_not_set")  # fmt: skip
+_SUPPORTED = (
+    "exact, is_not, icontains, not_icontains, regex, not_regex, gt, gte, lt, lte, "
+    "min, max, between, not_between, is_set, is_not_set"
+)
+
+
+def with_limit(sql: str, limit: int) -> str:
+    """*sql* with its trailing LIMIT replaced by *limit* (appended when it has none).
+
+    Example:
+        >>> with_limit("select 1 limit 5 offset 2", 10)
+        'select 1 LIMIT 10 OFFSET 2'
+    """
+    found = _TAIL_LIMIT.search(sql)
+    if found:
+        offset = f" OFFSET {found['offset']}" if found["offset"] else ""
+        return f"{sql[: found.start()]} LIMIT {limit}{offset}"
+    return f"{sql} LIMIT {limit}"
+
+
+def page_sql(sql: str, limit: int, offset: int) -> str:
+    """One page of *sql*: LIMIT/OFFSET appended, or the query wrapped when it has its own.
+
+    Example:
+        >>> page_sql("select event from events", 10, 20)
+        'select event from events LIMIT 10 OFFSET 20'
+        >>> page_sql("select event from events limit 5", 10, 0)
+        'SELECT * FROM (select event from events limit 5) LIMIT 10 OFFSET 0'
+    """
+    if _TAIL_LIMIT.search(sql) or _TAIL_OFFSET.search(sql):
+        return f"SELECT * FROM ({sql}) LIMIT {limit} OFFSET {offset}"
+    return f"{sql} LIMIT {limit} OFFSET {offset}"
 
 
 class _Values:

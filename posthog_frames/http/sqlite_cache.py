@@ -3,7 +3,7 @@
 requests-cache 1.3's ``SQLiteDict`` retries ``BEGIN IMMEDIATE`` in an endless loop while another
 process holds the file locked (a notebook stuck in a transaction, a backup tool): the client would
 hang. Here a write waits sqlite's busy timeout (:data:`SQLITE_TIMEOUT`) once, then the
-``sqlite3.OperationalError`` reaches :class:`posthog_frames._http.Transport`, which goes on
+``sqlite3.OperationalError`` reaches :class:`posthog_frames.http.transport.Transport`, which goes on
 without the cache.
 
 Example:

@@ -1,7 +1,8 @@
 """PostHog's answers turned into typed errors: status + error body (or a proxy's page) → exception.
 
-Kept apart from :mod:`posthog_frames._http`, which decides *when* to retry; this module only says
-*what happened and what to do*. Every message goes through :func:`~.exceptions.redact`.
+Kept apart from :mod:`posthog_frames.http.transport`, which decides *when* to retry; this module
+only says *what happened and what to do*. Every message goes through
+:func:`posthog_frames.exceptions.redact`.
 
 Example:
     >>> err = error_for(404, {"detail": "Not found."}, "/api/projects/1/insights/9/", "", "")

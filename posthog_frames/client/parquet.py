@@ -1,4 +1,4 @@
-"""Parquet output for :meth:`Client.stream_to_parquet`: a fixed schema, one row group per page.
+"""``stream_to_parquet()``: persons or a query's rows to a Parquet file, one row group per page.
 
 The schema is decided before the first page is written and never changes: SQL columns map
 from PostHog's ClickHouse ``types``; person properties from the property definitions
@@ -19,15 +19,86 @@ import warnings
 from collections.abc import Iterable, Iterator
 from datetime import date
 from pathlib import Path
-from typing import Any
+from typing import Any, NamedTuple
 
 import orjson
 import pandas as pd
 
+from posthog_frames.client.base import BaseClient, progress_bar
+from posthog_frames.client.hogql import MAX_ROWS
+from posthog_frames.client.persons import PersonsRequest, query_person_frames
+from posthog_frames.client.properties import person_property_types
+from posthog_frames.client.query import check_sql, no_cache, query_pages
+from posthog_frames.exceptions import ValidationError
+from posthog_frames.frames.persons import PERSON_COLUMNS
 from posthog_frames.frames.sql import unwrap_type
-from posthog_frames.persons import PERSON_COLUMNS
 
-__all__ = ["arrow_type", "hogql_schema", "persons_schema", "stream_persons", "stream_rows"]
+__all__ = [
+    "StreamResult",
+    "arrow_type",
+    "hogql_schema",
+    "persons_schema",
+    "stream_persons",
+    "stream_rows",
+    "stream_to_parquet",
+]
+
+
+class StreamResult(NamedTuple):
+    """What :meth:`posthog_frames.Client.stream_to_parquet` wrote: the file and its row count."""
+
+    path: Path
+    rows: int
+
+
+def stream_to_parquet(
+    client: BaseClient,
+    path: str | Path,
+    source: str,
+    *,
+    properties: Any = None,
+    values: dict[str, Any] | None = None,
+    page_size: int = MAX_ROWS,
+    progress: bool | None = None,
+) -> StreamResult:
+    """Write ``"persons"`` or a HogQL query's rows to *path* (see
+    :meth:`posthog_frames.Client.stream_to_parquet`).
+
+    Example:
+        >>> import tempfile, pathlib
+        >>> out = pathlib.Path(tempfile.mkdtemp()) / "persons.parquet"
+        >>> stream_to_parquet(client, out, "persons").rows
+        500
+    """
+    if not isinstance(source, str) or not source.strip():
+        raise ValidationError('source must be "persons" or a HogQL SELECT.')
+    target = Path(path)
+    bar = progress_bar(client, progress, None, "rows")
+    try:
+        with no_cache(client):
+            if source.strip().lower() == "persons":
+                if values:
+                    raise ValidationError('values apply to SQL sources, not "persons".')
+                types = person_property_types(client) or {}
+                request = PersonsRequest(properties, page_size=page_size)
+                frames = query_person_frames(
+                    client, request, progress=False, refresh=True, types=types
+                )
+                rows = stream_persons(target, frames, types, bar)
+            else:
+                if properties:
+                    raise ValidationError(
+                        'properties apply to "persons"; put conditions in the SQL WHERE.'
+                    )
+                sql = check_sql(source)
+                pages = query_pages(
+                    client, sql, values, refresh="force_blocking", page_size=page_size
+                )
+                rows = stream_rows(target, pages, bar)
+    finally:
+        if bar is not None:
+            bar.close()
+    return StreamResult(target, rows)
 
 
 def _pyarrow() -> tuple[Any, Any]:
@@ -98,8 +169,8 @@ def _array(values: list[Any], target: Any) -> Any:
         )
         return pa.array(stamps.astype("datetime64[us, UTC]"), type=target, from_pandas=True)
     if pa.types.is_date32(target):
-        return pa.array([None if _missing(v) else date.fromisoformat(str(v)[:10]) for v in values],
-                        type=target)  # fmt: skip
+        days = [None if _missing(v) else date.fromisoformat(str(v)[:10]) for v in values]
+        return pa.array(days, type=target)
     if pa.types.is_floating(target):
         numbers = pd.to_numeric(pd.Series(values, dtype=object), errors="coerce")
         return pa.array(numbers.astype("float64"), type=target, from_pandas=True)
@@ -108,10 +179,8 @@ def _array(values: list[Any], target: Any) -> Any:
     if pa.types.is_boolean(target):
         return pa.array([None if _missing(v) else _bool(v) for v in values], type=target)
     if pa.types.is_list(target):
-        return pa.array(
-            [None if _missing(v) or not isinstance(v, list | tuple) else [_text(x) for x in v]
-             for v in values], type=target,
-        )  # fmt: skip
+        lists = [[_text(x) for x in v] if isinstance(v, list | tuple) else None for v in values]
+        return pa.array(lists, type=target)
     return pa.array([_text(v) for v in values], type=target)
 
 
@@ -214,11 +283,11 @@ def stream_persons(
     def batches() -> Iterator[list[Any]]:
         for frame in pages:
             undefined.update(c for c in frame.columns if c not in schema.names)
+            missing = [None] * len(frame)
             yield [
-                _array(frame[f.name].tolist() if f.name in frame.columns else [None] * len(frame),
-                       f.type)
+                _array(frame[f.name].tolist() if f.name in frame.columns else missing, f.type)
                 for f in schema
-            ]  # fmt: skip
+            ]
 
     rows = _drive(_Writer(path, schema), batches(), bar)
     dropped = sorted(undefined - set(PERSON_COLUMNS))
@@ -228,6 +297,6 @@ def stream_persons(
             f"{path.name}: {', '.join(dropped[:10])}{' …' if len(dropped) > 10 else ''}. "
             "client.persons() includes them.",
             UserWarning,
-            stacklevel=3,
+            stacklevel=4,  # past this function and stream_to_parquet: the user's call
         )
     return rows

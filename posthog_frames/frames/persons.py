@@ -2,7 +2,8 @@
 
 One row per person: ``id, uuid, name, distinct_ids, created_at, last_seen_at`` and one column per
 person property (``properties.<key>``, sorted by key). Dtypes follow the JSON values (see
-:mod:`posthog_frames._dtypes`), or PostHog's property definitions when ``property_types`` is given.
+:mod:`posthog_frames.frames.dtypes`), or PostHog's property definitions when ``property_types``
+is given.
 
 Built for speed on large exports: one ``orjson.loads``, one ``DataFrame.from_records`` of the
 property dicts, vectorised datetime parsing, and a type check only on columns pandas left ambiguous.
@@ -24,13 +25,13 @@ from typing import Any
 import orjson
 import pandas as pd
 
-from posthog_frames._dtypes import (
+from posthog_frames.exceptions import InvalidResponse, ValidationError
+from posthog_frames.frames.dtypes import (
     DATETIME,
     apply_property_types,
     common_dtype,
     infer_column,
 )
-from posthog_frames.exceptions import InvalidResponse, ValidationError
 
 __all__ = ["PERSON_COLUMNS", "apply_property_types", "concat_person_pages", "persons_frame"]
 

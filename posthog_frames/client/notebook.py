@@ -12,7 +12,7 @@ import os
 import sys
 from typing import Any
 
-from posthog_frames._client import Client
+from posthog_frames.client.client import Client
 
 __all__ = ["connect"]
 

@@ -1,0 +1,29 @@
+"""The account around a key: the organization's projects.
+
+Example:
+    >>> projects(client)[["id", "name"]]
+       id             name
+    0   1     Hogflix Demo
+    1   2  Hogflix Staging
+"""
+
+from __future__ import annotations
+
+import pandas as pd
+
+from posthog_frames.client.base import BaseClient
+from posthog_frames.frames.listings import projects_frame
+
+__all__ = ["projects"]
+
+
+def projects(client: BaseClient) -> pd.DataFrame:
+    """Every page of ``/api/projects/``, one row per project (see ``Client.projects``).
+
+    Example:
+        >>> len(projects(client))
+        2
+    """
+    return projects_frame(
+        [row for page in client.paginate("/api/projects/") for row in page["results"]]
+    )

@@ -1,0 +1,337 @@
+"""The PostHog client: every verb an analyst calls, each handing over to one plain function.
+
+The verbs are spelled out here with their full signatures and docs (httpx's ``Client`` style);
+the work happens in the resource modules beside this one — :mod:`.persons`, :mod:`.insights`,
+:mod:`.query`, :mod:`.parquet`, :mod:`.properties`, :mod:`.account` — which use only the
+low-level verbs of :class:`~posthog_frames.client.base.BaseClient` (``get``, ``post``,
+``paginate``). Frames are built by the converters in :mod:`posthog_frames.frames`.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Iterator
+from pathlib import Path
+from typing import Any
+
+import pandas as pd
+
+from posthog_frames.client import account as account_api
+from posthog_frames.client import insights as insights_api
+from posthog_frames.client import parquet as parquet_api
+from posthog_frames.client import persons as persons_api
+from posthog_frames.client import properties as properties_api
+from posthog_frames.client import query as query_api
+from posthog_frames.client.base import BaseClient
+from posthog_frames.client.hogql import MAX_ROWS
+from posthog_frames.client.parquet import StreamResult
+from posthog_frames.client.persons import PersonsRequest
+from posthog_frames.insight import Insight
+
+__all__ = ["Client"]
+
+
+class Client(BaseClient):
+    """A PostHog API client that answers with DataFrames, through a requests-cache session.
+
+    Args:
+        api_key: a personal API key (``phx_…``); default ``POSTHOG_PERSONAL_API_KEY``.
+        host: ``"us"``, ``"eu"``, a URL, or a self-hosted instance; default ``POSTHOG_HOST``,
+            else ``https://us.posthog.com``. Ingestion hosts (``us.i.posthog.com``) are mapped.
+        project_id: default ``POSTHOG_PROJECT_ID``, else the key's current project
+            (``/api/users/@me/`` → ``team.project_id``), discovered on first use.
+        session: any ``requests.Session`` to send with (a ``CachedSession`` is made safe).
+        cache: a sqlite path, ``"memory"``, ``False`` for none; default a sqlite file in the
+            user's cache directory. Only successful answers are cached, never the key.
+        expire_after: how long cached answers stay fresh (default one hour).
+        timeout: seconds to wait for PostHog to answer one request.
+        offline: answer only from the cache; a miss raises :class:`OfflineCacheMiss`.
+        max_wait: the longest wait a 429 may announce that is slept through (seconds);
+            a longer one raises :class:`RateLimited` at once.
+        page_size: persons per request when paging (default 1,000; at most 50,000).
+        progress: progress bars for multi-page pulls (default: on, unless the environment
+            sets ``POSTHOG_FRAMES_PROGRESS=0``).
+        requests_per_minute: client-side pacing (default 230, under PostHog's 240 per key);
+            lower it when other programs use the same key at the same time.
+        concurrency: pages requested at once while paging by offset (1 to 16, default 4):
+            1 fetches one page after the other; more hides latency, still under the pacing.
+
+    Verbs: persons (:meth:`persons`, :meth:`iter_persons`, :meth:`person`), property metadata
+    (:meth:`property_definitions`, :meth:`property_values`), insights (:meth:`insights`,
+    :meth:`insight`, :meth:`insight_frame`), HogQL (:meth:`query`, :meth:`stream_to_parquet`),
+    the account (:meth:`me`, :meth:`projects`), and the low-level :meth:`get`, :meth:`post`,
+    :meth:`paginate`.
+
+    Example:
+        >>> client = phf.Client(api_key, host="eu")  # doctest: +SKIP
+        >>> client.persons(properties=[phf.PropertyFilter("$initial_os", ["Linux"])]).shape
+        (40, 36)
+    """
+
+    # -- persons ------------------------------------------------------------------------------
+
+    def persons(
+        self,
+        properties: Any = None,
+        search: str | None = None,
+        distinct_id: str | None = None,
+        email: str | None = None,
+        limit: int | None = None,
+        page_size: int | None = None,
+        progress: bool | None = None,
+        *,
+        refresh: bool = False,
+        dtypes: bool = True,
+        via: str = "rest",
+    ) -> pd.DataFrame:
+        """Every matching person, one row each, following every ``next`` link.
+
+        Args:
+            properties: person property filters: ``PropertyFilter``s, dicts or a JSON string.
+            search: email (substring) or distinct_id (exact), as PostHog's search box.
+            distinct_id, email: exact matches.
+            limit: the most rows to return (default: all).
+            page_size: rows per request (default 1,000; PostHog's own default is 100).
+            progress: a progress bar for pulls of several pages (default on, unless
+                ``POSTHOG_FRAMES_PROGRESS=0``).
+            refresh: bypass the local cache (pages, property definitions and the kept frame).
+            dtypes: use the project's property definitions to type property columns.
+            via: ``"rest"`` (the persons API), or ``"query"``: HogQL pages of 50,000 rows
+                (few requests for big projects; ``id`` is then the UUID and ``last_seen_at``
+                empty, see :mod:`posthog_frames.client.hogql`).
+
+        Columns: ``id``, ``uuid``, ``name``, ``distinct_ids``, ``created_at``,
+        ``last_seen_at`` (UTC) and ``properties.<key>`` for every person property.
+        ``df.attrs["total"]`` is PostHog's count when it gave one.
+
+        Persons changing during a pull: PostHog pages by offset over persons ordered newest
+        first, so a person created mid-pull shifts every later row down by one. Each person who
+        exists for the whole pull is returned exactly once (a row seen twice at a page boundary
+        is kept once, and a page that predates the change is fetched again). Persons created
+        after the pull started are not included, and a person deleted or merged mid-pull can make
+        one other person at a page boundary go missing; either way a ``UserWarning`` says the
+        count changed, and running again (``refresh=True``) gives a consistent result.
+
+        A repeated call is answered from the cache (pages and the finished frame) while
+        ``expire_after`` allows, without any request; ``refresh=True`` replaces both.
+
+        Example:
+            >>> linux = client.persons(properties=[phf.PropertyFilter("$initial_os", ["Linux"])])
+            >>> len(linux), linux.attrs["total"]
+            (40, 40)
+        """
+        request = PersonsRequest(properties, search, distinct_id, email, limit, page_size)
+        return persons_api.persons(self, request, progress, refresh=refresh, dtypes=dtypes, via=via)
+
+    def iter_persons(
+        self,
+        properties: Any = None,
+        search: str | None = None,
+        distinct_id: str | None = None,
+        email: str | None = None,
+        limit: int | None = None,
+        page_size: int | None = None,
+        progress: bool | None = None,
+        *,
+        refresh: bool = False,
+        dtypes: bool = True,
+        via: str = "rest",
+    ) -> Iterator[pd.DataFrame]:
+        """Yield one DataFrame per page of persons (see :meth:`persons` for the arguments).
+
+        Unlike :meth:`persons`, each page is yielded as it arrives (nothing is kept), so the
+        frames of a pull that shifts while paging are already out when the warning comes.
+
+        Example:
+            >>> [len(page) for page in client.iter_persons(page_size=200)]
+            [200, 200, 100]
+        """
+        request = PersonsRequest(properties, search, distinct_id, email, limit, page_size)
+        yield from persons_api.iter_persons(
+            self, request, progress, refresh=refresh, dtypes=dtypes, via=via
+        )
+
+    def person(self, id_or_uuid: int | str, *, refresh: bool = False) -> pd.Series:
+        """One person by numeric id or UUID, as a Series (properties flattened).
+
+        A distinct_id is not a person id: use ``client.persons(distinct_id=...)`` for those.
+
+        Example:
+            >>> client.person(1)["properties.email"]
+            '...@...'
+        """
+        return persons_api.person(self, id_or_uuid, refresh=refresh)
+
+    # -- property metadata --------------------------------------------------------------------
+
+    def property_definitions(
+        self, type: str = "person", search: str | None = None, *, refresh: bool = False
+    ) -> pd.DataFrame:
+        """The project's property definitions: ``name``, ``property_type``, ``is_numerical``, …
+
+        *type* is ``"person"``, ``"event"``, ``"session"`` or ``"group"``.
+
+        Example:
+            >>> client.property_definitions(search="plan")[["name", "property_type"]]
+               name property_type
+            0  plan        String
+        """
+        return properties_api.property_definitions(self, type, search, refresh=refresh)
+
+    def property_values(
+        self, key: str, search: str | None = None, *, refresh: bool = False
+    ) -> pd.DataFrame:
+        """The values a person property takes, most common first: ``value``, ``count``.
+
+        Example:
+            >>> client.property_values("$initial_os").columns.tolist()
+            ['value', 'count']
+        """
+        return properties_api.property_values(self, key, search, refresh=refresh)
+
+    # -- insights -----------------------------------------------------------------------------
+
+    def insights(self, *, refresh: bool = False, **filters: Any) -> pd.DataFrame:
+        """The project's insights, all pages, one row each (in PostHog's order).
+
+        Columns: ``id``, ``short_id``, ``name`` (else PostHog's ``derived_name``), ``kind``
+        (trends, funnels, retention, paths, stickiness, lifecycle, sql or unknown), ``display``
+        (the converters' view word: line, number, pie, steps, time_to_convert, table …),
+        ``last_refresh``, ``created_at``, ``last_modified_at``, ``tags``, ``saved``,
+        ``description``. Keyword arguments are PostHog's list filters: ``short_id``, ``saved``,
+        ``search``, ``insight`` (``"FUNNELS"`` or ``"funnels"``), ``favorited``, ``tags``,
+        ``limit`` (page size) …; lists are sent as JSON. ``kind=`` (the column's word, e.g.
+        ``"trends"``) is the same as ``insight=``. Any other keyword raises ValidationError.
+        ``refresh=True`` bypasses the local cache.
+
+        Example:
+            >>> client.insights(search="funnel")[["short_id", "name", "kind"]]
+               short_id                        name     kind
+            0  C6VbrwPs             Purchase funnel  funnels
+            1  WefNMROZ  Checkout funnel by browser  funnels
+        """
+        return insights_api.insights(self, refresh=refresh, **filters)
+
+    def insight(
+        self,
+        id_or_short_id: int | str | Insight,
+        refresh: str | bool = "blocking",
+        date_from: str | None = None,
+        date_to: str | None = None,
+        properties: Any = None,
+    ) -> Insight:
+        """One insight with its result, computed by PostHog when its cache is stale.
+
+        Args:
+            id_or_short_id: the numeric id or the 8-character short id from the insight's URL
+                (an :class:`Insight` stands for its id: this fetches it again).
+            refresh: PostHog's mode: ``"blocking"`` computes unless fresh; ``"force_cache"``
+                never computes (an uncomputed insight raises InsightNotComputed);
+                ``"force_blocking"`` (or legacy ``True``) always does; the async modes are
+                polled until done. Forced and async modes bypass the local cache.
+            date_from, date_to, properties: read the insight for other dates or filters
+                without changing it (PostHog's ``filters_override``).
+
+        Example:
+            >>> ins = client.insight("U6hMkMoa", date_from="-7d")
+            >>> ins.kind, len(ins.frame()) > 0
+            ('trends', True)
+        """
+        return insights_api.insight(self, id_or_short_id, refresh, date_from, date_to, properties)
+
+    def insight_frame(self, id_or_short_id: int | str | Insight, **options: Any) -> pd.DataFrame:
+        """Shortcut for ``client.insight(...).frame(...)``; fetch options are passed through.
+
+        ``refresh``, ``date_from``, ``date_to`` and ``properties`` go to :meth:`insight`, the
+        rest (``wide``, ``tz``, ``percent`` …) to the converter.
+
+        Example:
+            >>> client.insight_frame("U6hMkMoa", date_from="-7d", wide=True).shape[0]
+            8
+        """
+        return insights_api.insight_frame(self, id_or_short_id, **options)
+
+    # -- HogQL --------------------------------------------------------------------------------
+
+    def query(
+        self,
+        sql: str,
+        *,
+        values: dict[str, Any] | None = None,
+        limit: int | None = None,
+        refresh: str = "blocking",
+        paginate: bool = False,
+    ) -> pd.DataFrame:
+        """Run HogQL on PostHog and return the rows as a typed DataFrame.
+
+        Args:
+            sql: a HogQL SELECT; ``{name}`` placeholders take their value from *values*.
+            values: placeholder values, sent to PostHog separately (never pasted into the SQL).
+            limit: the most rows: replaces the query's trailing LIMIT, or is appended.
+            refresh: PostHog's mode: ``"blocking"`` (cached answers are fine),
+                ``"force_blocking"`` (recompute, and skip the local cache), ``"async"`` (start,
+                then poll ``query/:id/`` until complete), …
+            paginate: fetch every row in pages of 50,000 (LIMIT/OFFSET). Give the query an
+                ORDER BY on unique columns: without one, ClickHouse may order pages
+                differently and rows repeat or go missing between them.
+
+        Columns are typed from PostHog's ``types``; ``df.attrs`` holds ``hogql``,
+        ``is_cached``, ``last_refresh``, ``timezone``, ``columns`` and ``types``. When PostHog
+        cut the answer (100 rows without a LIMIT) a :class:`TruncatedResult` warning says so.
+
+        Example:
+            >>> client.query("select properties.$browser as browser, count() as n from events "
+            ...              "where event = {e} group by browser order by n desc",
+            ...              values={"e": "$pageview"}).columns.tolist()
+            ['browser', 'n']
+        """
+        return query_api.query(
+            self, sql, values=values, limit=limit, refresh=refresh, paginate=paginate
+        )
+
+    def stream_to_parquet(
+        self,
+        path: str | Path,
+        source: str,
+        *,
+        properties: Any = None,
+        values: dict[str, Any] | None = None,
+        page_size: int = MAX_ROWS,
+        progress: bool | None = None,
+    ) -> StreamResult:
+        """Write ``"persons"`` or a HogQL query's rows to a Parquet file, one page at a time.
+
+        Each page (up to 50,000 rows) becomes one row group, so memory stays at about one
+        page however many rows there are; pages are not kept in the local cache. The schema
+        is fixed before the first page: for persons from the property definitions (Numeric →
+        float64, Boolean → bool, DateTime → timestamp, else string), for SQL from PostHog's
+        ``types``. Needs pyarrow: ``pip install "posthog-frames[parquet]"``.
+
+        Example:
+            >>> import tempfile, pathlib
+            >>> out = pathlib.Path(tempfile.mkdtemp()) / "events.parquet"
+            >>> client.stream_to_parquet(out, "select uuid, event, timestamp from events "
+            ...                          "order by timestamp, uuid").rows > 1000
+            True
+        """
+        return parquet_api.stream_to_parquet(
+            self,
+            path,
+            source,
+            properties=properties,
+            values=values,
+            page_size=page_size,
+            progress=progress,
+        )
+
+    # -- the account --------------------------------------------------------------------------
+
+    def projects(self) -> pd.DataFrame:
+        """The organization's projects: ``id``, ``name``, ``timezone``, … one row each.
+
+        Example:
+            >>> client.projects()[["id", "name"]]
+               id             name
+            0   1     Hogflix Demo
+            1   2  Hogflix Staging
+        """
+        return account_api.projects(self)

@@ -1,0 +1,368 @@
+"""Persons: every matching person as one DataFrame, page by page, nothing lost or repeated.
+
+Two paths give the same columns: ``via="rest"`` pages PostHog's persons API (``next`` links,
+pages fetched ahead); ``via="query"`` pages a HogQL query of up to 50,000 persons a request
+(SQL in :mod:`posthog_frames.client.hogql`). Both convert with
+:func:`posthog_frames.frames.persons_frame` and drop a person seen twice at a page boundary.
+
+Example:
+    >>> request = PersonsRequest(properties=[phf.PropertyFilter("$initial_os", ["Linux"])])
+    >>> len(persons(client, request)) == len(persons(client, request, via="query"))
+    True
+"""
+
+from __future__ import annotations
+
+import re
+import warnings
+from collections.abc import Iterator
+from typing import Any, NamedTuple
+
+import pandas as pd
+import requests
+
+from posthog_frames.client.base import BaseClient, progress_bar
+from posthog_frames.client.hogql import MAX_ROWS, person_dicts, persons_sql
+from posthog_frames.client.properties import filter_keys, hint_unknown, person_property_types
+from posthog_frames.client.query import check_limit, query_pages
+from posthog_frames.exceptions import ValidationError
+from posthog_frames.filters import filters_param, normalize_filters
+from posthog_frames.frames.persons import concat_person_pages, persons_frame
+from posthog_frames.http.frame_cache import ResultCache, result_key
+from posthog_frames.http.paging import canonical
+
+__all__ = [
+    "PersonsRequest",
+    "check_via",
+    "iter_persons",
+    "person",
+    "persons",
+    "query_person_frames",
+]
+
+_UUID_RE = re.compile(
+    r"^[0-9a-fA-F]{8}-[0-9a-fA-F]{4}-[0-9a-fA-F]{4}-[0-9a-fA-F]{4}-[0-9a-fA-F]{12}$"
+)
+# A warning about a pull points at the user's line, past this module's function, its page
+# generator and the Client method that called it.
+_USER_FRAME = 5
+
+
+class PersonsRequest(NamedTuple):
+    """Which persons a pull asks for: the arguments ``persons()`` and ``iter_persons()`` share.
+
+    Example:
+        >>> PersonsRequest(properties=[phf.PropertyFilter("plan", ["pro"])], limit=10).limit
+        10
+    """
+
+    properties: Any = None
+    search: str | None = None
+    distinct_id: str | None = None
+    email: str | None = None
+    limit: int | None = None
+    page_size: int | None = None
+
+    def filters(self) -> list[dict[str, Any]]:
+        """The property filters as PostHog's dicts (``[]`` without filters).
+
+        Example:
+            >>> PersonsRequest(properties=[phf.PropertyFilter("plan", ["pro"])]).filters()
+            [{'key': 'plan', 'value': ['pro'], 'operator': 'exact', 'type': 'person'}]
+        """
+        return [f.to_dict() for f in normalize_filters(self.properties)] if self.properties else []
+
+
+def check_via(via: Any) -> str:
+    """Validate ``persons(via=...)``: ``"rest"`` or ``"query"``.
+
+    Example:
+        >>> check_via("query")
+        'query'
+    """
+    if via not in ("rest", "query"):
+        raise ValidationError(
+            f'via must be "rest" (the persons API) or "query" (HogQL), not {via!r}.'
+        )
+    return via
+
+
+def iter_persons(
+    client: BaseClient,
+    request: PersonsRequest,
+    progress: bool | None = None,
+    *,
+    refresh: bool = False,
+    dtypes: bool = True,
+    via: str = "rest",
+) -> Iterator[pd.DataFrame]:
+    """One frame per page of persons (see :meth:`posthog_frames.Client.iter_persons`).
+
+    Example:
+        >>> [len(page) for page in iter_persons(client, PersonsRequest(page_size=200))]
+        [200, 200, 100]
+    """
+    if check_via(via) == "query":
+        yield from query_person_frames(client, request, progress, refresh=refresh, dtypes=dtypes)
+        return
+    url = _rest_url(client, request)
+    types = person_property_types(client, refresh=refresh) if dtypes else None
+    yield from _rest_frames(client, url, types, request.limit, progress, refresh, counts=[])
+
+
+def persons(
+    client: BaseClient,
+    request: PersonsRequest,
+    progress: bool | None = None,
+    *,
+    refresh: bool = False,
+    dtypes: bool = True,
+    via: str = "rest",
+) -> pd.DataFrame:
+    """Every matching person as one frame (see :meth:`posthog_frames.Client.persons`).
+
+    Example:
+        >>> len(persons(client, PersonsRequest(limit=5)))
+        5
+    """
+    if check_via(via) == "query":
+        counts: list[int] = []
+        pages = query_person_frames(
+            client, request, progress, refresh=refresh, dtypes=dtypes, counts=counts
+        )
+        frame = concat_person_pages(list(pages))
+        _describe(frame, client.project_id, request, counts)
+        frame.attrs["via"] = "query"
+        hint_unknown(client, frame, filter_keys(request.properties))
+        return frame
+    url = _rest_url(client, request)
+    types = person_property_types(client, refresh=refresh) if dtypes else None
+    store = ResultCache.of(client.session)
+    key = result_key(
+        client.settings.fingerprint, "persons", canonical(url), limit=request.limit, types=types
+    )
+    if store is not None and not refresh:
+        cached = store.get(key, stale_ok=client.settings.offline)
+        if cached is not None:
+            return cached
+    counts = []
+    # list() first: the count-changed warning then points at the caller's line.
+    pages = list(_rest_frames(client, url, types, request.limit, progress, refresh, counts))
+    frame = concat_person_pages(pages)
+    _describe(frame, client.project_id, request, counts)
+    hint_unknown(client, frame, filter_keys(request.properties))
+    if store is not None and len(set(counts)) <= 1:
+        store.put(key, url, frame)
+    elif store is not None:
+        # Never keep a pull that saw the count change, nor leave an older frame in its
+        # place: the next call pulls again rather than answer from before this one.
+        store.delete(key)
+    return frame
+
+
+def person(client: BaseClient, id_or_uuid: int | str, *, refresh: bool = False) -> pd.Series:
+    """One person by numeric id or UUID, as a Series (see :meth:`posthog_frames.Client.person`).
+
+    Example:
+        >>> person(client, 1)["properties.email"]
+        '...@...'
+    """
+    key = str(id_or_uuid).strip()
+    if isinstance(id_or_uuid, bool) or not (key.isdigit() or _UUID_RE.match(key)):
+        raise ValidationError(
+            f"{id_or_uuid!r} is not a person id (a number) or UUID. If it is a distinct_id, "
+            f"use client.persons(distinct_id={key!r}) instead."
+        )
+    raw = client.get(
+        f"persons/{key}/", refresh=refresh, hint=_person_hint(key), expect=_expect_person
+    )
+    types = person_property_types(client, refresh=refresh)
+    row = persons_frame([raw], property_types=types).iloc[0]
+    row.name = raw["id"]
+    return row
+
+
+# -- the REST path ----------------------------------------------------------------------------
+
+
+def _rest_url(client: BaseClient, request: PersonsRequest) -> str:
+    params = {
+        "properties": filters_param(normalize_filters(request.properties))
+        if request.properties
+        else None,
+        "search": request.search,
+        "distinct_id": request.distinct_id,
+        "email": request.email,
+        "limit": _page_size(request.page_size, request.limit, client.settings.page_size),
+        "include_total": "true",
+    }
+    query = {k: v for k, v in params.items() if v is not None}
+    return requests.Request("GET", client.url("persons/"), params=query).prepare().url
+
+
+def _rest_frames(
+    client: BaseClient,
+    url: str,
+    types: dict[str, str] | None,
+    limit: int | None,
+    progress: bool | None,
+    refresh: bool,
+    counts: list[int],
+) -> Iterator[pd.DataFrame]:
+    """One frame per page from *url*, without repeats; *counts* gets each page's ``count``."""
+    pages = client.paginate(url, refresh=refresh, ahead=client.settings.concurrency - 1)
+    seen: set[Any] = set()
+    remaining = limit
+    bar = None
+    try:
+        for page in pages:
+            if isinstance(page.get("count"), int):
+                counts.append(page["count"])
+            # A bar only when another page will be fetched (not for limit=1, say).
+            more = remaining is None or remaining > len(page["results"])
+            if bar is None and page.get("next") and more:
+                bar = progress_bar(
+                    client, progress, _bar_total(page.get("count"), limit), "persons"
+                )
+            frame = _drop_seen(persons_frame(page["results"], property_types=types), seen)
+            if remaining is not None:
+                frame = frame.iloc[:remaining]
+                remaining -= len(frame)
+            if bar is not None:
+                bar.update(len(frame))
+            yield frame
+            if remaining is not None and remaining <= 0:
+                return
+    finally:
+        pages.close()  # stop fetching ahead now, also when the caller stops early
+        if bar is not None:
+            bar.close()
+    _warn_if_changed(counts)
+
+
+def _page_size(page_size: int | None, limit: int | None, default: int) -> int:
+    if limit is not None and (not isinstance(limit, int) or isinstance(limit, bool) or limit < 1):
+        raise ValidationError(f"limit must be a positive whole number, got {limit!r}.")
+    size = default if page_size is None else page_size
+    # PostHog caps a query at 50,000 rows and then drops the `next` link: never ask for more.
+    if not isinstance(size, int) or isinstance(size, bool) or not 1 <= size <= MAX_ROWS:
+        raise ValidationError(f"page_size must be between 1 and 50,000, got {page_size!r}.")
+    return min(size, limit) if limit is not None else size
+
+
+def _bar_total(count: Any, limit: int | None) -> int | None:
+    total = count if isinstance(count, int) else None
+    if limit is not None:
+        total = min(total, limit) if total is not None else limit
+    return total
+
+
+# -- the HogQL path ---------------------------------------------------------------------------
+
+
+def query_person_frames(
+    client: BaseClient,
+    request: PersonsRequest,
+    progress: bool | None = None,
+    *,
+    refresh: bool = False,
+    dtypes: bool = True,
+    types: dict[str, str] | None = None,
+    counts: list[int] | None = None,
+) -> Iterator[pd.DataFrame]:
+    """``iter_persons(via="query")``: one frame per HogQL page of up to 50,000 persons.
+
+    *types* (property name → PostHog type) skips fetching the property definitions;
+    *counts* gets each page's total (the query's window count).
+
+    Example:
+        >>> [len(f) for f in query_person_frames(client, PersonsRequest(page_size=300))]
+        [300, 200]
+    """
+    size = MAX_ROWS if request.page_size is None else request.page_size
+    if isinstance(size, bool) or not isinstance(size, int) or not 1 <= size <= MAX_ROWS:
+        raise ValidationError(f"page_size must be between 1 and 50,000, got {request.page_size!r}.")
+    limit = check_limit(request.limit, paginate=True)
+    sql, values = persons_sql(
+        normalize_filters(request.properties) if request.properties else [],
+        search=request.search,
+        distinct_id=request.distinct_id,
+        email=request.email,
+    )
+    if types is None and dtypes:
+        types = person_property_types(client, refresh=refresh)
+    mode = "force_blocking" if refresh else "blocking"
+    counts = [] if counts is None else counts
+    bar, read, ids = None, 0, set()
+    pages = query_pages(client, sql, values, refresh=mode, limit=limit, page_size=size)
+    try:
+        for page in pages:
+            people, total = person_dicts(page)
+            if total is not None:
+                counts.append(total)
+            if bar is None and len(people) == size:
+                bar = progress_bar(client, progress, total, "persons")
+            read += len(people)
+            frame = _drop_seen(persons_frame(people, property_types=types), ids)
+            if bar is not None:
+                bar.update(len(frame))
+            yield frame
+            if total is not None and read >= total:
+                break  # the window count saves the request that would find an empty page
+    finally:
+        if bar is not None:
+            bar.close()
+    _warn_if_changed(counts)
+
+
+# -- shared by both paths ---------------------------------------------------------------------
+
+
+def _describe(frame: pd.DataFrame, project_id: int, request: PersonsRequest, counts: list) -> None:
+    """The attrs of a finished persons frame (REST or HogQL)."""
+    frame.attrs.update({"kind": "persons", "project_id": project_id})
+    if counts:
+        frame.attrs["total"] = counts[-1]
+    if request.properties:
+        frame.attrs["properties"] = request.filters()
+
+
+def _drop_seen(frame: pd.DataFrame, seen: set[Any]) -> pd.DataFrame:
+    """*frame* without persons in *seen*, which then holds this frame's ids too.
+
+    Offsets shift when persons are added mid-pull, so the row at a page boundary comes twice.
+    """
+    fresh = ~frame["id"].isin(seen)
+    if not fresh.all():
+        frame = frame.loc[fresh].reset_index(drop=True)
+    seen.update(frame["id"].tolist())
+    return frame
+
+
+def _warn_if_changed(counts: list[int]) -> None:
+    """The documented warning when PostHog's person count changed between pages of a pull."""
+    if len(set(counts)) > 1:
+        warnings.warn(
+            f"PostHog's person count changed during this pull (from {counts[0]:,} to "
+            f"{counts[-1]:,}): persons created meanwhile are missing, and a deletion can hide a "
+            "person at a page boundary. Run again with refresh=True for a consistent result.",
+            UserWarning,
+            stacklevel=_USER_FRAME,
+        )
+
+
+def _person_hint(key: str) -> str:
+    if _UUID_RE.match(key):
+        # Anonymous distinct_ids are UUIDs too, so a UUID that is no person is likely one.
+        return (
+            f"{key!r} may be a distinct_id rather than a person's UUID (anonymous distinct_ids "
+            f"are UUIDs): try client.persons(distinct_id={key!r}). Person ids and UUIDs are in "
+            "client.persons()."
+        )
+    return "Check the id with client.persons()."
+
+
+def _expect_person(body: dict[str, Any]) -> str | None:
+    if "id" in body and isinstance(body.get("properties") or {}, dict):
+        return None
+    return f"expected a person object {{'id', 'properties', ...}}, got keys {sorted(body)[:8]}"

@@ -1,0 +1,28 @@
+"""Talking to PostHog over HTTP: one transport owns retries, pacing, the cache and error mapping.
+
+- :mod:`.transport`: sends a request, retries within bounds, parses JSON, raises typed errors;
+- :mod:`.errors`: PostHog's error answers (or a proxy's page) turned into those typed errors;
+- :mod:`.session`: the requests-cache session, made safe for keys; :mod:`.sqlite_cache` its
+  bounded-wait sqlite backend; :mod:`.frame_cache` finished frames kept beside the pages;
+- :mod:`.paging`: following ``next`` links, with pages fetched ahead; :mod:`.pacing`: staying
+  under PostHog's per-key request budgets.
+"""
+
+from posthog_frames.http.frame_cache import ResultCache, result_key
+from posthog_frames.http.pacing import RateLimiter
+from posthog_frames.http.paging import canonical, expect_page, iter_pages
+from posthog_frames.http.session import FINGERPRINT_HEADER, build_session
+from posthog_frames.http.transport import Expect, Transport
+
+__all__ = [
+    "FINGERPRINT_HEADER",
+    "Expect",
+    "RateLimiter",
+    "ResultCache",
+    "Transport",
+    "build_session",
+    "canonical",
+    "expect_page",
+    "iter_pages",
+    "result_key",
+]
