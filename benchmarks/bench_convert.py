@@ -44,14 +44,19 @@ def flatten_rows(persons: int = 100_000, repeats: int = 3) -> list[Row]:
     ours, base, normalize = times["persons_frame"], times["floor"], times["json_normalize"]
     return [
         Row.at_most(
-            f"persons_frame, {persons:,} (vs floor)", ours / base, 1.5,
+            f"persons_frame, {persons:,} (vs floor)",
+            ours / base,
+            1.5,
             f"persons_frame {ours:.2f} s, loads+from_records {base:.2f} s",
         ),
         Row(
-            "persons_frame (vs json_normalize)", ours / normalize, "< 1x", ours < normalize,
+            "persons_frame (vs json_normalize)",
+            ours / normalize,
+            "< 1x",
+            ours < normalize,
             f"persons_frame {ours:.2f} s, json_normalize {normalize:.2f} s",
         ),
-    ]  # fmt: skip
+    ]
 
 
 def trends_payload(series: int = 500, days: int = 365) -> bytes:
@@ -61,17 +66,36 @@ def trends_payload(series: int = 500, days: int = 365) -> bytes:
     dates = [start + dt.timedelta(days=i) for i in range(days)]
     day_texts = [d.isoformat() for d in dates]
     labels = [f"{d.day}-{d:%b-%Y}" for d in dates]
-    action = {"id": "$pageview", "type": "events", "order": 0, "name": "$pageview",
-              "custom_name": None, "math": None, "properties": {}}  # fmt: skip
+    action = {
+        "id": "$pageview",
+        "type": "events",
+        "order": 0,
+        "name": "$pageview",
+        "custom_name": None,
+        "math": None,
+        "properties": {},
+    }
     result = []
     for i in range(series):
         data = [rng.randrange(1000) for _ in dates]
-        result.append({
-            "action": action, "label": f"$pageview - v{i}", "count": sum(data), "data": data,
-            "labels": labels, "days": day_texts, "breakdown_value": f"v{i}",
-        })  # fmt: skip
-    filters = {"insight": "TRENDS", "display": "ActionsLineGraph", "interval": "day",
-               "breakdown": "$lib_version", "breakdown_type": "event"}  # fmt: skip
+        result.append(
+            {
+                "action": action,
+                "label": f"$pageview - v{i}",
+                "count": sum(data),
+                "data": data,
+                "labels": labels,
+                "days": day_texts,
+                "breakdown_value": f"v{i}",
+            }
+        )
+    filters = {
+        "insight": "TRENDS",
+        "display": "ActionsLineGraph",
+        "interval": "day",
+        "breakdown": "$lib_version",
+        "breakdown_type": "event",
+    }
     return json.dumps({"id": 1, "short_id": "bench", "filters": filters, "result": result}).encode()
 
 
@@ -85,10 +109,12 @@ def trends_rows(repeats: int = 5) -> list[Row]:
     parse, convert = times["parse"], times["convert"]
     return [
         Row.at_most(
-            "trends_frame, 500 x 365 (vs json.loads)", convert / parse, 2,
+            "trends_frame, 500 x 365 (vs json.loads)",
+            convert / parse,
+            2,
             f"trends_frame {convert * 1e3:.0f} ms, json.loads {parse * 1e3:.0f} ms",
         )
-    ]  # fmt: skip
+    ]
 
 
 if __name__ == "__main__":

@@ -38,10 +38,12 @@ def memory_rows(demo: DemoProcess) -> list[Row]:
     growth, frame = found["growth"], found["frame"]
     return [
         Row.at_most(
-            f"memory, {found['rows']:,} persons (RSS growth / frame)", growth / frame, 3,
+            f"memory, {found['rows']:,} persons (RSS growth / frame)",
+            growth / frame,
+            3,
             f"peak growth {growth / 2**20:.0f} MiB, frame {frame / 2**20:.0f} MiB",
         )
-    ]  # fmt: skip
+    ]
 
 
 def _child() -> None:

@@ -68,18 +68,24 @@ def pull_rows(persons: int = 20_000, repeats: int = 3) -> list[Row]:
     tutorial, frame_only = times["tutorial"], times["persons_frame"]
     return [
         Row.at_least(
-            f"persons cold, {persons:,} (vs tutorial)", tutorial / client_cold, 4,
+            f"persons cold, {persons:,} (vs tutorial)",
+            tutorial / client_cold,
+            4,
             f"tutorial {tutorial:.2f} s, client {client_cold:.2f} s",
         ),
         Row.at_least(
-            "persons warm (vs cold)", client_cold / client_warm, 5,
+            "persons warm (vs cold)",
+            client_cold / client_warm,
+            5,
             f"cold {client_cold:.2f} s, warm {client_warm:.3f} s",
         ),
         Row.at_most(
-            "persons warm (vs persons_frame)", client_warm / frame_only, 2,
+            "persons warm (vs persons_frame)",
+            client_warm / frame_only,
+            2,
             f"warm {client_warm:.3f} s, persons_frame {frame_only:.3f} s",
         ),
-    ]  # fmt: skip
+    ]
 
 
 def _query_supported() -> bool:

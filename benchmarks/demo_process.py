@@ -44,9 +44,12 @@ class DemoProcess:
         command = [sys.executable, "-m", "posthog_frames.demo", "--port", str(_free_port())]
         env = {**os.environ, "PYTHONUNBUFFERED": "1"}
         self._proc = subprocess.Popen(
-            [*command, *self.args], stdout=subprocess.PIPE, stderr=subprocess.DEVNULL, text=True,
+            [*command, *self.args],
+            stdout=subprocess.PIPE,
+            stderr=subprocess.DEVNULL,
+            text=True,
             env=env,
-        )  # fmt: skip
+        )
         found: dict[str, str] = {}
         deadline = time.monotonic() + 120  # 100,000 persons take a few seconds to generate
         assert self._proc.stdout is not None

@@ -141,8 +141,9 @@ def _acceptable(scenario: Scenario, outcome: str) -> bool:
 
 def bad_inputs(demo) -> list[tuple[str, Callable[[], Any]]]:
     def client(**kw: Any) -> phf.Client:
-        return phf.Client(**{"api_key": demo.api_key, "host": demo.url, "project_id": 1,
-                             "cache": "memory", **kw})  # fmt: skip
+        return phf.Client(
+            **{"api_key": demo.api_key, "host": demo.url, "project_id": 1, "cache": "memory", **kw}
+        )
 
     ok = client()
     return [
@@ -169,7 +170,7 @@ def bad_inputs(demo) -> list[tuple[str, Callable[[], Any]]]:
                     "values": [{"key": "a", "value": 1}, {"key": "b", "value": 2}],
                 }
             ),
-        ),  # fmt: skip
+        ),
         ("HogQL 'selec 1'", lambda: ok.query("selec count() from events")),
         ("HogQL unknown table", lambda: ok.query("select count() from nope")),
         ("project token phc_…", lambda: client(api_key="phc_" + "t" * 40)),
@@ -210,8 +211,11 @@ def mutation_sweep() -> Counter:
                 except phf.PostHogError as err:
                     outcomes[type(err).__name__] += 1
                 except ValueError as err:
-                    outcomes["ValueError (kind unknown)" if "kind" in str(err) else
-                             f"UNTYPED ValueError ({path.name})"] += 1  # fmt: skip
+                    outcomes[
+                        "ValueError (kind unknown)"
+                        if "kind" in str(err)
+                        else f"UNTYPED ValueError ({path.name})"
+                    ] += 1
                 except Exception as err:
                     outcomes[f"UNTYPED {type(err).__name__} ({path.name})"] += 1
     return outcomes
@@ -228,27 +232,42 @@ def main() -> int:
         expected = demo.client(cache=False, page_size=PAGE).persons()
         inputs = [(name, *answer(call)) for name, call in bad_inputs(demo)]
     results = [run_scenario(s, expected) for s in SCENARIOS]
-    columns = ["scenario", "faults injected", "requests", "rows expected", "rows received",
-               "outcome", "seconds"]  # fmt: skip
+    columns = [
+        "scenario",
+        "faults injected",
+        "requests",
+        "rows expected",
+        "rows received",
+        "outcome",
+        "seconds",
+    ]
     print(f"## Fault scenarios ({len(results)}; {PERSONS} persons in pages of {PAGE})\n")
     print(markdown(results, columns))
     print(f"\n## Bad inputs ({len(inputs)})\n")
-    print(markdown([{"input": n, "answered with": a} for n, a, _ in inputs],
-                   ["input", "answered with"]))  # fmt: skip
+    print(
+        markdown(
+            [{"input": n, "answered with": a} for n, a, _ in inputs], ["input", "answered with"]
+        )
+    )
     sweep = mutation_sweep() if FIXTURES.exists() else Counter()
     if sweep:
         total = sum(sweep.values())
         print(f"\n## Recorded insights with one value broken ({total} variants)\n")
-        print(markdown([{"outcome": k, "count": v} for k, v in sweep.most_common()],
-                       ["outcome", "count"]))  # fmt: skip
+        print(
+            markdown(
+                [{"outcome": k, "count": v} for k, v in sweep.most_common()], ["outcome", "count"]
+            )
+        )
     failed = [r["scenario"] for r in results if not r["ok"]]
     failed += [n for n, _, typed in inputs if not typed]
     failed += [k for k in sweep if k.startswith("UNTYPED")]
     verdict = f"FAILED: {failed}" if failed else "Every one ended complete or in a typed error."
     faults = sum(r["faults injected"] for r in results)
     sent = sum(r["requests"] for r in results)
-    print(f"\n{len(results)} scenarios, {faults} faults injected, {sent} requests; "
-          f"{len(inputs)} bad inputs. {verdict}")  # fmt: skip
+    print(
+        f"\n{len(results)} scenarios, {faults} faults injected, {sent} requests; "
+        f"{len(inputs)} bad inputs. {verdict}"
+    )
     return 1 if failed else 0
 
 

@@ -59,8 +59,10 @@ def main() -> int:
     print()
     print(table(rows))
     missed = [row.name for row in rows if row.ok is False]
-    print(f"\n{len(rows) - len(missed)} of {len(rows)} rows met their target or are informational; "
-          f"{time.perf_counter() - started:.0f} s in all.")  # fmt: skip
+    print(
+        f"\n{len(rows) - len(missed)} of {len(rows)} rows met their target or are informational; "
+        f"{time.perf_counter() - started:.0f} s in all."
+    )
     if missed:
         print("MISSED: " + "; ".join(missed))
     return 1 if missed else 0

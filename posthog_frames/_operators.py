@@ -75,10 +75,26 @@ OPERATORS: Mapping[str, str] = MappingProxyType(
 
 # PropertyFilterType in posthog/schema.py.
 PROPERTY_TYPES: tuple[str, ...] = (
-    "person", "event", "session", "cohort", "group", "element", "hogql", "meta",
-    "internal_event", "event_metadata", "feature", "recording", "log_entry", "data_warehouse",
-    "data_warehouse_person_property", "error_tracking_issue", "revenue_analytics", "flag", "log",
-)  # fmt: skip
+    "person",
+    "event",
+    "session",
+    "cohort",
+    "group",
+    "element",
+    "hogql",
+    "meta",
+    "internal_event",
+    "event_metadata",
+    "feature",
+    "recording",
+    "log_entry",
+    "data_warehouse",
+    "data_warehouse_person_property",
+    "error_tracking_issue",
+    "revenue_analytics",
+    "flag",
+    "log",
+)
 
 MULTI = frozenset({"exact", "is_not", "icontains_multi", "not_icontains_multi"})
 RANGE = frozenset({"between", "not_between"})
@@ -117,13 +133,31 @@ def operators_for(property_type: str | None) -> list[str]:
 # Words people type for an operator (SQL, pandas, PostHog's UI labels) -> PostHog's code. Used in
 # error messages only: PropertyFilter never accepts them, so a filter's JSON is always PostHog's.
 _ALIASES = {
-    "contains": "icontains", "not_contains": "not_icontains", "equals": "exact", "eq": "exact",
-    "==": "exact", "=": "exact", "is": "exact", "ne": "is_not", "!=": "is_not",
-    "not_equals": "is_not", "neq": "is_not", ">": "gt", ">=": "gte", "ge": "gte", "<": "lt",
-    "<=": "lte", "le": "lte", "like": "icontains", "matches": "regex", "exists": "is_set",
-    "before": "is_date_before", "after": "is_date_after", "startswith": "starts_with",
+    "contains": "icontains",
+    "not_contains": "not_icontains",
+    "equals": "exact",
+    "eq": "exact",
+    "==": "exact",
+    "=": "exact",
+    "is": "exact",
+    "ne": "is_not",
+    "!=": "is_not",
+    "not_equals": "is_not",
+    "neq": "is_not",
+    ">": "gt",
+    ">=": "gte",
+    "ge": "gte",
+    "<": "lt",
+    "<=": "lte",
+    "le": "lte",
+    "like": "icontains",
+    "matches": "regex",
+    "exists": "is_set",
+    "before": "is_date_before",
+    "after": "is_date_after",
+    "startswith": "starts_with",
     "endswith": "ends_with",
-}  # fmt: skip
+}
 # The usual operators first, so the list in an error message starts with the likely ones.
 _COMMON = (*_STRING_OPS, "gt", "gte", "lt", "lte", "between", "is_date_before", "is_date_after")
 

@@ -196,8 +196,10 @@ class PropertyFilter:
             if op not in ops.COHORT:
                 raise _fail(f"a cohort filter takes operator 'in' or 'not_in', got {op!r}")
         elif op in ops.COHORT:
-            raise _fail(f"{op} is only for cohorts: PropertyFilter('id', <cohort id>, "
-                        f"operator={op!r}, type='cohort')")  # fmt: skip
+            raise _fail(
+                f"{op} is only for cohorts: PropertyFilter('id', <cohort id>, "
+                f"operator={op!r}, type='cohort')"
+            )
         elif op is None:
             op = "exact"
         if ptype == "group":

@@ -120,7 +120,7 @@ def fake_trends_result(
                     "name": name,
                     "custom_name": None,
                     "math": "total",
-                },  # fmt: skip
+                },
                 "label": name,
                 "count": sum(values),
                 "data": list(values),

@@ -171,8 +171,9 @@ def _checked_labels(labels: list | None) -> list | None:
     """*labels* when each is text (``current``/``previous``) or null, else InvalidResponse."""
     for i, label in enumerate(labels or ()):
         if label is not None and not isinstance(label, str):
-            raise c.invalid("'compare_label' as text ('current' or 'previous')", label,
-                            where=f"result[{i}]")  # fmt: skip
+            raise c.invalid(
+                "'compare_label' as text ('current' or 'previous')", label, where=f"result[{i}]"
+            )
     return labels
 
 

@@ -28,9 +28,14 @@ NOTEBOOK = Path(
 CHROMIUM = os.environ.get("POSTHOG_FRAMES_CHROMIUM", "/usr/bin/chromium")
 # What this machine's Chromium needs headless (no GPU, no sandbox as root, nothing phoning home).
 CHROMIUM_ARGS = [
-    "--headless", "--no-sandbox", "--disable-gpu", "--disable-background-networking",
-    "--disable-component-update", "--disable-sync", "--no-first-run",
-]  # fmt: skip
+    "--headless",
+    "--no-sandbox",
+    "--disable-gpu",
+    "--disable-background-networking",
+    "--disable-component-update",
+    "--disable-sync",
+    "--no-first-run",
+]
 ACTION_TIMEOUT_MS = 30_000
 
 

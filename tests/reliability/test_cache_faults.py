@@ -78,8 +78,11 @@ def test_a_cache_file_locked_by_another_process_at_open_is_bypassed(tmp_path, sh
 def test_pages_read_while_another_process_locks_the_cache_arrive_whole(tmp_path, short_lock_wait):
     path = tmp_path / "c.sqlite"
     with serve(persons=60, seed=2) as demo:
-        expected = [p["id"] for page in demo.client(cache=False).paginate("persons/", limit=10)
-                    for p in page["results"]]  # fmt: skip
+        expected = [
+            p["id"]
+            for page in demo.client(cache=False).paginate("persons/", limit=10)
+            for p in page["results"]
+        ]
         client = demo.client(cache=path)
         client.get("/api/users/@me/")
         with locked_by_another_process(path):

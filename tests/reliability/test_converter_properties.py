@@ -39,9 +39,10 @@ scalars = (
     | text
 )
 json_values = st.recursive(
-    scalars, lambda inner: st.lists(inner, max_size=3) | st.dictionaries(text, inner, max_size=3),
+    scalars,
+    lambda inner: st.lists(inner, max_size=3) | st.dictionaries(text, inner, max_size=3),
     max_leaves=8,
-)  # fmt: skip
+)
 timestamps = st.none() | st.datetimes().map(lambda d: d.isoformat() + "Z")
 property_keys = st.sampled_from(["email", "plan", "seats", "$browser", "joined", "flags", "x y"])
 
@@ -150,13 +151,15 @@ def hogql_responses(draw) -> dict:
     names = [f"c{i}" for i in range(len(kinds))]
     rows = draw(
         st.lists(
-            st.tuples(*[
-                (st.none() | COLUMN_KINDS[k]) if n else COLUMN_KINDS[k]
-                for k, n in zip(kinds, nullable, strict=True)
-            ]),
+            st.tuples(
+                *[
+                    (st.none() | COLUMN_KINDS[k]) if n else COLUMN_KINDS[k]
+                    for k, n in zip(kinds, nullable, strict=True)
+                ]
+            ),
             max_size=8,
         )
-    )  # fmt: skip
+    )
     return {
         "columns": names,
         "types": [[name, t] for name, t in zip(names, types, strict=True)],

@@ -105,8 +105,15 @@ def test_answers_cached_for_one_key_are_never_served_to_another(server, tmp_path
 def test_reprs_hold_no_key(server):
     client = server.client(cache="memory")
     insight = client.insight(int(client.insights()["id"].iloc[0]))
-    objects = [client, client.settings, client._transport, client._transport._auth, insight,
-               server, client.session]  # fmt: skip
+    objects = [
+        client,
+        client.settings,
+        client._transport,
+        client._transport._auth,
+        insight,
+        server,
+        client.session,
+    ]
     for obj in objects:
         assert leaks(repr(obj) + str(obj), server.api_key) == [], type(obj).__name__
     assert server.api_key[-4:] in repr(client)  # masked, not absent: phx_…abcd
@@ -115,8 +122,9 @@ def test_reprs_hold_no_key(server):
 def library_locals(err: BaseException) -> str:
     """The traceback as a verbose formatter shows it, locals included, for this library's frames
     (the test's own frames hold the key on purpose)."""
-    summary = traceback.StackSummary.extract(traceback.walk_tb(err.__traceback__),
-                                             capture_locals=True)  # fmt: skip
+    summary = traceback.StackSummary.extract(
+        traceback.walk_tb(err.__traceback__), capture_locals=True
+    )
     ours = traceback.StackSummary.from_list(
         [frame for frame in summary if "/posthog_frames/" in frame.filename]
     )

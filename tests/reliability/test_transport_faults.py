@@ -195,8 +195,11 @@ def test_a_body_stalling_within_the_timeout_arrives_whole():
 
 
 def test_nothing_listening_is_a_server_error_saying_check_the_host_quickly():
-    client = quiet(phf.Client("phx_" + "b" * 40, host=f"http://127.0.0.1:{closed_port()}",
-                              project_id=1, cache=False))  # fmt: skip
+    client = quiet(
+        phf.Client(
+            "phx_" + "b" * 40, host=f"http://127.0.0.1:{closed_port()}", project_id=1, cache=False
+        )
+    )
     started = time.perf_counter()
     with pytest.raises(phf.ServerError) as err:
         client.get("persons/")

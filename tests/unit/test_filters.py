@@ -53,10 +53,23 @@ def _compiles(pattern: str) -> bool:
 
 _MULTI = st.lists(scalars, min_size=1, max_size=4)
 STRING_OPERATORS = (
-    "icontains", "not_icontains", "starts_with", "not_starts_with", "ends_with", "not_ends_with",
-    "is_cleaned_path_exact", "semver_eq", "semver_neq", "semver_gt", "semver_gte", "semver_lt",
-    "semver_lte", "semver_tilde", "semver_caret", "semver_wildcard",
-)  # fmt: skip
+    "icontains",
+    "not_icontains",
+    "starts_with",
+    "not_starts_with",
+    "ends_with",
+    "not_ends_with",
+    "is_cleaned_path_exact",
+    "semver_eq",
+    "semver_neq",
+    "semver_gt",
+    "semver_gte",
+    "semver_lt",
+    "semver_lte",
+    "semver_tilde",
+    "semver_caret",
+    "semver_wildcard",
+)
 VALUES = {
     "exact": _MULTI,
     "is_not": _MULTI,

@@ -106,8 +106,13 @@ def test_demo_cli_help_shows_defaults_example_and_fault_options(capsys) -> None:
     with pytest.raises(SystemExit):
         build_parser().parse_args(["--help"])
     text = capsys.readouterr().out
-    for option in ("--reset-rate", "--truncate-rate", "--html-rate", "--slow-body",
-                   "--wrong-shape-rate"):  # fmt: skip
+    for option in (
+        "--reset-rate",
+        "--truncate-rate",
+        "--html-rate",
+        "--slow-body",
+        "--wrong-shape-rate",
+    ):
         assert option in text
     assert "(default: 500)" in text and "example" in text and "POSTHOG_HOST" in text
     args = build_parser().parse_args(["--reset-rate", "0.1", "--slow-body", "2"])

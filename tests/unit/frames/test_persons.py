@@ -37,13 +37,40 @@ def person(pid: int, props: dict | None = None, **extra: object) -> dict:
 
 
 PERSONS = [
-    person(1, {"zip": "007", "seats": 3, "mrr": 10, "paid": True, "beta": True, "mix": 1,
-               "score": 1.5, "big": BIG, "tags": ["a"], "whole": 2.0}),
-    person(2, {"zip": "123", "seats": 4, "paid": False, "mix": "one",
-               "tags": ["b"], "whole": 3.0}, last_seen_at=None),
-    person(3, {"zip": "9", "seats": 5, "mrr": 30, "paid": True, "beta": False, "mix": True,
-               "big": 5, "score": 3.25}),
-]  # fmt: skip
+    person(
+        1,
+        {
+            "zip": "007",
+            "seats": 3,
+            "mrr": 10,
+            "paid": True,
+            "beta": True,
+            "mix": 1,
+            "score": 1.5,
+            "big": BIG,
+            "tags": ["a"],
+            "whole": 2.0,
+        },
+    ),
+    person(
+        2,
+        {"zip": "123", "seats": 4, "paid": False, "mix": "one", "tags": ["b"], "whole": 3.0},
+        last_seen_at=None,
+    ),
+    person(
+        3,
+        {
+            "zip": "9",
+            "seats": 5,
+            "mrr": 30,
+            "paid": True,
+            "beta": False,
+            "mix": True,
+            "big": 5,
+            "score": 3.25,
+        },
+    ),
+]
 
 
 @pytest.fixture

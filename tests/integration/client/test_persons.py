@@ -126,17 +126,37 @@ NUM = by_value  # readability below: numeric tests get floats via number()
 
 CASES = [
     ("$initial_os", "exact", ["Linux", "iOS"], by_value(lambda v: v in ("Linux", "iOS")), False),
-    ("$initial_utm_source", "is_not", ["google", "twitter"],
-     by_value(lambda v: v not in ("google", "twitter")), True),
+    (
+        "$initial_utm_source",
+        "is_not",
+        ["google", "twitter"],
+        by_value(lambda v: v not in ("google", "twitter")),
+        True,
+    ),
     ("seats", "exact", [12], by_value(lambda v: number(v) == 12 or json_text(v) == "12"), False),
     ("beta_tester", "exact", [True], by_value(lambda v: json_text(v) == "true"), False),
     ("email", "icontains", "globex", by_value(lambda v: "globex" in json_text(v).lower()), False),
-    ("email", "not_icontains", "GMAIL", by_value(lambda v: "gmail" not in json_text(v).lower()),
-     True),
-    ("company", "regex", "^(Acme|Hooli)", by_value(lambda v: re.search("^(Acme|Hooli)",
-                                                                         json_text(v))), False),
-    ("company", "not_regex", "Corp$", by_value(lambda v: not re.search("Corp$", json_text(v))),
-     True),
+    (
+        "email",
+        "not_icontains",
+        "GMAIL",
+        by_value(lambda v: "gmail" not in json_text(v).lower()),
+        True,
+    ),
+    (
+        "company",
+        "regex",
+        "^(Acme|Hooli)",
+        by_value(lambda v: re.search("^(Acme|Hooli)", json_text(v))),
+        False,
+    ),
+    (
+        "company",
+        "not_regex",
+        "Corp$",
+        by_value(lambda v: not re.search("Corp$", json_text(v))),
+        True,
+    ),
     ("seats", "gt", 20, NUM(lambda v: number(v) > 20), False),
     ("mrr", "gte", 250.0, NUM(lambda v: number(v) >= 250), False),
     ("nps_score", "lt", 5, NUM(lambda v: number(v) < 5), False),
@@ -144,15 +164,30 @@ CASES = [
     ("zip_code", "gt", 50000, NUM(lambda v: number(v) > 50000), False),  # digit strings, a number
     ("email", "is_set", None, by_value(lambda v: True), False),
     ("company", "is_not_set", None, by_value(lambda v: False), True),
-    ("signed_up_at", "is_date_before", "2025-02-10",
-     by_value(lambda v: when(v) < pd.Timestamp("2025-02-10", tz="UTC")), False),
-    ("signed_up_at", "is_date_after", "2025-03-01T12:00:00Z",
-     by_value(lambda v: when(v) > pd.Timestamp("2025-03-01T12:00:00Z")), False),
-    ("signed_up_at", "is_date_exact", "2025-01-05T10:00:00Z",
-     by_value(lambda v: when(v) == pd.Timestamp("2025-01-05T10:00:00Z")), False),
+    (
+        "signed_up_at",
+        "is_date_before",
+        "2025-02-10",
+        by_value(lambda v: when(v) < pd.Timestamp("2025-02-10", tz="UTC")),
+        False,
+    ),
+    (
+        "signed_up_at",
+        "is_date_after",
+        "2025-03-01T12:00:00Z",
+        by_value(lambda v: when(v) > pd.Timestamp("2025-03-01T12:00:00Z")),
+        False,
+    ),
+    (
+        "signed_up_at",
+        "is_date_exact",
+        "2025-01-05T10:00:00Z",
+        by_value(lambda v: when(v) == pd.Timestamp("2025-01-05T10:00:00Z")),
+        False,
+    ),
     ("seats", "between", [5, 30], NUM(lambda v: 5 <= number(v) <= 30), False),
     ("seats", "not_between", [5, 30], NUM(lambda v: number(v) < 5 or number(v) > 30), False),
-]  # fmt: skip
+]
 
 
 @pytest.mark.parametrize(("key", "op", "value", "mask", "missing"), CASES, ids=lambda c: str(c))
@@ -240,8 +275,11 @@ def test_dtypes_follow_property_definitions(demo, client):
     }
     for name, ptype in client.property_definitions()[["name", "property_type"]].values:
         assert kinds[ptype](df[P + name].dtype), (name, ptype, df[P + name].dtype)
-    zips = {p["id"]: p["properties"]["zip_code"] for p in demo.data.persons
-            if str(p["properties"].get("zip_code", "x")).startswith("0")}  # fmt: skip
+    zips = {
+        p["id"]: p["properties"]["zip_code"]
+        for p in demo.data.persons
+        if str(p["properties"].get("zip_code", "x")).startswith("0")
+    }
     assert zips and df.set_index("id")[P + "zip_code"][list(zips)].tolist() == list(zips.values())
 
 
