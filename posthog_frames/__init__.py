@@ -2,9 +2,14 @@
 
 Example:
     >>> import posthog_frames as phf
-    >>> client = phf.Client()                      # POSTHOG_PERSONAL_API_KEY, POSTHOG_HOST
-    >>> client.insight_frame("Abc12345")            # any saved insight → DataFrame
-    >>> client.persons(properties=[phf.PropertyFilter("$initial_os", ["Linux"])])
+    >>> client = phf.connect()  # doctest: +SKIP
+    Connected to https://us.posthog.com — project 12345 “Hogflix” as ada@example.com.
+    >>> client.insight_frame("U6hMkMoa").head(2)          # any saved insight → DataFrame
+          series      label       date  value
+    0  Pageviews  $pageview 2025-03-01     86
+    1  Pageviews  $pageview 2025-03-02     73
+    >>> len(client.persons(properties=[phf.PropertyFilter("$initial_os", ["Linux"])]))
+    40
 
 Dates in insight frames are PostHog's own buckets in the project's time zone, tz-naive, with
 the zone in ``df.attrs["timezone"]`` (``tz=True`` makes them tz-aware); person timestamps are

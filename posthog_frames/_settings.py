@@ -150,7 +150,7 @@ def check_options(
         >>> check_options(0, 60, 230, 1000, 4)
         Traceback (most recent call last):
         ...
-        posthog_frames.exceptions.ConfigurationError: timeout must be a positive number ...
+        posthog_frames.ConfigurationError: timeout must be a positive number of seconds: 0
     """
     if not _seconds(timeout) or timeout == 0:
         raise ConfigurationError(f"timeout must be a positive number of seconds: {timeout!r}")

@@ -14,6 +14,7 @@ Example:
     ...     client.insight("nope1234")
     ... except phf.NotFound as err:
     ...     print(err.status, err.detail)
+    404 Not found.
 """
 
 from __future__ import annotations

@@ -26,10 +26,12 @@ class Insight:
     ``json.dumps``), so the Insight never changes and attributes cannot be reassigned.
 
     Example:
-        >>> ins = Insight(requests.get(url, headers=auth).json())
+        >>> ins = client.insight("HbtKE1IY")           # or Insight(requests.get(...).json())
         >>> ins.name, ins.kind, ins.view
-        ('Signups!', 'trends', 'number')
-        >>> ins.frame().head()
+        ('Signups this week', 'trends', 'number')
+        >>> ins.frame()[["series", "value"]]
+              series  value
+        0  signed up     62
     """
 
     __slots__ = ("_raw", "_kind", "_frame")
@@ -56,8 +58,11 @@ class Insight:
         """A copy of the insight's JSON as PostHog answered it (a plain dict you may change).
 
         Example:
+            >>> ins = client.insight("HbtKE1IY")
             >>> ins.raw["result"][0]["aggregated_value"]
-            >>> Path("insight.json").write_text(json.dumps(ins.raw))
+            62
+            >>> import json; json.loads(json.dumps(ins.raw)) == ins.raw
+            True
         """
         return copy.deepcopy(dict(self._raw))
 
@@ -66,8 +71,8 @@ class Insight:
         """Numeric primary key.
 
         Example:
-            >>> client.insight(ins.id).short_id == ins.short_id
-            True
+            >>> client.insight("HbtKE1IY").id
+            3
         """
         return self._raw.get("id")
 
@@ -76,8 +81,8 @@ class Insight:
         """The 8-character id seen in PostHog URLs.
 
         Example:
-            >>> ins.short_id
-            'Abc12345'
+            >>> client.insight(3).short_id
+            'HbtKE1IY'
         """
         return self._raw.get("short_id")
 
@@ -106,8 +111,8 @@ class Insight:
         """The display variant (``line``, ``number``, ``steps`` …).
 
         Example:
-            >>> ins.kind, ins.view
-            ('trends', 'number')
+            >>> Insight({"filters": {"insight": "TRENDS", "display": "ActionsPie"}}).view
+            'pie'
         """
         return self._kind[1]
 
@@ -140,7 +145,7 @@ class Insight:
         """Whether PostHog answered from its cache.
 
         Example:
-            >>> client.insight(42, refresh="force_cache").is_cached
+            >>> client.insight(3, refresh="force_cache").is_cached
             True
         """
         return self._raw.get("is_cached")
@@ -159,7 +164,8 @@ class Insight:
         """The result as a DataFrame: ``insight_frame(self.raw, **options)``.
 
         Example:
-            >>> ins.frame(wide=True)      # trends: one column per series
+            >>> client.insight("U6hMkMoa").frame(wide=True).columns.tolist()  # one per series
+            ['Pageviews', 'Daily visitors', 'signed up']
         """
         if options:
             return insight_frame(dict(self._raw), **options)

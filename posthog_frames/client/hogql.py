@@ -232,7 +232,12 @@ def person_dicts(response: dict[str, Any]) -> tuple[list[dict[str, Any]], int | 
     Distinct ids are ordered as PostHog's REST API orders them: identified ones first.
 
     Example:
-        >>> people, total = person_dicts({"columns": [...], "results": [...]})
+        >>> answer = {"columns": ["id", "created", "props", "distinct_ids", "total"],
+        ...           "results": [["0190-…", "2025-01-02T10:00:00Z", '{"email": "ada@x.io"}',
+        ...                        ["ada"], 1]]}
+        >>> people, total = person_dicts(answer)
+        >>> people[0]["name"], people[0]["distinct_ids"], total
+        ('ada@x.io', ['ada'], 1)
     """
     columns = response.get("columns")
     rows = response.get("results")

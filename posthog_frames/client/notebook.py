@@ -30,8 +30,10 @@ def connect(*, demo: bool | None = None, quiet: bool = False, **client_options: 
 
     Example:
         >>> import posthog_frames as phf
-        >>> client = phf.connect()
+        >>> client = phf.connect()  # doctest: +SKIP
         Connected to https://us.posthog.com — project 12345 “Hogflix” as ada@example.com.
+        >>> demo_client = phf.connect(demo=True)    # no key at hand: the demo, said plainly
+        No PostHog key found: using the built-in DEMO project ... at http://127.0.0.1:....
     """
     if demo is None and os.environ.get("POSTHOG_FRAMES_DEMO") == "1" and not _has_key():
         demo = True  # None stays None: only an explicit demo=False may refuse the demo

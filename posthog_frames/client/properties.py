@@ -5,9 +5,10 @@ answers a filter nobody matches; the project's property definitions tell the two
 empty answer to a filter on an unknown key warns with the closest names.
 
 Example:
-    >>> property_definitions(client)[["name", "property_type"]].head(3)
-              name property_type
-    0  $browser...
+    >>> property_definitions(client)[["name", "property_type"]].head(2)
+                      name property_type
+    0     $geoip_city_name        String
+    1  $geoip_country_code        String
 """
 
 from __future__ import annotations
@@ -97,10 +98,12 @@ def hint_unknown(client: BaseClient, frame: pd.DataFrame, keys: list[str]) -> No
     """Warn when *frame* is empty and a key in *keys* is no person property of the project.
 
     Example:
-        >>> hint_unknown(client, pd.DataFrame(), ["emial"])
-        Traceback (most recent call last):
-        ...
-        UserWarning: No person property is named 'emial' ... Did you mean 'email'? ...
+        >>> import warnings
+        >>> with warnings.catch_warnings(record=True) as caught:
+        ...     warnings.simplefilter("always")
+        ...     hint_unknown(client, pd.DataFrame(), ["emial"])
+        >>> print(caught[0].message)
+        No person property is named 'emial' ... Did you mean 'email'? ...
     """
     # An empty answer is where a misspelt property name hides; the definitions are cached.
     if not frame.empty or not keys:

@@ -27,10 +27,16 @@ Bad shapes raise :class:`~posthog_frames.exceptions.InvalidResponse`; ``result: 
 :class:`~posthog_frames.exceptions.InsightNotComputed`.
 
 Example:
-    >>> import requests
-    >>> from posthog_frames.frames import insight_frame
+    >>> import requests                          # PostHog's tutorial: fetch the JSON by hand...
+    >>> url = f"{client.host}/api/projects/{client.project_id}/insights/3/"
+    >>> auth = {"Authorization": f"Bearer {demo.api_key}"}
     >>> raw = requests.get(url, headers=auth, params={"refresh": "blocking"}).json()
-    >>> df = insight_frame(raw)
+    >>> raw["result"][0]["aggregated_value"]
+    62
+    >>> from posthog_frames.frames import insight_frame   # ...then one call makes it a frame
+    >>> insight_frame(raw)[["series", "value"]]
+          series  value
+    0  signed up     62
 """
 
 from posthog_frames.frames.dispatch import KINDS, detect_kind, insight_frame, kind_of

@@ -38,8 +38,8 @@ def insight_json(obj: Any) -> Any:
     """*obj*'s JSON: an :class:`~posthog_frames.insight.Insight`'s ``.raw``, else *obj* itself.
 
     Example:
-        >>> insight_json(client.insight("abc12345"))["short_id"]
-        'abc12345'
+        >>> insight_json(client.insight("U6hMkMoa"))["short_id"]
+        'U6hMkMoa'
     """
     raw = getattr(obj, "raw", None)
     return raw if isinstance(raw, Mapping) and not isinstance(obj, Mapping) else obj

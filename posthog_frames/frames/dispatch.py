@@ -105,8 +105,11 @@ def insight_frame(insight: Any, kind: str | None = None, **options: Any) -> pd.D
     kinds without dates.
 
     Example:
-        >>> insight_frame(raw_insight).head()
-        >>> insight_frame(raw_insight["result"], kind="retention", percent=True)
+        >>> raw = client.insight("sY43mSt7").raw
+        >>> insight_frame(raw).attrs["kind"], insight_frame(raw).shape
+        ('retention', (11, 11))
+        >>> float(insight_frame(raw["result"], kind="retention", percent=True).iloc[0, 0])
+        1.0
     """
     insight = c.insight_json(insight)
     kind = _normalise(kind) if kind is not None else detect_kind(insight)[0]

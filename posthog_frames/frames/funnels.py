@@ -72,8 +72,13 @@ def funnel_frame(result: Any, tz: bool = False) -> pd.DataFrame:
       dates follow the rule in :mod:`posthog_frames.frames`.
 
     Example:
-        >>> df = funnel_frame(insight)
+        >>> df = funnel_frame(client.insight("C6VbrwPs").raw)
         >>> df[["step", "name", "count", "conversion_rate"]]
+           step            name  count  conversion_rate
+        0     1       signed up    203         1.000000
+        1     2  viewed product    171         0.842365
+        2     3   added to cart    100         0.492611
+        3     4       purchased     37         0.182266
     """
     data, insight = c.unwrap(result)
     view = funnel_view(insight, data)

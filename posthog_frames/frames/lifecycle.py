@@ -21,8 +21,12 @@ def lifecycle_frame(result: Any, tz: bool = False) -> pd.DataFrame:
     ``compare_label`` when present). Dates follow the rule in :mod:`posthog_frames.frames`.
 
     Example:
-        >>> df = lifecycle_frame(insight)
-        >>> df.pivot_table(index="date", columns="status", values="value", aggfunc="sum")
+        >>> df = lifecycle_frame(client.insight("cW54vhj6").raw)
+        >>> df.pivot_table(index="date", columns="status", values="value", aggfunc="sum").tail(2)
+        status      dormant  new  resurrecting  returning
+        date
+        2025-03-30      -16    5            19          5
+        2025-03-31      -25    9            11          4
     """
     items, insight = c.unwrap(result)
     items = c.require_list(items, "a list of lifecycle series (dicts with 'data' and 'days')")

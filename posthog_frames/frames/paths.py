@@ -31,8 +31,11 @@ def paths_frame(result: Any) -> pd.DataFrame:
     ``target_step``, ``target_path`` parsed from ``"<step>_<path>"`` (split on the first ``_``).
 
     Example:
-        >>> df = paths_frame(insight)
-        >>> df[df.source_step == 1].nlargest(5, "value")
+        >>> df = paths_frame(client.insight("IhaMPlRs").raw)
+        >>> df[df.source_step == 1].nlargest(2, "value")[["source_path", "target_path", "value"]]
+          source_path target_path  value
+        0           /    /pricing    ...
+        1           /       /docs    ...
     """
     links, insight = c.unwrap(result)
     links = c.require_list(links, "a list of path links (dicts with 'source', 'target', 'value')")

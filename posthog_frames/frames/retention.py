@@ -25,7 +25,11 @@ def retention_frame(result: Any, percent: bool = False, tz: bool = False) -> pd.
     ``df.attrs["period"]``. Dates follow the rule in :mod:`posthog_frames.frames`.
 
     Example:
-        >>> retention_frame(insight, percent=True).style.format("{:.0%}")
+        >>> retention_frame(client.insight("sY43mSt7").raw, percent=True).iloc[:2, :3].round(2)
+        period        0     1     2
+        cohort
+        2025-01-19  1.0  0.25  0.33
+        2025-01-26  1.0  0.59  0.63
     """
     rows, insight = c.unwrap(result)
     rows = c.require_list(rows, "a list of retention cohorts (dicts with 'values' and 'date')")

@@ -41,7 +41,12 @@ def hogql_frame(response: Any, tz: bool = False) -> pd.DataFrame:
     warning says how to get them all.
 
     Example:
-        >>> df = hogql_frame(client.query("select event, count() from events group by event"))
+        >>> body = {"query": {"kind": "HogQLQuery",
+        ...         "query": "select event, count() as n from events group by event order by n desc"}}
+        >>> hogql_frame(client.post("query/", body)).head(2)     # the /query/ response's JSON
+                    event     n
+        0       $pageview  7896
+        1  viewed product  2549
     """
     rows, insight = c.unwrap(response)
     names = insight.get("columns")

@@ -18,8 +18,12 @@ def stickiness_frame(result: Any) -> pd.DataFrame:
     ``result``.
 
     Example:
-        >>> df = stickiness_frame(insight)
-        >>> df.pivot(index="days", columns="series", values="value")
+        >>> df = stickiness_frame(client.insight("89GO7nIg").raw)
+        >>> df.pivot(index="days", columns="series", values="value").head(2)
+        series  $pageview
+        days
+        1             105
+        2              62
     """
     items, insight = c.unwrap(result)
     items = c.require_list(items, "a list of stickiness series (dicts with 'data' and 'days')")

@@ -79,8 +79,13 @@ def trends_frame(result: Any, wide: bool = False, tz: bool = False) -> pd.DataFr
     ``value`` is int64 when every number is an integer, else float64 with null as NaN.
 
     Example:
-        >>> df = trends_frame(insight)            # the whole insight dict, or insight["result"]
-        >>> df.groupby("series")["value"].sum()
+        >>> insight = client.insight("U6hMkMoa").raw    # the insight's JSON, as PostHog sent it
+        >>> trends_frame(insight).groupby("series")["value"].sum()
+        series
+        Daily visitors    1044
+        Pageviews         3738
+        signed up          203
+        Name: value, dtype: int64
     """
     items, insight = c.unwrap(result)
     items = c.require_list(items, "a list of trends series (dicts with 'data' and 'days')")

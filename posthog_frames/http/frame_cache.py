@@ -13,7 +13,11 @@ and it round-trips every dtype (``str``, ``Int64``, ``boolean``, tz-aware dateti
 
 Example:
     >>> store = ResultCache.of(client.session)        # None when the session does not cache
-    >>> key = result_key(client.settings.fingerprint, "persons", url, limit=None)
+    >>> key = result_key(client.settings.fingerprint, "persons", client.url("persons/"))
+    >>> store.put(key, client.url("persons/"), pd.DataFrame({"id": [1]}))
+    True
+    >>> store.get(key)["id"].tolist()
+    [1]
 """
 
 from __future__ import annotations
@@ -115,7 +119,8 @@ class ResultCache:
         """Forget the frame under *key* (nothing happens when there is none).
 
         Example:
-            >>> store.delete(key)   # the next client.persons() pulls again
+            >>> store = ResultCache.of(client.session)
+            >>> store.delete(result_key("f1", "persons", "http://h/"))  # none there: no error
         """
         try:
             self.session.cache.responses.pop(key, None)

@@ -19,7 +19,8 @@ class RateLimiter:
 
     Example:
         >>> limiter = RateLimiter(240, 60.0)
-        >>> limiter.acquire()  # returns at once until 240 sends happened in the last minute
+        >>> limiter.acquire()  # no wait until 240 sends happened in the last minute
+        0.0
     """
 
     def __init__(
@@ -44,7 +45,9 @@ class RateLimiter:
         """Block until a send is allowed; return its slot (for :meth:`refund`) and the wait.
 
         Example:
-            >>> slot, waited = limiter.acquire_slot()
+            >>> slot, waited = RateLimiter(2, 60.0).acquire_slot()
+            >>> waited
+            0.0
         """
         waited = 0.0
         while True:
@@ -66,7 +69,11 @@ class RateLimiter:
         back that one instead would let it expire early and admit one send too many.
 
         Example:
-            >>> slot, _ = limiter.acquire_slot(); limiter.refund(slot)
+            >>> limiter = RateLimiter(1, 60.0)
+            >>> slot, _ = limiter.acquire_slot()
+            >>> limiter.refund(slot)         # the send was a cache hit: its place is free again
+            >>> limiter.acquire()
+            0.0
         """
         with self._lock:
             if slot is None:
