@@ -41,8 +41,8 @@ def hogql_frame(response: Any, tz: bool = False) -> pd.DataFrame:
     warning says how to get them all.
 
     Example:
-        >>> body = {"query": {"kind": "HogQLQuery",
-        ...         "query": "select event, count() as n from events group by event order by n desc"}}
+        >>> sql = "select event, count() as n from events group by event order by n desc"
+        >>> body = {"query": {"kind": "HogQLQuery", "query": sql}}
         >>> hogql_frame(client.post("query/", body)).head(2)     # the /query/ response's JSON
                     event     n
         0       $pageview  7896
