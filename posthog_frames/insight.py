@@ -35,6 +35,9 @@ class Insight:
     """
 
     __slots__ = ("_raw", "_kind", "_frame")
+    _raw: MappingProxyType[str, Any]
+    _kind: tuple[str, str]
+    _frame: pd.DataFrame | None
 
     def __init__(self, raw: Mapping[str, Any]) -> None:
         if not isinstance(raw, Mapping):
@@ -169,9 +172,11 @@ class Insight:
         """
         if options:
             return insight_frame(dict(self._raw), **options)
-        if self._frame is None:
-            object.__setattr__(self, "_frame", insight_frame(dict(self._raw)))
-        return self._frame.copy()
+        frame = self._frame
+        if frame is None:
+            frame = insight_frame(dict(self._raw))
+            object.__setattr__(self, "_frame", frame)
+        return frame.copy()
 
     def plot(self, **kw: Any) -> Any:
         """Draw the insight with :func:`posthog_frames.plot.plot` (matplotlib, imported lazily).

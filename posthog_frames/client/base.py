@@ -10,7 +10,7 @@ from __future__ import annotations
 
 import os
 import threading
-from collections.abc import Iterator
+from collections.abc import Generator
 from datetime import timedelta
 from typing import Any
 from urllib.parse import urlsplit, urlunsplit
@@ -228,7 +228,7 @@ class BaseClient:
 
     def paginate(
         self, path: str, *, refresh: bool = False, ahead: int = 0, **params: Any
-    ) -> Iterator[dict[str, Any]]:
+    ) -> Generator[dict[str, Any], None, None]:
         """Yield each page (the JSON dict) of a paginated endpoint, following every ``next``.
 
         Never stops on a short page: PostHog sometimes returns fewer rows than ``limit`` with a
@@ -248,7 +248,9 @@ class BaseClient:
             or not 0 <= ahead < MAX_CONNECTIONS
         ):
             raise ValidationError(f"ahead must be 0 to {MAX_CONNECTIONS - 1}, got {ahead!r}.")
-        first = requests.Request("GET", self.url(path), params=clean_params(params)).prepare().url
+        first = str(
+            requests.Request("GET", self.url(path), params=clean_params(params)).prepare().url
+        )
         latest: dict[str, int] = {}
 
         def fetch(url: str, fresh: bool = refresh) -> dict[str, Any]:

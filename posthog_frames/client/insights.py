@@ -111,8 +111,8 @@ def insight(
         >>> insight(client, "U6hMkMoa").name
         'Daily traffic and signups'
     """
-    id_or_short_id = _insight_id(id_or_short_id)
-    key = _insight_key(id_or_short_id)
+    wanted = _insight_id(id_or_short_id)
+    key = _insight_key(wanted)
     mode = _refresh_mode(refresh)
     params: dict[str, Any] = {"refresh": mode}
     override = _override(date_from, date_to, properties)
@@ -132,7 +132,7 @@ def insight(
         still = "" if mode == "force_cache" else " or is still computing"
         raise InsightNotComputed(
             f"Insight {key} has no result in PostHog's cache (it was never computed{still} "
-            f"for these dates/filters). Compute it with client.insight({id_or_short_id!r}, "
+            f"for these dates/filters). Compute it with client.insight({wanted!r}, "
             f"refresh={'blocking'!r}).",
             endpoint=f"insights/{key}/",
         )

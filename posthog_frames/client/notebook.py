@@ -57,7 +57,8 @@ def _banner(client: Client, me: dict[str, Any]) -> str:
     """The line saying which project a key reached (and whose key it is)."""
     if os.environ.get("POSTHOG_FRAMES_DEMO") == "1":
         return f"Connected to {client.host}: the demo project served by `make demo`."
-    team = me.get("team") if isinstance(me.get("team"), dict) else {}
+    found = me.get("team")
+    team: dict[str, Any] = found if isinstance(found, dict) else {}
     project = client.project_id
     same = project in (team.get("project_id"), team.get("id"))
     name = f" \u201c{team['name']}\u201d" if same and team.get("name") else ""

@@ -147,8 +147,8 @@ def persons(
             return cached
     counts = []
     # list() first: the count-changed warning then points at the caller's line.
-    pages = list(_rest_frames(client, url, types, request.limit, progress, refresh, counts))
-    frame = concat_person_pages(pages)
+    frames = list(_rest_frames(client, url, types, request.limit, progress, refresh, counts))
+    frame = concat_person_pages(frames)
     _describe(frame, client.project_id, request, counts)
     hint_unknown(client, frame, filter_keys(request.properties))
     if store is not None and len(set(counts)) <= 1:
@@ -197,7 +197,7 @@ def _rest_url(client: BaseClient, request: PersonsRequest) -> str:
         "include_total": "true",
     }
     query = {k: v for k, v in params.items() if v is not None}
-    return requests.Request("GET", client.url("persons/"), params=query).prepare().url
+    return str(requests.Request("GET", client.url("persons/"), params=query).prepare().url)
 
 
 def _rest_frames(
@@ -293,7 +293,7 @@ def query_person_frames(
         types = person_property_types(client, refresh=refresh)
     mode = "force_blocking" if refresh else "blocking"
     counts = [] if counts is None else counts
-    bar, read, ids = None, 0, set()
+    bar, read, ids = None, 0, set[Any]()
     pages = query_pages(client, sql, values, refresh=mode, limit=limit, page_size=size)
     try:
         for page in pages:

@@ -116,7 +116,7 @@ def hint_unknown(client: BaseClient, frame: pd.DataFrame, keys: list[str]) -> No
     warn_unknown_properties(keys, definitions, stacklevel=4)
 
 
-def filter_keys(properties: object) -> list[str]:
+def filter_keys(properties: Any) -> list[str]:
     """The keys of the person-property filters in *properties* (``[]`` without filters).
 
     Example:

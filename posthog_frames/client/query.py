@@ -162,9 +162,10 @@ def run_query(
             f"The async query {status['id']} failed: {status.get('error_message')} {_HINT}"
         )
     results = status.get("results")
-    if _expect_results(results) is not None:
+    problem = _expect_results(results)
+    if problem is not None or not isinstance(results, dict):
         raise InvalidResponse(
-            f"The async query {status['id']} completed without rows: {_expect_results(results)}.",
+            f"The async query {status['id']} completed without rows: {problem}.",
             endpoint=f"query/{status['id']}/",
         )
     return results

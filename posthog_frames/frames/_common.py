@@ -231,7 +231,7 @@ def series_definitions(insight: Mapping[str, Any]) -> list[Mapping[str, Any]]:
         for e in filters.get(key) or []
         if isinstance(e, Mapping)
     ]
-    return sorted(entities, key=lambda e: e.get("order") if isinstance(e.get("order"), int) else 0)
+    return sorted(entities, key=lambda e: e["order"] if isinstance(e.get("order"), int) else 0)
 
 
 def display_name(

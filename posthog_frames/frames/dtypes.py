@@ -114,6 +114,7 @@ def property_type_map(property_types: Any) -> dict[str, str]:
     """
     if property_types is None:
         return {}
+    items: Iterable[tuple[Any, Any]] | None
     if isinstance(property_types, Mapping):
         if "results" in property_types:  # a whole /property_definitions/ page
             return property_type_map(property_types["results"])

@@ -95,7 +95,8 @@ def _steps(data: Any, insight: Mapping[str, Any], attrs: dict[str, Any]) -> pd.D
     compare = _group_compare_labels(groups, insight)
     definitions = c.series_definitions(insight)
     rows: dict[str, list] = {key: [] for key in STEP_COLUMNS}
-    breakdowns, labels = [], []
+    breakdowns: list[Any] = []
+    labels: list[Any] = []
     for g, steps in enumerate(groups):
         counts = c.numbers(
             [c.field(s, "count", "a funnel step", i) for i, s in enumerate(steps)], "count"
@@ -139,11 +140,12 @@ def _step_groups(data: Any) -> list[list[Mapping[str, Any]]]:
     expected = "a list of funnel steps, or a list of such lists (one per breakdown value)"
     if not isinstance(data, list):
         raise c.invalid(expected, data)
+    groups: list[list[Any]] = []
     if data and all(isinstance(group, list) for group in data):
         groups = [c.require_list(group, expected) for group in data]
     else:
         steps = c.require_list(data, expected)
-        groups, seen = [], set()
+        seen: set[Any] = set()
         for position, step in enumerate(steps):
             # A new group starts at a new compare label or where a step order repeats.
             order = _order(step, position)
@@ -206,7 +208,9 @@ def _time_to_convert(data: Any, insight: Mapping[str, Any], attrs: dict[str, Any
         labels = [
             "current" if i < (len(objects) + 1) // 2 else "previous" for i in range(len(objects))
         ]
-    seconds, counts, row_labels = [], [], []
+    seconds: list[Any] = []
+    counts: list[Any] = []
+    row_labels: list[Any] = []
     averages: dict[Any, float] = {}
     medians: dict[Any, float] = {}
     for i, obj in enumerate(objects):

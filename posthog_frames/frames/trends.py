@@ -244,7 +244,8 @@ def _distinct(names: list[str], maths: list[str | None]) -> list[str]:
         f"{name} ({math})" if counts[name] > 1 and math else name
         for name, math in zip(names, maths, strict=True)
     ]
-    keys, seen = [], {}
+    keys: list[str] = []
+    seen: dict[str, int] = {}
     for name in named:
         seen[name] = seen.get(name, 0) + 1
         keys.append(name if seen[name] == 1 else f"{name} #{seen[name]}")

@@ -97,7 +97,7 @@ def _sqlite_session(path: Path, expire_after: Any) -> requests_cache.CachedSessi
     def open_cache() -> requests_cache.CachedSession:
         backend = SQLiteCache(path, wal=True)
         session = requests_cache.CachedSession(backend=backend, **_cache_settings(expire_after))
-        session.cache.responses.count()  # touch the file now rather than mid-pull
+        len(session.cache.responses)  # touch the file now rather than mid-pull
         return session
 
     try:

@@ -46,23 +46,25 @@ class _BoundedSQLiteDict(SQLiteDict):
             if self._connection is None:
                 with self.connection():
                     pass
-            self._begin(time.monotonic() + SQLITE_TIMEOUT)
+            con = self._connection
+            assert con is not None  # opened just above
+            self._begin(con, time.monotonic() + SQLITE_TIMEOUT)
             self._active_transaction = True
             try:
                 yield
-                self._connection.commit()
+                con.commit()
             except sqlite3.OperationalError:
-                self._connection.rollback()
+                con.rollback()
                 raise
             finally:
                 self._active_transaction = False
 
-    def _begin(self, deadline: float) -> None:
+    def _begin(self, con: sqlite3.Connection, deadline: float) -> None:
         # Each attempt already waits sqlite's busy timeout; retrying covers a writer that
         # slipped in between. Damage is not worth waiting for.
         while True:
             try:
-                self._connection.execute("BEGIN IMMEDIATE")
+                con.execute("BEGIN IMMEDIATE")
                 return
             except sqlite3.OperationalError as err:
                 if time.monotonic() >= deadline or "locked" not in str(err):

@@ -275,7 +275,7 @@ class Transport:
             first = time.monotonic() >= self._bypass_until
             self._bypass_until = time.monotonic() + CACHE_BYPASS_SECONDS
         if first:
-            where = getattr(self.session.cache, "db_path", "the cache")
+            where = getattr(getattr(self.session, "cache", None), "db_path", "the cache")
             warnings.warn(
                 f"The HTTP cache ({where}) failed: {type(err).__name__}: {redact(str(err))}. "
                 f"Requests skip the cache for {CACHE_BYPASS_SECONDS:g} s. Another process may "
@@ -287,7 +287,7 @@ class Transport:
     def _forget(self, response: requests.Response) -> None:
         """Remove *response* from the cache: requests-cache stores a 200 before we parse it."""
         key = getattr(response, "cache_key", None)
-        if not key or not self.cached:
+        if not key or not isinstance(self.session, requests_cache.CachedSession):
             return
         try:
             self.session.cache.delete(key)
