@@ -30,7 +30,7 @@ import posthog_frames as phf
 from posthog_frames.demo import serve
 from posthog_frames.demo.faults import ManualClock
 from posthog_frames.frames import insight_frame
-from posthog_frames.http.pacing import RateLimiter
+from posthog_frames.http.pacing import Pacer
 
 sys.path.insert(0, str(Path(__file__).resolve().parents[1]))  # the mutation helpers of the tests
 from tests.reliability.helpers import DELETE, set_path, value_paths  # noqa: E402
@@ -98,7 +98,9 @@ def run_scenario(scenario: Scenario, expected: pd.DataFrame) -> dict[str, Any]:
         client._transport.sleep = clock.sleep
         if scenario.pace is not None:
             demo.app.faults.clock = clock
-            client._transport.limiter = RateLimiter(scenario.pace, 60.0, clock, clock.sleep)
+            client._transport.pacer = Pacer(
+                per_minute=scenario.pace, clock=clock, sleep=clock.sleep
+            )
         started = time.perf_counter()
         outcome, rows = "complete", None
         try:

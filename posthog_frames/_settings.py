@@ -9,6 +9,7 @@ from __future__ import annotations
 import hashlib
 import os
 import warnings
+from collections.abc import Mapping, Sequence
 from dataclasses import dataclass, field
 from datetime import timedelta
 from typing import Any
@@ -57,7 +58,10 @@ class Settings:
     backoff: float = 0.5  # seconds; doubled per retry of a 5xx or a dropped connection
     page_size: int = 1000  # PostHog defaults to 100; larger pages mean fewer throttled calls
     concurrency: int = 4  # pages fetched ahead while paging by offset
-    requests_per_minute: int = 230  # below PostHog's 240/minute ClickHouse burst limit
+    # Extra cap on every endpoint's per-minute pacing (other programs sharing the key); the
+    # budgets themselves are PostHog's (http/pacing.py), overridden per family by rate_limits.
+    requests_per_minute: int | None = None
+    rate_limits: Mapping[str, Sequence[tuple[int, float]]] = field(default_factory=dict)
 
     @property
     def fingerprint(self) -> str:
@@ -142,7 +146,12 @@ def resolve_project_id(project_id: int | str | None) -> int | None:
 
 
 def check_options(
-    timeout: Any, max_wait: Any, requests_per_minute: Any, page_size: Any, concurrency: Any
+    timeout: Any,
+    max_wait: Any,
+    requests_per_minute: Any,
+    page_size: Any,
+    concurrency: Any,
+    rate_limits: Any = None,
 ) -> None:
     """Refuse option values that would fail later, mid-pull, with an unrelated error.
 
@@ -159,11 +168,13 @@ def check_options(
             "max_wait must be seconds >= 0 (the longest announced 429 wait to sleep through), "
             f"got {max_wait!r}."
         )
-    if not _whole(requests_per_minute, 1, None):
+    if requests_per_minute is not None and not _whole(requests_per_minute, 1, None):
         raise ConfigurationError(
-            "requests_per_minute must be a whole number >= 1 (PostHog allows 240 per key); "
-            f"got {requests_per_minute!r}."
+            "requests_per_minute must be a whole number >= 1 (PostHog allows 240 a minute per "
+            f"key for insights and persons), or None for PostHog's budgets; got "
+            f"{requests_per_minute!r}."
         )
+    _check_rate_limits(rate_limits)
     if not _whole(page_size, 1, 50_000):
         raise ConfigurationError("page_size must be between 1 and 50,000 (PostHog's cap).")
     if not _whole(concurrency, 1, MAX_CONNECTIONS):
@@ -171,6 +182,34 @@ def check_options(
             f"concurrency must be a whole number from 1 (one page at a time) to "
             f"{MAX_CONNECTIONS}; got {concurrency!r}."
         )
+
+
+def _check_rate_limits(rate_limits: Any) -> None:
+    if rate_limits is None:
+        return
+    families = ("insights", "persons", "hogql", "query", "default")
+    example = "rate_limits={'hogql': [(240, 60), (2400, 3600)]}"
+    if not isinstance(rate_limits, Mapping):
+        raise ConfigurationError(f"rate_limits must be a dict such as {example}.")
+    for family, windows in rate_limits.items():
+        if family not in families:
+            raise ConfigurationError(
+                f"rate_limits: {family!r} is not an endpoint family; use {', '.join(families)}."
+            )
+        pairs = list(windows) if isinstance(windows, list | tuple) else []
+        good = all(
+            isinstance(w, list | tuple)
+            and len(w) == 2
+            and _whole(w[0], 1, None)
+            and _seconds(w[1])
+            and w[1] > 0
+            for w in pairs
+        )
+        if not pairs or not good:
+            raise ConfigurationError(
+                f"rate_limits[{family!r}] must be (requests, seconds) pairs, e.g. {example}; got "
+                f"{windows!r}."
+            )
 
 
 def _seconds(value: Any) -> bool:

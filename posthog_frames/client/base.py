@@ -8,9 +8,12 @@ these public verbs, so caching, pacing, retries and error mapping happen in one 
 
 from __future__ import annotations
 
+import logging
 import os
 import threading
-from collections.abc import Generator
+import time
+import weakref
+from collections.abc import Generator, Mapping, Sequence
 from datetime import timedelta
 from typing import Any
 from urllib.parse import urlsplit, urlunsplit
@@ -33,6 +36,8 @@ from posthog_frames.http.transport import Expect, Transport
 
 __all__ = ["BaseClient", "clean_params", "progress_bar"]
 
+log = logging.getLogger("posthog_frames")
+
 
 class BaseClient:
     """Configuration, the cached session and the low-level verbs (see :class:`Client`)."""
@@ -51,14 +56,15 @@ class BaseClient:
         max_wait: float = 60.0,
         page_size: int = 1000,
         progress: bool | None = None,
-        requests_per_minute: int = 230,
+        requests_per_minute: int | None = None,
         concurrency: int = 4,
+        rate_limits: Mapping[str, Sequence[tuple[int, float]]] | None = None,
     ) -> None:
         if session is not None and not isinstance(session, requests.Session):
             raise ConfigurationError(
                 f"session must be a requests.Session, got {type(session).__name__}."
             )
-        check_options(timeout, max_wait, requests_per_minute, page_size, concurrency)
+        check_options(timeout, max_wait, requests_per_minute, page_size, concurrency, rate_limits)
         self.settings = Settings(
             host=resolve_host(host),
             api_key=resolve_key(api_key),
@@ -70,9 +76,12 @@ class BaseClient:
             page_size=page_size,
             requests_per_minute=requests_per_minute,
             concurrency=concurrency,
+            rate_limits=dict(rate_limits or {}),
         )
         self.progress = progress
         self._transport = Transport(self.settings, build_session(session or cache, expire_after))
+        self._transport.on_wait = self._budget_wait
+        self._bars: weakref.WeakSet[Any] = weakref.WeakSet()
         self._project_id = self.settings.project_id
         self._me: dict[str, Any] | None = None
         self._lock = threading.Lock()
@@ -273,6 +282,15 @@ class BaseClient:
         parts, mine = urlsplit(url), urlsplit(self.settings.host)
         return urlunsplit((mine.scheme, mine.netloc, parts.path, parts.query, ""))
 
+    def _budget_wait(self, family: str, seconds: float, until: float) -> None:
+        # A long pull says why it pauses, and until when, in its progress bar.
+        clock = time.strftime("%H:%M:%S", time.localtime(until))
+        text = f"waiting for PostHog's {family} budget until {clock}"
+        for bar in list(self._bars):
+            bar.set_postfix_str(text, refresh=True)
+        if not self._bars and seconds >= 30:
+            log.warning("%s (%.0f s)", text, seconds)
+
     def clear_cache(self) -> None:
         """Delete every cached answer of this client's session (the sqlite file stays).
 
@@ -317,7 +335,9 @@ def progress_bar(client: BaseClient, explicit: bool | None, total: int | None, u
         return None
     from tqdm.auto import tqdm
 
-    return tqdm(total=total, unit=unit, desc=unit)
+    bar = tqdm(total=total, unit=unit, desc=unit)
+    client._bars.add(bar)
+    return bar
 
 
 def _expect_user(body: dict[str, Any]) -> str | None:

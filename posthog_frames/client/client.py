@@ -50,10 +50,16 @@ class Client(BaseClient):
         page_size: persons per request when paging (default 1,000; at most 50,000).
         progress: progress bars for multi-page pulls (default: on, unless the environment
             sets ``POSTHOG_FRAMES_PROGRESS=0``).
-        requests_per_minute: client-side pacing (default 230, under PostHog's 240 per key);
-            lower it when other programs use the same key at the same time.
+        requests_per_minute: an extra cap on every endpoint's requests a minute, when other
+            programs use the same key at the same time. Without it the client paces each
+            endpoint at 96% of PostHog's budgets per key (insights 240 a minute and 1,200 an
+            hour, persons 240 a minute, HogQL 120 an hour, the rest 480 a minute and 4,800 an
+            hour); a long pull that waits for a budget says so in its progress bar.
         concurrency: pages requested at once while paging by offset (1 to 16, default 4):
             1 fetches one page after the other; more hides latency, still under the pacing.
+        rate_limits: other budgets for your plan, per endpoint family (``insights``,
+            ``persons``, ``hogql``, ``query``, ``default``) as ``(requests, seconds)`` windows,
+            e.g. ``{"hogql": [(240, 60), (2400, 3600)]}`` with PostHog's API-queries budget.
 
     Verbs: persons (:meth:`persons`, :meth:`iter_persons`, :meth:`person`), property metadata
     (:meth:`property_definitions`, :meth:`property_values`), insights (:meth:`insights`,

@@ -98,14 +98,18 @@ def wrong_shape(endpoint: str, problem: str) -> InvalidResponse:
     )
 
 
-def rate_limited(body: dict, endpoint: str, wait: float | None, long_wait: bool) -> RateLimited:
-    """The error for a 429 we will not (or no longer) wait out."""
+def rate_limited(
+    body: dict, endpoint: str, wait: float | None, budget: str, long_wait: bool
+) -> RateLimited:
+    """The error for a 429 we will not (or no longer) wait out; *budget* is PostHog's budget
+    for the endpoint in words."""
     when = f"in {wait:g} s" if wait is not None else "later"
     why = "asks for a longer wait than max_wait allows" if long_wait else "kept throttling"
     return RateLimited(
-        f"PostHog throttled {endpoint} and {why}: try again {when}. PostHog allows 240 "
-        "requests a minute per key for insights, persons and queries; cached re-runs cost none. "
-        "Lower Client(requests_per_minute=) when other programs share the key.",
+        f"PostHog throttled {endpoint} and {why}: try again {when}. PostHog allows {budget} "
+        "per key here, and the client paces under it; cached re-runs cost none. Another "
+        "program may share the key (lower Client(requests_per_minute=)), or your plan has other "
+        "budgets (Client(rate_limits=...)).",
         status=429,
         retry_after=wait,
         type=body.get("type"),
@@ -120,6 +124,11 @@ def error_for(
 ) -> PostHogError:
     """The typed error for an HTTP error *status*; *page* describes a proxy's HTML answer."""
     detail = body.get("detail") if isinstance(body.get("detail"), str) else None
+    status_body = body.get("query_status")
+    if detail is None and isinstance(status_body, dict):
+        # A failed async query: PostHog answers {"query_status": {..., "error_message": ...}}.
+        message = status_body.get("error_message")
+        detail = str(message) if message else "the query failed without a message"
     fields: dict[str, Any] = {
         "status": status,
         "type": body.get("type"),

@@ -53,7 +53,7 @@ from posthog_frames.http.errors import (
     rate_limited,
     wrong_shape,
 )
-from posthog_frames.http.pacing import RateLimiter
+from posthog_frames.http.pacing import Pacer, RateLimiter, describe_budget
 from posthog_frames.http.session import FINGERPRINT_HEADER
 
 __all__ = ["Transport", "Expect", "CACHE_BYPASS_SECONDS"]
@@ -93,7 +93,11 @@ class Transport:
     def __init__(self, settings: Settings, session: requests.Session) -> None:
         self.settings = settings
         self.session = session
-        self.limiter = RateLimiter(settings.requests_per_minute, 60.0)
+        self.pacer = Pacer(
+            settings.rate_limits, per_minute=settings.requests_per_minute, on_wait=self._waiting
+        )
+        # Told (family, seconds, until) before a wait for PostHog's budget; progress bars listen.
+        self.on_wait: Callable[[str, float, float], None] | None = None
         self.sleep: Callable[[float], None] = time.sleep
         self._auth = _BearerAuth(settings.api_key)
         self._lock = threading.Lock()
@@ -148,9 +152,10 @@ class Transport:
             kwargs["headers"]["Content-Type"] = "application/json"
         if self.cached:
             kwargs["force_refresh"] = refresh and not offline
+        limiter = self.pacer.limiter(method, url, json_body)
         attempt = bad_bodies = 0
         while True:
-            response = self._send(method, url, endpoint, kwargs, attempt, offline)
+            response = self._send(method, url, endpoint, kwargs, attempt, offline, limiter)
             if response is None:
                 attempt += 1
                 continue
@@ -179,7 +184,7 @@ class Transport:
                     raise wrong_shape(endpoint, problem)
                 return body
             body = error_body(response)
-            wait = self._retry_wait(status, body, response, attempt, endpoint)
+            wait = self._retry_wait(status, body, response, attempt, endpoint, method, json_body)
             if wait is None:
                 page = proxy_page(response)
                 raise error_for(status, body, endpoint, hint, page, attempt + 1)
@@ -188,9 +193,16 @@ class Transport:
             attempt += 1
 
     def _send(
-        self, method: str, url: str, endpoint: str, kwargs: dict, attempt: int, offline: bool
+        self,
+        method: str,
+        url: str,
+        endpoint: str,
+        kwargs: dict,
+        attempt: int,
+        offline: bool,
+        limiter: RateLimiter,
     ) -> requests.Response | None:
-        slot = None if offline else self.limiter.acquire_slot()[0]
+        slot = None if offline else limiter.acquire_slot()[0]
         try:
             response = self._transmit(method, url, kwargs, offline, endpoint)
         except requests.ConnectTimeout:
@@ -211,7 +223,7 @@ class Transport:
             return None
         if getattr(response, "from_cache", False):
             if slot is not None:
-                self.limiter.refund(slot)
+                limiter.refund(slot)
         else:
             with self._lock:
                 self.requests_sent += 1
@@ -299,18 +311,34 @@ class Transport:
         return self.settings.backoff * (2**attempt) * (0.5 + random.random() / 2)
 
     def _retry_wait(
-        self, status: int, body: dict, response: requests.Response, attempt: int, endpoint: str
+        self,
+        status: int,
+        body: dict,
+        response: requests.Response,
+        attempt: int,
+        endpoint: str,
+        method: str,
+        json_body: Any,
     ) -> float | None:
         if status == 429:
             wait = parse_wait(body.get("detail"), response.headers.get("Retry-After"))
-            if wait is not None and wait > self.settings.max_wait:
-                raise rate_limited(body, endpoint, wait, long_wait=True)
-            if attempt >= self.settings.max_retries:
-                raise rate_limited(body, endpoint, wait, long_wait=False)
+            too_long = wait is not None and wait > self.settings.max_wait
+            if too_long or attempt >= self.settings.max_retries:
+                family = self.pacer.family(method, response.url or "", json_body)
+                budget = f"{describe_budget(self.pacer.budgets[family])} ({family})"
+                raise rate_limited(body, endpoint, wait, budget, long_wait=too_long)
             return max(wait if wait is not None else self._backoff(attempt), 0.0)
+        if isinstance(body.get("query_status"), dict):
+            return None  # a query that failed: asking again gives the same answer
         if status in RETRY_STATUSES and attempt < self.settings.max_retries:
             return self._backoff(attempt)
         return None
+
+    def _waiting(self, family: str, seconds: float) -> None:
+        until = time.time() + seconds
+        log.info("waiting %.0f s for PostHog's %s budget", seconds, family)
+        if self.on_wait is not None:
+            self.on_wait(family, seconds, until)
 
 
 def _endpoint(url: str) -> str:

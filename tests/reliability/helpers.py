@@ -15,7 +15,7 @@ from werkzeug.serving import make_server
 from werkzeug.wrappers import Response
 
 from posthog_frames.demo.faults import ManualClock
-from posthog_frames.http.pacing import RateLimiter
+from posthog_frames.http.pacing import Pacer
 
 
 def quiet(client, sleeps: list | None = None):
@@ -27,7 +27,8 @@ def quiet(client, sleeps: list | None = None):
 def share_clock(demo, client, clock: ManualClock, per_minute: int) -> None:
     """Put the demo's throttle window and the client's limiter and retry sleeps on *clock*."""
     demo.app.faults.clock = clock
-    client._transport.limiter = RateLimiter(per_minute, 60.0, clock=clock, sleep=clock.sleep)
+    pacer = Pacer(per_minute=per_minute, clock=clock, sleep=clock.sleep)
+    client._transport.pacer = pacer
     client._transport.sleep = clock.sleep
 
 

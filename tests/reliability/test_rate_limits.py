@@ -8,7 +8,7 @@ import pytest
 import posthog_frames as phf
 from posthog_frames.demo import serve
 from posthog_frames.demo.faults import ManualClock
-from posthog_frames.http.pacing import RateLimiter
+from posthog_frames.http.pacing import Pacer
 from tests.reliability.helpers import share_clock
 
 SERVER_LIMIT = 24  # the demo's requests per minute per key
@@ -81,9 +81,11 @@ def test_a_storm_that_outlasts_the_retries_raises_with_the_total_wait_bounded():
     assert "kept throttling" in str(err.value)
 
 
-def test_requests_per_minute_is_validated_and_reaches_the_limiter(demo):
+def test_requests_per_minute_is_validated_and_caps_every_minute_window(demo):
     client = demo.client(cache=False, requests_per_minute=30)
-    assert client._transport.limiter.max_calls == 30
+    limiters = client._transport.pacer.limiters
+    assert limiters["insights"].windows == ((30, 60.0), (1152, 3600.0))
+    assert limiters["hogql"].windows == ((115, 3600.0),)  # no minute window to cap
     with pytest.raises(phf.ConfigurationError, match="requests_per_minute"):
         demo.client(requests_per_minute=0)
 
@@ -91,7 +93,7 @@ def test_requests_per_minute_is_validated_and_reaches_the_limiter(demo):
 def test_cache_hits_do_not_use_up_the_rate(demo):
     clock = ManualClock()
     client = demo.client(cache="memory")
-    client._transport.limiter = RateLimiter(2, 60.0, clock=clock, sleep=clock.sleep)
+    client._transport.pacer = Pacer(per_minute=2, clock=clock, sleep=clock.sleep)
     first = client.get("persons/", limit=3)
     for _ in range(20):
         assert client.get("persons/", limit=3) == first

@@ -91,3 +91,24 @@ def test_repr_masks_the_key():
 def test_session_must_be_a_requests_session():
     with pytest.raises(ConfigurationError, match="requests.Session"):
         Client(KEY, session=object())  # type: ignore[arg-type]
+
+
+@pytest.mark.parametrize(
+    ("bad", "says"),
+    [
+        ("240/minute", "must be a dict"),
+        ({"sessions": [(10, 60)]}, "not an endpoint family"),
+        ({"hogql": []}, "pairs"),
+        ({"hogql": [(0, 60)]}, "pairs"),
+        ({"hogql": [(10, 0)]}, "pairs"),
+        ({"hogql": [(10,)]}, "pairs"),
+    ],
+)
+def test_rate_limits_are_checked_when_the_client_is_made(bad, says) -> None:
+    with pytest.raises(ConfigurationError, match=says):
+        Client(KEY, rate_limits=bad)
+
+
+def test_rate_limits_reach_the_pacer() -> None:
+    client = Client(KEY, rate_limits={"hogql": [(240, 60), (2400, 3600)]}, cache=False)
+    assert client._transport.pacer.limiters["hogql"].windows == ((230, 60.0), (2304, 3600.0))

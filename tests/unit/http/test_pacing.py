@@ -4,7 +4,9 @@ from __future__ import annotations
 
 import threading
 
-from posthog_frames.http.pacing import RateLimiter
+import pytest
+
+from posthog_frames.http.pacing import RATE_LIMITS, Pacer, RateLimiter, describe_budget
 
 
 class FakeClock:
@@ -20,7 +22,7 @@ class FakeClock:
 
 def test_allows_a_burst_up_to_the_limit_then_waits_for_the_oldest_slot():
     clock = FakeClock()
-    limiter = RateLimiter(3, 60.0, clock=clock, sleep=clock.sleep)
+    limiter = RateLimiter((3, 60.0), clock=clock, sleep=clock.sleep)
     waits = []
     for _ in range(3):
         waits.append(limiter.acquire())
@@ -33,7 +35,7 @@ def test_allows_a_burst_up_to_the_limit_then_waits_for_the_oldest_slot():
 
 def test_never_more_than_max_calls_in_any_window():
     clock = FakeClock()
-    limiter = RateLimiter(5, 10.0, clock=clock, sleep=clock.sleep)
+    limiter = RateLimiter((5, 10.0), clock=clock, sleep=clock.sleep)
     times = []
     for _ in range(23):
         limiter.acquire()
@@ -46,14 +48,14 @@ def test_never_more_than_max_calls_in_any_window():
 
 def test_refund_frees_the_slot_of_a_cache_hit():
     clock = FakeClock()
-    limiter = RateLimiter(1, 60.0, clock=clock, sleep=clock.sleep)
+    limiter = RateLimiter((1, 60.0), clock=clock, sleep=clock.sleep)
     limiter.acquire()
     limiter.refund()
     assert limiter.acquire() == 0.0
 
 
 def test_threads_share_one_budget():
-    limiter = RateLimiter(50, 3600.0)
+    limiter = RateLimiter((50, 3600.0))
     granted = []
     lock = threading.Lock()
 
@@ -69,12 +71,12 @@ def test_threads_share_one_budget():
     for t in threads:
         t.join()
     assert len(granted) == 50
-    assert len(limiter._sent) == 50
+    assert [len(sent) for sent in limiter._sent] == [50]
 
 
 def test_refund_gives_back_the_slot_of_the_cache_hit_not_a_later_real_send():
     clock = FakeClock()
-    limiter = RateLimiter(2, 60.0, clock=clock, sleep=clock.sleep)
+    limiter = RateLimiter((2, 60.0), clock=clock, sleep=clock.sleep)
     cached, _ = limiter.acquire_slot()  # t=0: this send will be answered from the cache
     clock.now = 10.0
     limiter.acquire_slot()  # t=10: another thread's real send
@@ -82,3 +84,65 @@ def test_refund_gives_back_the_slot_of_the_cache_hit_not_a_later_real_send():
     limiter.acquire_slot()  # t=10: takes the freed slot
     # The real send of t=10 still counts until t=70: a third send waits for it.
     assert limiter.acquire() == 60.0 and clock.now == 70.0
+
+
+def test_every_window_holds_an_hour_budget_waits_past_the_minute_one():
+    clock = FakeClock()
+    limiter = RateLimiter((3, 60.0), (4, 3600.0), clock=clock, sleep=clock.sleep)
+    for _ in range(3):
+        assert limiter.acquire() == 0.0
+    assert limiter.acquire() == 60.0  # the minute window is full: wait for its oldest send
+    # Four sends in the hour: the fifth waits for the first to leave the hour window.
+    assert limiter.acquire() == 3540.0 and clock.now == 3600.0
+
+
+def test_waits_are_announced_before_they_start():
+    clock = FakeClock()
+    heard = []
+    limiter = RateLimiter((1, 60.0), clock=clock, sleep=clock.sleep, on_wait=heard.append)
+    limiter.acquire()
+    clock.now = 10.0
+    limiter.acquire()
+    assert heard == [50.0]
+
+
+@pytest.mark.parametrize(
+    ("method", "path", "body", "family"),
+    [
+        ("GET", "/api/projects/1/insights/7/", None, "insights"),
+        ("GET", "/api/environments/1/insights/", None, "insights"),
+        ("GET", "/api/projects/1/persons/?limit=5", None, "persons"),
+        ("GET", "/api/projects/1/persons/values/", None, "persons"),
+        ("POST", "/api/projects/1/query/", {"query": {"kind": "HogQLQuery"}}, "hogql"),
+        ("POST", "/api/projects/1/query/", {"query": {"kind": "TrendsQuery"}}, "query"),
+        ("GET", "/api/projects/1/query/abc/", None, "query"),
+        ("GET", "/api/users/@me/", None, "default"),
+        ("GET", "/api/projects/1/property_definitions/", None, "default"),
+    ],
+)
+def test_each_request_counts_against_its_endpoints_budget(method, path, body, family):
+    assert Pacer().family(method, "https://us.posthog.com" + path, body) == family
+
+
+def test_budgets_are_posthogs_at_96_percent_and_can_be_changed_per_family():
+    pacer = Pacer({"hogql": [(240, 60), (2400, 3600)]})
+    assert pacer.limiters["hogql"].windows == ((230, 60.0), (2304, 3600.0))
+    assert pacer.limiters["insights"].windows == ((230, 60.0), (1152, 3600.0))
+    assert pacer.limiters["persons"].windows == ((230, 60.0),)
+    assert pacer.limiters["default"].windows == ((460, 60.0), (4608, 3600.0))
+    assert set(RATE_LIMITS) == set(pacer.limiters)
+
+
+def test_a_wait_names_its_family():
+    clock = FakeClock()
+    heard = []
+    pacer = Pacer(per_minute=1, clock=clock, sleep=clock.sleep, on_wait=lambda *a: heard.append(a))
+    limiter = pacer.limiter("GET", "https://h/api/projects/1/persons/")
+    limiter.acquire()
+    limiter.acquire()
+    assert heard == [("persons", 60.0)]
+
+
+def test_budgets_in_words():
+    assert describe_budget(RATE_LIMITS["insights"]) == "240 requests a minute and 1,200 an hour"
+    assert describe_budget(RATE_LIMITS["hogql"]) == "120 requests an hour"
