@@ -28,19 +28,19 @@ from typing import Any
 import orjson
 from werkzeug.wrappers import Request, Response
 
-from posthog_frames.demo.account import Account
-from posthog_frames.demo.auth import KeyRing, authenticate, require_scope
-from posthog_frames.demo.data import DemoData
-from posthog_frames.demo.faults import Faults, throttled_detail
-from posthog_frames.demo.hooks import InsightHooks
-from posthog_frames.demo.meta_api import list_projects, property_definitions, retrieve_project
-from posthog_frames.demo.persons_api import (
+from posthog_frames.demo.api.meta import list_projects, property_definitions, retrieve_project
+from posthog_frames.demo.api.persons import (
     PersonsContext,
     list_persons,
     person_values,
     request_url,
     retrieve_person,
 )
+from posthog_frames.demo.auth import KeyRing, authenticate, require_scope
+from posthog_frames.demo.data.account import Account
+from posthog_frames.demo.data.project import DemoData
+from posthog_frames.demo.faults import Faults, throttled_detail
+from posthog_frames.demo.hooks import InsightHooks
 from posthog_frames.demo.responses import (
     ApiError,
     error_response,

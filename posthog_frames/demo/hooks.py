@@ -1,7 +1,7 @@
 """Lazy bridges to the insight endpoints, written in other modules.
 
-``insights_api.InsightStore`` (insights list/retrieve, query status) and
-``query_api.run_query`` (``POST /query/``) are imported on first use, so this server works
+``api.insights.InsightStore`` (insights list/retrieve, query status) and
+``api.query.run_query`` (``POST /query/``) are imported on first use, so this server works
 before they exist (answering PostHog's 404) and lights up when they land. The store is built
 once, on the first insight request, because its event log is costly for large demos.
 
@@ -57,11 +57,11 @@ class InsightHooks:
         self._store: Any = _MISSING
 
     def store(self) -> Any | None:
-        """The InsightStore (built once), or None while ``insights_api`` does not exist."""
+        """The InsightStore (built once), or None while ``api.insights`` does not exist."""
         if self._store is _MISSING:
             with self._lock:
                 if self._store is _MISSING:
-                    module = _optional_import("insights_api")
+                    module = _optional_import("api.insights")
                     store_cls = getattr(module, "InsightStore", None) if module else None
                     self._store = store_cls(self._persons(), **self._kwargs) if store_cls else None
         return self._store
@@ -79,7 +79,7 @@ class InsightHooks:
         return None if store is None else store.retrieve(key, params)
 
     def query_status(self, query_id: str) -> tuple[int, dict] | None:
-        module = _optional_import("query_api")  # ids of async /query/ calls are answered there
+        module = _optional_import("api.query")  # ids of async /query/ calls are answered there
         own = getattr(module, "query_status", None) if module else None
         found = own(query_id) if own else None
         if found is not None:
@@ -90,7 +90,7 @@ class InsightHooks:
     def run_query(
         self, body: dict, *, persons: list[dict[str, Any]], with_store: bool = True
     ) -> tuple[int, dict] | None:
-        module = _optional_import("query_api")
+        module = _optional_import("api.query")
         run = getattr(module, "run_query", None) if module else None
         if run is None:
             return None

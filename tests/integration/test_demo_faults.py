@@ -160,12 +160,12 @@ class FakeStore:
 
 
 def test_insight_routes_call_the_store_lazily_after_auth_and_scope(monkeypatch):
-    fake = types.ModuleType("posthog_frames.demo.insights_api")
+    fake = types.ModuleType("posthog_frames.demo.api.insights")
     fake.InsightStore = FakeStore
-    monkeypatch.setitem(sys.modules, "posthog_frames.demo.insights_api", fake)
-    query = types.ModuleType("posthog_frames.demo.query_api")
+    monkeypatch.setitem(sys.modules, "posthog_frames.demo.api.insights", fake)
+    query = types.ModuleType("posthog_frames.demo.api.query")
     query.run_query = lambda body, *, persons, store, now: (200, {"n": len(persons), **body})
-    monkeypatch.setitem(sys.modules, "posthog_frames.demo.query_api", query)
+    monkeypatch.setitem(sys.modules, "posthog_frames.demo.api.query", query)
     FakeStore.built.clear()
     with serve(persons=25, seed=4) as demo:
         denied = get(demo, "/api/projects/1/insights/", key=demo.limited_api_key)

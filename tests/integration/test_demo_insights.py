@@ -12,8 +12,8 @@ from urllib.parse import parse_qs, urlsplit
 import pandas as pd
 import pytest
 
-from posthog_frames.demo.events import DEMO_NOW, generate_events, sample_persons
-from posthog_frames.demo.insights_api import InsightStore
+from posthog_frames.demo.api.insights import InsightStore
+from posthog_frames.demo.data.events import DEMO_NOW, generate_events, sample_persons
 
 USER = {
     "id": 1,
@@ -230,7 +230,7 @@ def test_other_timezone_buckets_locally(persons):
 
 
 def test_store_with_the_demo_persons():
-    data = pytest.importorskip("posthog_frames.demo.data")
+    data = pytest.importorskip("posthog_frames.demo.data.project")
     people = data.DemoData.generate(200, seed=0).persons
     store = make_store(people)
     _, body = store.retrieve("6", {"refresh": "blocking"})

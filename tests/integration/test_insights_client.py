@@ -15,8 +15,8 @@ import requests
 
 import posthog_frames as phf
 from posthog_frames.demo import serve
-from posthog_frames.demo.events import DEMO_NOW
-from posthog_frames.demo.saved_insights import build_saved_insights
+from posthog_frames.demo.data.events import DEMO_NOW
+from posthog_frames.demo.data.saved_insights import build_saved_insights
 
 NOW = pd.Timestamp(DEMO_NOW)
 LAST_30D = pd.Timestamp("2025-03-01", tz="UTC")  # "-30d" from the demo clock, day start

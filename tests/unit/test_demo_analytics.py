@@ -13,7 +13,7 @@ import pandas as pd
 import pytest
 
 from posthog_frames.demo.analytics import Context, compute
-from posthog_frames.demo.events import DEMO_NOW, generate_events, persons_frame, sample_persons
+from posthog_frames.demo.data.events import DEMO_NOW, generate_events, persons_frame, sample_persons
 from posthog_frames.exceptions import ValidationError
 from tests.conftest import load_fixture
 

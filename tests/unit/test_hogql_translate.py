@@ -10,13 +10,14 @@ import pytest
 
 from posthog_frames._query_api import page_sql, with_limit
 from posthog_frames._query_persons import filters_where, persons_sql
-from posthog_frames.demo.data import DEMO_NOW, DemoData
-from posthog_frames.demo.events import generate_events
-from posthog_frames.demo.hogql import HogQLError, compile_query
-from posthog_frames.demo.hogql_db import DemoDatabase
-from posthog_frames.demo.hogql_parse import parse
-from posthog_frames.demo.propfilter import compile_filters
-from posthog_frames.demo.query_api import execute, run_query
+from posthog_frames.demo.api.query import run_query
+from posthog_frames.demo.data.events import generate_events
+from posthog_frames.demo.data.project import DEMO_NOW, DemoData
+from posthog_frames.demo.filters import compile_filters
+from posthog_frames.demo.hogql.compiler import HogQLError, compile_query
+from posthog_frames.demo.hogql.db import DemoDatabase
+from posthog_frames.demo.hogql.engine import execute
+from posthog_frames.demo.hogql.parser import parse
 from posthog_frames.exceptions import ValidationError
 from posthog_frames.filters import PropertyFilter
 

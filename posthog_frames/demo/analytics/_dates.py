@@ -20,7 +20,7 @@ from typing import Any
 import pandas as pd
 
 from posthog_frames._reference import RELATIVE_DATE
-from posthog_frames.demo.propfilter import parse_when
+from posthog_frames.demo.filters import parse_when
 from posthog_frames.exceptions import ValidationError
 
 __all__ = [

@@ -16,9 +16,9 @@ from __future__ import annotations
 from typing import Any
 
 from posthog_frames.demo.analytics._common import Context
-from posthog_frames.demo.hogql import HogQLError
-from posthog_frames.demo.hogql_db import database_for_log
-from posthog_frames.demo.query_api import execute
+from posthog_frames.demo.hogql.compiler import HogQLError
+from posthog_frames.demo.hogql.db import database_for_log
+from posthog_frames.demo.hogql.engine import execute
 from posthog_frames.exceptions import ValidationError
 
 __all__ = ["compute"]

@@ -1,7 +1,7 @@
 """``POST /api/projects/:id/query/`` for the demo: HogQL run on SQLite, answered as PostHog does.
 
-A ``HogQLQuery`` (``{"kind": "HogQLQuery", "query": "...", "values": {...}}``) is translated by
-:mod:`.hogql` and run by :mod:`.hogql_db`. Without a LIMIT the answer holds 100 rows and
+A ``HogQLQuery`` (``{"kind": "HogQLQuery", "query": "...", "values": {...}}``) is run by
+:mod:`posthog_frames.demo.hogql.engine`. Without a LIMIT the answer holds 100 rows and
 ``hasMore`` says whether more exist; a LIMIT above 50,000 is cut to 50,000 (``hasMore`` again).
 ``refresh``: ``blocking`` (default) answers from the demo's result cache when the same body was
 run before (``is_cached: true``); ``force_blocking`` recomputes; ``async``, ``lazy_async`` and
@@ -18,27 +18,19 @@ Example:
 from __future__ import annotations
 
 import hashlib
-import sqlite3
 import threading
 import uuid
 from collections import OrderedDict
-from collections.abc import Callable
 from datetime import datetime, timedelta
 from typing import Any
 
 import orjson
 
-from posthog_frames.demo.hogql import (
-    DEFAULT_LIMIT,
-    MAX_LIMIT,
-    Compiled,
-    HogQLError,
-    compile_query,
-    iso_utc,
-)
-from posthog_frames.demo.hogql_db import DemoDatabase, database_for
+from posthog_frames.demo.hogql.db import DemoDatabase, database_for
+from posthog_frames.demo.hogql.engine import execute
+from posthog_frames.demo.hogql.tables import HogQLError, iso_utc
 
-__all__ = ["execute", "query_status", "run_query"]
+__all__ = ["query_status", "run_query"]
 
 _ASYNC = ("async", "lazy_async", "force_async")
 _MODES = ("blocking", "force_blocking", "force_cache", "async_except_on_cache_miss", *_ASYNC)
@@ -110,40 +102,6 @@ def run_query(body: dict, *, persons: list[dict], store: Any, now: datetime) -> 
     return status, answer
 
 
-def execute(db: DemoDatabase, text: str, values: dict[str, Any], *, now: datetime,
-            timezone: str, events: Callable[[], Any]) -> dict[str, Any]:  # fmt: skip
-    """Run HogQL *text* on *db*: ``columns, types, results, hasMore, hogql, clickhouse, limit,
-    offset``. *events* returns the event log, called only when the query reads events.
-
-    Raises :class:`HogQLError` for anything PostHog would answer with a 400.
-    """
-    compiled = compile_query(
-        text,
-        values=values,
-        now=now,
-        timezone=timezone,
-        event_props=lambda: db.ensure_events(events()),
-    )
-    limit, fetch = _limits(compiled)
-    sql = f"{compiled.sql} LIMIT {fetch} OFFSET {compiled.offset}"
-    try:
-        rows = db.execute(sql, compiled.params, fetch)
-    except sqlite3.Error as err:
-        raise HogQLError(
-            f"The query failed: {err}. Check it against the demo's HogQL subset."
-        ) from None
-    return {
-        "columns": compiled.columns,
-        "types": [[n, t] for n, t in zip(compiled.columns, compiled.types, strict=True)],
-        "results": _rows(rows[:limit], compiled.types),
-        "hasMore": len(rows) > limit,
-        "hogql": compiled.hogql,
-        "clickhouse": sql,
-        "limit": limit,
-        "offset": compiled.offset,
-    }
-
-
 def _compute(query: dict, values: dict, *, db: DemoDatabase, store: Any, now: datetime,
              key: str) -> tuple[int, dict]:  # fmt: skip
     timezone = _timezone(store)
@@ -169,37 +127,6 @@ def _compute(query: dict, values: dict, *, db: DemoDatabase, store: Any, now: da
         "timings": [],
         **out,
     }
-
-
-def _limits(compiled: Compiled) -> tuple[int, int]:
-    """(rows answered, rows fetched): one extra row tells whether PostHog would say hasMore."""
-    if compiled.limit is None:
-        return DEFAULT_LIMIT, DEFAULT_LIMIT + 1
-    if compiled.limit > MAX_LIMIT:
-        return MAX_LIMIT, MAX_LIMIT + 1
-    return compiled.limit, compiled.limit
-
-
-def _rows(rows: list[tuple], types: list[str]) -> list[list]:
-    """SQLite values as PostHog's JSON: booleans for Bool, lists for Array columns."""
-    fixes = {}
-    for i, ch_type in enumerate(types):
-        inner = ch_type.removeprefix("Nullable(")
-        if inner.startswith("Bool"):
-            fixes[i] = lambda v: None if v is None else bool(v)
-        elif inner.startswith("Array("):
-            fixes[i] = lambda v: (
-                None if v is None else [x for x in orjson.loads(v) if x is not None]
-            )
-    if not fixes:
-        return [list(row) for row in rows]
-    out = []
-    for row in rows:
-        values = list(row)
-        for i, fix in fixes.items():
-            values[i] = fix(values[i])
-        out.append(values)
-    return out
 
 
 # -- async -------------------------------------------------------------------------------------

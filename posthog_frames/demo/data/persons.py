@@ -2,7 +2,7 @@
 
 Everything comes from ``random.Random(seed)`` only (no wall clock, no hash randomisation), so the
 same ``(count, seed, now)`` always gives the same persons, serialised as PostHog's person API
-shows them. :class:`~posthog_frames.demo.data.DemoData` holds them and serves their JSON.
+shows them. :class:`~posthog_frames.demo.data.project.DemoData` holds them and serves their JSON.
 
 Example:
     >>> people = generate_persons(3, seed=1)

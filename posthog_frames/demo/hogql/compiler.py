@@ -7,8 +7,8 @@ properties, is_identified`` and ``pdi.distinct_id`` through the distinct-id tabl
 subqueries in FROM. ``properties.<key>`` reads a JSON property as ``Nullable(String)`` (text
 compared with a number is read as a number, as HogQL does for numeric properties).
 
-Functions are listed in :mod:`.hogql_functions`; placeholders ``{name}`` take ``values``.
-This module compiles the SELECT level; expressions are compiled in :mod:`.hogql_exprs`.
+Functions are listed in :mod:`.functions`; placeholders ``{name}`` take ``values``.
+This module compiles the SELECT level; expressions are compiled in :mod:`.expressions`.
 Everything outside the subset raises :class:`HogQLError` with a message naming the problem.
 
 Example:
@@ -24,12 +24,12 @@ from dataclasses import dataclass
 from datetime import UTC, datetime
 from typing import Any
 
-from posthog_frames.demo import hogql_ast as ast
-from posthog_frames.demo.hogql_ast import to_hogql
-from posthog_frames.demo.hogql_exprs import ExprCompiler
-from posthog_frames.demo.hogql_functions import NO_VALUE, Env, Expr
-from posthog_frames.demo.hogql_parse import HogQLSyntaxError, parse
-from posthog_frames.demo.hogql_tables import HogQLError, Scope, Source, iso_utc, quote_id
+from posthog_frames.demo.hogql import ast
+from posthog_frames.demo.hogql.ast import to_hogql
+from posthog_frames.demo.hogql.expressions import ExprCompiler
+from posthog_frames.demo.hogql.functions import NO_VALUE, Env, Expr
+from posthog_frames.demo.hogql.parser import HogQLSyntaxError, parse
+from posthog_frames.demo.hogql.tables import HogQLError, Scope, Source, iso_utc, quote_id
 
 __all__ = ["DEFAULT_LIMIT", "MAX_LIMIT", "Compiled", "HogQLError", "compile_query", "iso_utc"]
 

@@ -20,7 +20,7 @@ from collections.abc import Callable
 from dataclasses import dataclass
 from typing import Any
 
-from posthog_frames.demo.hogql_ast import (  # fmt: skip
+from posthog_frames.demo.hogql.ast import (  # fmt: skip
     Alias,
     Between,
     BinOp,

@@ -18,7 +18,7 @@ from dataclasses import dataclass, field
 from datetime import datetime
 from typing import Any
 
-from posthog_frames.demo.hogql_functions import Expr
+from posthog_frames.demo.hogql.functions import Expr
 
 __all__ = ["DT", "FieldResolver", "HogQLError", "Scope", "Source", "iso_utc", "quote_id"]
 

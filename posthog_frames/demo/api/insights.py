@@ -33,8 +33,8 @@ from zoneinfo import ZoneInfo, ZoneInfoNotFoundError
 
 from posthog_frames.demo.analytics import Computed, Context, compute, query_source
 from posthog_frames.demo.analytics._common import iso
-from posthog_frames.demo.events import generate_events, persons_frame
-from posthog_frames.demo.saved_insights import (
+from posthog_frames.demo.data.events import generate_events, persons_frame
+from posthog_frames.demo.data.saved_insights import (
     SavedInsight,
     build_saved_insights,
     filters_hash,

@@ -6,7 +6,7 @@ few weeks and some coming back after a dormant week or two. Pages follow a small
 (home, pricing, docs, product pages, cart, checkout), so funnels and paths drop off naturally.
 
 Example:
-    >>> from posthog_frames.demo.events import generate_events, sample_persons
+    >>> from posthog_frames.demo.data.events import generate_events, sample_persons
     >>> log = generate_events(sample_persons(50, seed=1), seed=1)
     >>> sorted(log["event"].unique())[:2]
     ['$pageview', 'added to cart']

@@ -1,11 +1,12 @@
 """The demo project's saved insights: one or more of each kind, some stored the legacy way
 (``filters`` filled, ``query`` derived) and some the new way (``filters: {}``, ``query`` set).
 
-Their definitions are listed in :mod:`.saved_insights_table`; :func:`represent` (in
-:mod:`.saved_insights_serializer`, re-exported here) shows one as PostHog's API does.
+Their definitions are listed in :mod:`.insight_definitions`; :func:`represent` (in
+:mod:`posthog_frames.demo.api.insight_serializer`, re-exported here) shows one as PostHog's
+API does.
 
 Example:
-    >>> from posthog_frames.demo.saved_insights import build_saved_insights
+    >>> from posthog_frames.demo.data.saved_insights import build_saved_insights
     >>> insights = build_saved_insights(DEMO_NOW)
     >>> len(insights[0].short_id), insights[0].kind
     (8, 'TRENDS')
@@ -18,9 +19,9 @@ from dataclasses import dataclass, field
 from datetime import datetime, timedelta
 
 from posthog_frames.demo.analytics import insight_kind
-from posthog_frames.demo.analytics._legacy import derived_name, filters_to_query
-from posthog_frames.demo.saved_insights_serializer import filters_hash, represent
-from posthog_frames.demo.saved_insights_table import insight_definitions
+from posthog_frames.demo.analytics.legacy import derived_name, filters_to_query
+from posthog_frames.demo.api.insight_serializer import filters_hash, represent
+from posthog_frames.demo.data.insight_definitions import insight_definitions
 
 __all__ = [
     "SavedInsight",

@@ -25,9 +25,9 @@ from typing import Any
 import orjson
 from werkzeug.wrappers import Request, Response
 
-from posthog_frames.demo.data import DemoData
+from posthog_frames.demo.data.project import DemoData
 from posthog_frames.demo.faults import Faults
-from posthog_frames.demo.propfilter import FilterError, compile_filters
+from posthog_frames.demo.filters import FilterError, compile_filters
 from posthog_frames.demo.responses import (
     ApiError,
     json_response,

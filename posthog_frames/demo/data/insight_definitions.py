@@ -1,6 +1,6 @@
 """The demo project's saved insights, as a table of definitions: name, description, tags,
 dashboards and the stored insight, either the legacy way (``filters`` filled) or the new way
-(``query`` set). :func:`~posthog_frames.demo.saved_insights.build_saved_insights` numbers them.
+(``query`` set). :func:`~posthog_frames.demo.data.saved_insights.build_saved_insights` numbers them.
 
 Example:
     >>> sorted({"filters" in d for d in insight_definitions()})

@@ -1,13 +1,13 @@
 """Expressions of the demo's HogQL compiled to SQLite SQL with their ClickHouse types.
 
-:class:`ExprCompiler` is the expression half of the compiler in :mod:`.hogql`: constants and
+:class:`ExprCompiler` is the expression half of the compiler in :mod:`.compiler`: constants and
 placeholders, operators (comparisons convert like ClickHouse: text against a number is read as a
 number, text against a date as a date), ``INTERVAL`` arithmetic, ``IN`` lists and subqueries,
-function calls (handlers in :mod:`.hogql_functions`) and window clauses. Field chains resolve
-through :class:`~posthog_frames.demo.hogql_tables.FieldResolver`, its base.
+function calls (handlers in :mod:`.functions`) and window clauses. Field chains resolve
+through :class:`~posthog_frames.demo.hogql.tables.FieldResolver`, its base.
 
 Example:
-    >>> from posthog_frames.demo.hogql import compile_query
+    >>> from posthog_frames.demo.hogql.compiler import compile_query
     >>> compile_query("select 1 + 2.5 as x", now=NOW).types
     ['Float64']
 """
@@ -17,9 +17,9 @@ from __future__ import annotations
 from collections.abc import Callable
 from typing import Any
 
-from posthog_frames.demo import hogql_ast as ast
-from posthog_frames.demo.hogql_ast import to_hogql
-from posthog_frames.demo.hogql_functions import (
+from posthog_frames.demo.hogql import ast
+from posthog_frames.demo.hogql.ast import to_hogql
+from posthog_frames.demo.hogql.functions import (
     AGGREGATES,
     FUNCTIONS,
     NO_VALUE,
@@ -30,7 +30,7 @@ from posthog_frames.demo.hogql_functions import (
     is_number,
     numeric,
 )
-from posthog_frames.demo.hogql_tables import DT, FieldResolver, HogQLError, Scope, iso_utc
+from posthog_frames.demo.hogql.tables import DT, FieldResolver, HogQLError, Scope, iso_utc
 
 __all__ = ["ExprCompiler"]
 

@@ -12,9 +12,9 @@ from urllib.parse import parse_qsl, urlencode, urlsplit, urlunsplit
 
 from werkzeug.wrappers import Request, Response
 
-from posthog_frames.demo.account import Account
-from posthog_frames.demo.data import DemoData
-from posthog_frames.demo.persons_api import request_url
+from posthog_frames.demo.api.persons import request_url
+from posthog_frames.demo.data.account import Account
+from posthog_frames.demo.data.project import DemoData
 from posthog_frames.demo.responses import ApiError, error_response, json_response, validation_error
 
 __all__ = ["drf_link", "list_projects", "property_definitions", "retrieve_project"]

@@ -1,6 +1,6 @@
 """The demo project's data: persons and property definitions, shaped like PostHog's serializers.
 
-Persons come from :mod:`.data_persons` (seeded, so the same ``(persons, seed, now)`` always gives
+Persons come from :mod:`.persons` (seeded, so the same ``(persons, seed, now)`` always gives
 byte-identical responses). Each person is serialised once with orjson so large pages are
 assembled from ready-made bytes.
 
@@ -20,8 +20,8 @@ from typing import Any
 
 import orjson
 
-# The generators live in data_persons; these names stay importable from here.
-from posthog_frames.demo.data_persons import (
+# The generators live in data.persons; these names stay importable from here.
+from posthog_frames.demo.data.persons import (
     DEMO_NOW,
     DEMO_START,
     added_person,
