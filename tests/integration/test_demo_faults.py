@@ -3,14 +3,13 @@
 from __future__ import annotations
 
 import re
-import sys
 import time
-import types
 from urllib.parse import parse_qs, urlsplit
 
 import pytest
 import requests
 
+from posthog_frames.demo import app as demo_app
 from posthog_frames.demo import serve
 
 
@@ -141,7 +140,7 @@ def test_serve_without_with_block():
 
 
 class FakeStore:
-    """Stands in for insights_api.InsightStore to check the server's side of the hook."""
+    """Stands in for api.insights.InsightStore to check the server's side of the hook."""
 
     built: list[dict] = []
 
@@ -159,13 +158,13 @@ class FakeStore:
         return 200, {"query_status": {"id": query_id, "complete": True}}
 
 
+def fake_run_query(body, *, persons, store, now):
+    return 200, {"n": len(persons), **body}
+
+
 def test_insight_routes_call_the_store_lazily_after_auth_and_scope(monkeypatch):
-    fake = types.ModuleType("posthog_frames.demo.api.insights")
-    fake.InsightStore = FakeStore
-    monkeypatch.setitem(sys.modules, "posthog_frames.demo.api.insights", fake)
-    query = types.ModuleType("posthog_frames.demo.api.query")
-    query.run_query = lambda body, *, persons, store, now: (200, {"n": len(persons), **body})
-    monkeypatch.setitem(sys.modules, "posthog_frames.demo.api.query", query)
+    monkeypatch.setattr(demo_app, "InsightStore", FakeStore)
+    monkeypatch.setattr(demo_app, "run_query", fake_run_query)
     FakeStore.built.clear()
     with serve(persons=25, seed=4) as demo:
         denied = get(demo, "/api/projects/1/insights/", key=demo.limited_api_key)

@@ -10,12 +10,10 @@ from __future__ import annotations
 import hashlib
 import json
 from datetime import datetime, timedelta
-from typing import TYPE_CHECKING, Any
+from typing import Any
 
 from posthog_frames.demo.analytics.legacy import derived_name
-
-if TYPE_CHECKING:
-    from posthog_frames.demo.data.saved_insights import SavedInsight
+from posthog_frames.demo.data.saved_insights import SavedInsight
 
 __all__ = ["filters_hash", "represent"]
 

@@ -33,13 +33,9 @@ from zoneinfo import ZoneInfo, ZoneInfoNotFoundError
 
 from posthog_frames.demo.analytics import Computed, Context, compute, query_source
 from posthog_frames.demo.analytics._common import iso
+from posthog_frames.demo.api.insight_serializer import filters_hash, represent
 from posthog_frames.demo.data.events import generate_events, persons_frame
-from posthog_frames.demo.data.saved_insights import (
-    SavedInsight,
-    build_saved_insights,
-    filters_hash,
-    represent,
-)
+from posthog_frames.demo.data.saved_insights import SavedInsight, build_saved_insights
 from posthog_frames.exceptions import ValidationError
 
 __all__ = ["InsightStore"]

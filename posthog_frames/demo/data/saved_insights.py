@@ -1,9 +1,8 @@
 """The demo project's saved insights: one or more of each kind, some stored the legacy way
 (``filters`` filled, ``query`` derived) and some the new way (``filters: {}``, ``query`` set).
 
-Their definitions are listed in :mod:`.insight_definitions`; :func:`represent` (in
-:mod:`posthog_frames.demo.api.insight_serializer`, re-exported here) shows one as PostHog's
-API does.
+Their definitions are listed in :mod:`.insight_definitions`;
+:func:`posthog_frames.demo.api.insight_serializer.represent` shows one as PostHog's API does.
 
 Example:
     >>> from posthog_frames.demo.data.saved_insights import build_saved_insights
@@ -19,18 +18,10 @@ from dataclasses import dataclass, field
 from datetime import datetime, timedelta
 
 from posthog_frames.demo.analytics import insight_kind
-from posthog_frames.demo.analytics.legacy import derived_name, filters_to_query
-from posthog_frames.demo.api.insight_serializer import filters_hash, represent
+from posthog_frames.demo.analytics.legacy import filters_to_query
 from posthog_frames.demo.data.insight_definitions import insight_definitions
 
-__all__ = [
-    "SavedInsight",
-    "build_saved_insights",
-    "derived_name",
-    "filters_hash",
-    "filters_to_query",
-    "represent",
-]
+__all__ = ["SavedInsight", "build_saved_insights", "short_id_for"]
 
 _B62 = "0123456789ABCDEFGHIJKLMNOPQRSTUVWXYZabcdefghijklmnopqrstuvwxyz"
 
