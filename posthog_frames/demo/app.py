@@ -41,14 +41,9 @@ from posthog_frames.demo.api.query import query_status, run_query
 from posthog_frames.demo.auth import KeyRing, authenticate, require_scope
 from posthog_frames.demo.data.account import Account
 from posthog_frames.demo.data.project import DemoData
+from posthog_frames.demo.errors import ApiError, error_response, not_found, validation_error
 from posthog_frames.demo.faults import Faults, throttled_detail
-from posthog_frames.demo.responses import (
-    ApiError,
-    error_response,
-    json_response,
-    not_found,
-    validation_error,
-)
+from posthog_frames.demo.responses import json_response
 
 __all__ = ["DemoApp"]
 

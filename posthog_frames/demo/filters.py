@@ -42,18 +42,17 @@ Example:
 
 from __future__ import annotations
 
-import calendar
 import json
 import math
 import re
 from collections.abc import Callable
-from datetime import UTC, datetime, timedelta
+from datetime import datetime
 from typing import Any
 from zoneinfo import ZoneInfo
 
-from posthog_frames._reference import RELATIVE_DATE
+from posthog_frames.demo.clock import parse_when
 
-__all__ = ["FilterError", "compile_filters", "parse_when"]
+__all__ = ["FilterError", "compile_filters"]
 
 Matcher = Callable[[dict[str, Any]], bool]
 
@@ -273,79 +272,3 @@ def _between_bounds(value: Any, operator: str) -> tuple[float, float]:
     if low > high:
         raise FilterError(f"{operator} operator requires min value to be less than or equal to max")
     return low, high
-
-
-def parse_when(
-    value: Any, *, now: datetime, tz: ZoneInfo | None = None, relative: bool = True
-) -> datetime | None:
-    """Parse an absolute ISO date/datetime or a relative ``-7d`` into an aware datetime.
-
-    Naive values are read in *tz* (the project time zone); unparseable text gives None.
-    Relative dates follow PostHog's grammar (:data:`posthog_frames._reference.RELATIVE_DATE`)
-    and are counted back from *now* in *tz*, as :func:`_relative` explains.
-
-    Example:
-        >>> from posthog_frames.demo import DEMO_NOW as NOW
-        >>> parse_when("-7d", now=NOW).isoformat()
-        '2025-03-24T12:00:00+00:00'
-        >>> parse_when("-1dStart", now=NOW).isoformat()
-        '2025-03-30T00:00:00+00:00'
-    """
-    if not isinstance(value, str) or not value.strip():
-        return None
-    text = value.strip()
-    zone = tz or UTC
-    found = RELATIVE_DATE.fullmatch(text) if relative else None
-    if found:
-        return _relative(now.astimezone(zone), found)
-    try:
-        parsed = datetime.fromisoformat(text.replace("Z", "+00:00"))
-    except ValueError:
-        return None
-    return parsed if parsed.tzinfo else parsed.replace(tzinfo=zone)
-
-
-_HOUR_START = {"minute": 0, "second": 0, "microsecond": 0}
-_HOUR_END = {"minute": 59, "second": 59, "microsecond": 999999}
-_SNAPS = {
-    ("h", "Start"): _HOUR_START,
-    ("h", "End"): _HOUR_END,
-    ("d", "Start"): {"hour": 0, **_HOUR_START},
-    ("d", "End"): {"hour": 23, **_HOUR_END},
-}
-_STEPS = {"h": "hours", "d": "days", "w": "weeks", "M": "minutes", "s": "seconds"}
-
-
-def _relative(local: datetime, found: re.Match[str]) -> datetime:
-    """*local* minus a relative date, as PostHog's ``get_delta_mapping_for`` + relativedelta.
-
-    Read in PostHog's ``posthog/utils.py``: h/d/w/M/s step back by hours, days, weeks, minutes,
-    seconds; q by 13 weeks; m and y by calendar months and years (day clamped to the month's
-    end). ``Start``/``End`` first snap h to the hour, d to the day, m to day 1 / 31 and y to
-    1 January / day 31 of the month. Letters without a branch there (H, D, W, Q, Y, S) change
-    nothing: PostHog reads them as now.
-    """
-    number = int(found["number"] or 0)
-    kind, position = found["kind"], found["position"]
-    if kind in _STEPS:
-        snap = _SNAPS.get((kind, position), {})
-        return local.replace(**snap) - timedelta(**{_STEPS[kind]: number})
-    if kind == "q":
-        return local - timedelta(weeks=13 * number)
-    day = 1 if position == "Start" else 31 if position == "End" else None
-    if kind == "m":
-        return _shift_months(local, number, day=day)
-    if kind == "y":
-        month = 1 if position == "Start" else None
-        return _shift_months(local, 12 * number, month=month, day=day)
-    return local
-
-
-def _shift_months(
-    moment: datetime, months: int, *, month: int | None = None, day: int | None = None
-) -> datetime:
-    """relativedelta(months=-n, month=.., day=..): the day is clamped to the month's length."""
-    index = moment.year * 12 + (month or moment.month) - 1 - months
-    year, zero_based = divmod(index, 12)
-    last = calendar.monthrange(year, zero_based + 1)[1]
-    return moment.replace(year=year, month=zero_based + 1, day=min(day or moment.day, last))

@@ -214,7 +214,7 @@ def test_invalid_filters_are_400_validation_errors(demo, properties, detail):
 )
 def test_relative_dates_follow_posthog_from_the_fixed_clock(text, expected):
     from posthog_frames.demo import DEMO_NOW
-    from posthog_frames.demo.filters import parse_when
+    from posthog_frames.demo.clock import parse_when
 
     assert DEMO_NOW == NOW
     assert parse_when(text, now=DEMO_NOW) == expected
@@ -223,7 +223,7 @@ def test_relative_dates_follow_posthog_from_the_fixed_clock(text, expected):
 def test_relative_dates_snap_in_the_project_zone():
     from zoneinfo import ZoneInfo
 
-    from posthog_frames.demo.filters import parse_when
+    from posthog_frames.demo.clock import parse_when
 
     zone = ZoneInfo("America/New_York")  # 12:00 UTC is 08:00 EDT on 2025-03-31
     assert parse_when("-1dStart", now=NOW, tz=zone) == datetime(2025, 3, 30, tzinfo=zone)

@@ -13,7 +13,9 @@ import pandas as pd
 import pytest
 
 from posthog_frames.demo.api.insights import InsightStore
-from posthog_frames.demo.data.events import DEMO_NOW, generate_events, sample_persons
+from posthog_frames.demo.clock import DEMO_NOW
+from posthog_frames.demo.data.events import generate_events
+from posthog_frames.demo.data.persons import generate_persons
 
 USER = {
     "id": 1,
@@ -35,7 +37,7 @@ KINDS = {"TRENDS", "FUNNELS", "RETENTION", "PATHS", "STICKINESS", "LIFECYCLE", "
 
 @pytest.fixture(scope="module")
 def persons() -> list[dict]:
-    return sample_persons(250, seed=5)
+    return generate_persons(250, seed=5)
 
 
 def make_store(persons: list[dict], tz: str = "UTC") -> InsightStore:
@@ -56,7 +58,7 @@ def test_summary_covers_every_kind_with_short_ids(store):
     assert {kind for _, _, kind, _ in rows} == KINDS
     assert all(len(short) == 8 and short.isalnum() for _, short, _, _ in rows)
     assert len({short for _, short, _, _ in rows}) == len(rows)
-    assert make_store(sample_persons(10, seed=1)).summary() == rows  # deterministic ids
+    assert make_store(generate_persons(10, seed=1)).summary() == rows  # deterministic ids
 
 
 def test_list_paginates_with_absolute_links(store):

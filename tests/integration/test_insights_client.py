@@ -15,7 +15,7 @@ import requests
 
 import posthog_frames as phf
 from posthog_frames.demo import serve
-from posthog_frames.demo.data.events import DEMO_NOW
+from posthog_frames.demo.clock import DEMO_NOW
 from posthog_frames.demo.data.saved_insights import build_saved_insights
 
 NOW = pd.Timestamp(DEMO_NOW)

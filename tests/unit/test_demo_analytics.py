@@ -13,8 +13,10 @@ import pandas as pd
 import pytest
 
 from posthog_frames.demo.analytics import Context, compute
-from posthog_frames.demo.data.events import DEMO_NOW, generate_events, persons_frame, sample_persons
-from posthog_frames.exceptions import ValidationError
+from posthog_frames.demo.clock import DEMO_NOW
+from posthog_frames.demo.data.events import generate_events
+from posthog_frames.demo.data.persons import generate_persons, persons_table
+from posthog_frames.demo.errors import DemoValidationError
 from tests.conftest import load_fixture
 
 LABEL = re.compile(r"^\d{1,2}-[A-Z][a-z]{2}-\d{4}$")
@@ -26,7 +28,7 @@ CART = ["viewed product", "added to cart", "purchased"]
 
 @pytest.fixture(scope="module")
 def persons() -> list[dict]:
-    return sample_persons(300, seed=11)
+    return generate_persons(300, seed=11)
 
 
 @pytest.fixture(scope="module")
@@ -36,7 +38,7 @@ def log(persons) -> pd.DataFrame:
 
 @pytest.fixture(scope="module")
 def ctx(persons, log) -> Context:
-    return Context(log, persons_frame(persons), DEMO_NOW, "UTC", 7)
+    return Context(log, persons_table(persons), DEMO_NOW, "UTC", 7)
 
 
 def run(ctx: Context, kind: str, **source):
@@ -183,7 +185,7 @@ def test_sql_result_has_the_fixture_shape(ctx, log):
 
 
 def _ctx_for(log: pd.DataFrame) -> Context:
-    return Context(log, persons_frame([]), DEMO_NOW, "UTC", 7)
+    return Context(log, persons_table([]), DEMO_NOW, "UTC", 7)
 
 
 def test_retention_rows_are_triangular_and_labelled(ctx):
@@ -381,7 +383,7 @@ def test_sql_browser_counts_match_pandas(ctx, log):
 
 def test_buckets_follow_the_project_timezone(persons, log):
     tz = "America/Los_Angeles"
-    local = Context(log, persons_frame(persons), DEMO_NOW, tz, 7)
+    local = Context(log, persons_table(persons), DEMO_NOW, tz, 7)
     item = run(local, "TrendsQuery", series=[ev("$pageview")], dateRange={"date_from": "-14d"})[0]
     views = log[log["event"] == "$pageview"]
     stamps = views["timestamp"].dt.tz_convert(tz)
@@ -438,7 +440,7 @@ def test_event_log_rhythms(persons, log):
 
 
 def test_results_are_deterministic(ctx, persons):
-    fresh = Context(generate_events(persons, seed=11), persons_frame(persons), DEMO_NOW, "UTC", 7)
+    fresh = Context(generate_events(persons, seed=11), persons_table(persons), DEMO_NOW, "UTC", 7)
     for kind, source in SHAPES.values():
         assert run(ctx, kind, **source) == run(fresh, kind, **source)
 
@@ -462,6 +464,6 @@ def test_no_events_after_now_for_an_earlier_clock(persons):
     ],
 )
 def test_bad_input_is_a_validation_error(ctx, source, attr):
-    with pytest.raises(ValidationError) as err:
+    with pytest.raises(DemoValidationError) as err:
         run(ctx, "TrendsQuery", **source)
     assert err.value.attr == attr

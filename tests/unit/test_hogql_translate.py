@@ -11,8 +11,9 @@ import pytest
 from posthog_frames._query_api import page_sql, with_limit
 from posthog_frames._query_persons import filters_where, persons_sql
 from posthog_frames.demo.api.query import run_query
+from posthog_frames.demo.clock import DEMO_NOW
 from posthog_frames.demo.data.events import generate_events
-from posthog_frames.demo.data.project import DEMO_NOW, DemoData
+from posthog_frames.demo.data.project import DemoData
 from posthog_frames.demo.filters import compile_filters
 from posthog_frames.demo.hogql.compiler import HogQLError, compile_query
 from posthog_frames.demo.hogql.db import DemoDatabase

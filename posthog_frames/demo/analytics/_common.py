@@ -26,12 +26,12 @@ from posthog_frames.demo.analytics._dates import (
     floor_to,
     format_day,
     format_label,
-    iso,
     next_bucket,
     resolve_range,
     shift_buckets,
 )
-from posthog_frames.exceptions import ValidationError
+from posthog_frames.demo.clock import iso
+from posthog_frames.demo.errors import DemoValidationError
 
 __all__ = [
     "BREAKDOWN_NULL",
@@ -86,7 +86,7 @@ def property_values(ctx: Context, frame: pd.DataFrame, key: str, kind: str) -> p
         if key not in frame.columns:
             return pd.Series(None, index=frame.index, dtype=object)
         return frame[key]
-    raise ValidationError(
+    raise DemoValidationError(
         f"Property filters of type {kind!r} are not supported by the demo; use 'event' or "
         "'person'.",
         attr="properties",
@@ -118,14 +118,16 @@ def property_mask(values: pd.Series, operator: str | None, value: Any) -> np.nda
         try:
             hit = text.str.contains(str(value), regex=True).to_numpy(bool) & present
         except re.error as err:
-            raise ValidationError(f"Invalid regex {value!r}: {err}.", attr="properties") from err
+            raise DemoValidationError(
+                f"Invalid regex {value!r}: {err}.", attr="properties"
+            ) from err
         return hit if op == "regex" else ~hit
     if op in ("gt", "gte", "lt", "lte", "min", "max"):
         nums = pd.to_numeric(values, errors="coerce").to_numpy(float)
         try:
             bound = float(value)
         except (TypeError, ValueError) as err:
-            raise ValidationError(f"Operator {op} needs a number, got {value!r}.") from err
+            raise DemoValidationError(f"Operator {op} needs a number, got {value!r}.") from err
         with np.errstate(invalid="ignore"):
             cmp = {
                 "gt": nums > bound,
@@ -140,7 +142,7 @@ def property_mask(values: pd.Series, operator: str | None, value: Any) -> np.nda
         return present
     if op == "is_not_set":
         return ~present
-    raise ValidationError(
+    raise DemoValidationError(
         f"Property operator {op!r} is not supported by the demo; use exact, is_not, icontains, "
         "not_icontains, regex, not_regex, gt, gte, lt, lte, is_set or is_not_set.",
         attr="properties",
@@ -155,7 +157,7 @@ def filters_mask(ctx: Context, frame: pd.DataFrame, props: Any) -> np.ndarray:
         try:
             props = json.loads(props)
         except ValueError as err:
-            raise ValidationError("properties must be JSON.", attr="properties") from err
+            raise DemoValidationError("properties must be JSON.", attr="properties") from err
     if isinstance(props, dict) and "values" in props:
         parts = [filters_mask(ctx, frame, p) for p in props["values"] if p] or [
             np.ones(len(frame), bool)
@@ -165,14 +167,14 @@ def filters_mask(ctx: Context, frame: pd.DataFrame, props: Any) -> np.ndarray:
     if isinstance(props, dict):
         props = [props]
     if not isinstance(props, list):
-        raise ValidationError("properties must be a list of filters.", attr="properties")
+        raise DemoValidationError("properties must be a list of filters.", attr="properties")
     mask = np.ones(len(frame), bool)
     for prop in props:
         if isinstance(prop, dict) and "values" in prop:
             mask &= filters_mask(ctx, frame, prop)
             continue
         if not isinstance(prop, dict) or "key" not in prop:
-            raise ValidationError(
+            raise DemoValidationError(
                 f"Each property filter needs a 'key' (got {prop!r}).", attr="properties"
             )
         values = property_values(ctx, frame, prop["key"], prop.get("type") or "event")
@@ -206,7 +208,7 @@ def select_events(
 def series_event(node: dict) -> str | None:
     """The event an EventsNode / legacy entity counts (None = all events)."""
     if node.get("kind") == "ActionsNode" or node.get("type") == "actions":
-        raise ValidationError(
+        raise DemoValidationError(
             "Actions are not available in the demo project; use an EventsNode.", attr="series"
         )
     return node.get("event", node.get("id"))

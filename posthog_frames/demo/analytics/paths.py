@@ -17,7 +17,7 @@ import numpy as np
 import pandas as pd
 
 from posthog_frames.demo.analytics._common import Context, resolve_range, select_events
-from posthog_frames.exceptions import ValidationError
+from posthog_frames.demo.errors import DemoValidationError
 
 __all__ = ["SESSION_GAP", "compute"]
 
@@ -28,7 +28,7 @@ def _items(ctx: Context, source: dict, pf: dict) -> pd.DataFrame:
     kinds = pf.get("includeEventTypes") or ["$pageview"]
     unknown = set(kinds) - {"$pageview", "custom_event"}
     if unknown:
-        raise ValidationError(
+        raise DemoValidationError(
             f"includeEventTypes {sorted(unknown)} not in the demo; use $pageview or custom_event.",
             attr="includeEventTypes",
         )

@@ -13,6 +13,7 @@ from datetime import datetime, timedelta
 from typing import Any
 
 from posthog_frames.demo.analytics.legacy import derived_name
+from posthog_frames.demo.clock import iso
 from posthog_frames.demo.data.saved_insights import SavedInsight
 
 __all__ = ["filters_hash", "represent"]
@@ -31,10 +32,7 @@ _BASIC_FIELDS = (
 
 
 def _stamp(value: datetime | None) -> str | None:
-    if value is None:
-        return None
-    text = value.isoformat()
-    return text[:-6] + "Z" if text.endswith("+00:00") else text
+    return None if value is None else iso(value)
 
 
 def represent(

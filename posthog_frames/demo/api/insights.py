@@ -32,15 +32,15 @@ from urllib.parse import urlencode
 from zoneinfo import ZoneInfo, ZoneInfoNotFoundError
 
 from posthog_frames.demo.analytics import Computed, Context, compute, query_source
-from posthog_frames.demo.analytics._common import iso
 from posthog_frames.demo.api.insight_serializer import filters_hash, represent
-from posthog_frames.demo.data.events import generate_events, persons_frame
+from posthog_frames.demo.clock import iso
+from posthog_frames.demo.data.events import generate_events
+from posthog_frames.demo.data.persons import persons_table
 from posthog_frames.demo.data.saved_insights import SavedInsight, build_saved_insights
-from posthog_frames.exceptions import ValidationError
+from posthog_frames.demo.errors import NOT_FOUND, DemoValidationError, invalid
 
 __all__ = ["InsightStore"]
 
-NOT_FOUND = {"type": "invalid_request", "code": "not_found", "detail": "Not found.", "attr": None}
 _STALE = {"hour": timedelta(minutes=15), "week": timedelta(days=1), "month": timedelta(days=1)}
 _MODES = {
     "force_cache": "force_cache",
@@ -53,15 +53,6 @@ _MODES = {
     "async_except_on_cache_miss": "async_except_on_cache_miss",
 }
 _KINDS = ("TRENDS", "FUNNELS", "RETENTION", "PATHS", "STICKINESS", "LIFECYCLE", "SQL")
-
-
-def _invalid(detail: str, attr: str | None) -> tuple[int, dict]:
-    return 400, {
-        "type": "validation_error",
-        "code": "invalid_input",
-        "detail": detail,
-        "attr": attr,
-    }
 
 
 @dataclass
@@ -110,11 +101,13 @@ class InsightStore:
         user: dict,
     ) -> None:
         if now.tzinfo is None:
-            raise ValidationError("`now` must be timezone-aware, e.g. datetime(..., tzinfo=UTC).")
+            raise DemoValidationError(
+                "`now` must be timezone-aware, e.g. datetime(..., tzinfo=UTC)."
+            )
         try:
             ZoneInfo(timezone)
         except (ZoneInfoNotFoundError, ValueError) as err:
-            raise ValidationError(
+            raise DemoValidationError(
                 f"Unknown timezone {timezone!r}; use an IANA name like 'UTC' or 'Europe/Berlin'."
             ) from err
         self._persons = persons
@@ -142,7 +135,7 @@ class InsightStore:
                 events = generate_events(self._persons, seed=self._seed, now=self._now)
                 self._ctx = Context(
                     events,
-                    persons_frame(self._persons),
+                    persons_table(self._persons),
                     self._now,
                     self._timezone,
                     self._project_id,
@@ -183,7 +176,7 @@ class InsightStore:
             def run() -> None:
                 try:
                     entry = self._compute(query)
-                except ValidationError as err:
+                except DemoValidationError as err:
                     task.error = err.message
                     return
                 self._store(key, entry)
@@ -206,10 +199,10 @@ class InsightStore:
             "error_message": task.error if done else None,
             "query_async": True,
             "query_progress": None,
-            "start_time": iso_dt(self._now),
-            "pickup_time": iso_dt(self._now),
-            "end_time": iso_dt(self._now) if done else None,
-            "expiration_time": iso_dt(self._now + timedelta(minutes=20)),
+            "start_time": iso(self._now),
+            "pickup_time": iso(self._now),
+            "end_time": iso(self._now) if done else None,
+            "expiration_time": iso(self._now + timedelta(minutes=20)),
             "task_id": task.id,
             "labels": None,
             "results": None,
@@ -222,7 +215,7 @@ class InsightStore:
                 "types": c.types,
                 "hogql": c.hogql,
                 "is_cached": False,
-                "last_refresh": iso_dt(task.entry.last_refresh),
+                "last_refresh": iso(task.entry.last_refresh),
                 "timezone": self._timezone,
             }
         return body
@@ -238,7 +231,7 @@ class InsightStore:
             except ValueError:
                 override = None
             if not isinstance(override, dict):
-                return _invalid("filters_override must be a JSON object.", "filters_override")
+                return invalid("filters_override must be a JSON object.", "filters_override")
             query = _apply_override(query, override)
         key = filters_hash(query)
         mode = _MODES.get(str(params.get("refresh", "force_cache")).lower(), "force_cache")
@@ -273,8 +266,8 @@ class InsightStore:
     def _safe(self, insight: SavedInsight, params: Mapping[str, str]) -> tuple[int, dict]:
         try:
             return self._resolve(insight, params)
-        except ValidationError as err:
-            return _invalid(err.message, err.attr)
+        except DemoValidationError as err:
+            return invalid(err.message, err.attr)
 
     # -- public API ------------------------------------------------------------------------
 
@@ -291,7 +284,7 @@ class InsightStore:
         offset = _int(params.get("offset"), 0, 0)
         kind = params.get("insight")
         if kind and kind.upper() not in _KINDS:
-            return _invalid(f"insight must be one of {', '.join(_KINDS)}.", "insight")
+            return invalid(f"insight must be one of {', '.join(_KINDS)}.", "insight")
         chosen = [i for i in self._insights if _matches(i, params)]
         page = chosen[offset : offset + limit]
         basic = bool(_flag(params.get("basic")))
@@ -346,13 +339,6 @@ class InsightStore:
         return None
 
 
-def iso_dt(value: datetime) -> str:
-    """A demo-clock datetime as PostHog prints it (``2025-03-31T12:00:00Z``)."""
-    import pandas as pd
-
-    return iso(pd.Timestamp(value))
-
-
 def _matches(insight: SavedInsight, params: Mapping[str, str]) -> bool:
     if params.get("short_id") and insight.short_id != params["short_id"]:
         return False
@@ -390,7 +376,7 @@ def _apply_override(query: dict, override: dict) -> dict:
         if isinstance(extra, dict) and "values" not in extra:
             extra = [extra]
         if not isinstance(extra, list | dict):
-            raise ValidationError(
+            raise DemoValidationError(
                 "filters_override.properties must be a list.", attr="filters_override"
             )
         existing = source.get("properties")

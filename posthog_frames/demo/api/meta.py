@@ -15,7 +15,8 @@ from werkzeug.wrappers import Request, Response
 from posthog_frames.demo.api.persons import request_url
 from posthog_frames.demo.data.account import Account
 from posthog_frames.demo.data.project import DemoData
-from posthog_frames.demo.responses import ApiError, error_response, json_response, validation_error
+from posthog_frames.demo.errors import ApiError, error_response, validation_error
+from posthog_frames.demo.responses import json_response
 
 __all__ = ["drf_link", "list_projects", "property_definitions", "retrieve_project"]
 

@@ -26,15 +26,10 @@ import orjson
 from werkzeug.wrappers import Request, Response
 
 from posthog_frames.demo.data.project import DemoData
+from posthog_frames.demo.errors import ApiError, not_found, validation_error
 from posthog_frames.demo.faults import Faults
 from posthog_frames.demo.filters import FilterError, compile_filters
-from posthog_frames.demo.responses import (
-    ApiError,
-    json_response,
-    not_found,
-    raw_json_response,
-    validation_error,
-)
+from posthog_frames.demo.responses import json_response, raw_json_response
 
 __all__ = ["PersonsContext", "absolute_with_offset", "list_persons", "person_values",
            "retrieve_person"]  # fmt: skip

@@ -26,9 +26,11 @@ from typing import Any
 
 import orjson
 
+from posthog_frames.demo.clock import iso_z
+from posthog_frames.demo.errors import invalid
 from posthog_frames.demo.hogql.db import DemoDatabase, database_for
 from posthog_frames.demo.hogql.engine import execute
-from posthog_frames.demo.hogql.tables import HogQLError, iso_utc
+from posthog_frames.demo.hogql.tables import HogQLError
 
 __all__ = ["query_status", "run_query"]
 
@@ -37,15 +39,6 @@ _MODES = ("blocking", "force_blocking", "force_cache", "async_except_on_cache_mi
 _CACHE_ROWS = 10_000  # answers larger than this are not kept (paged exports would pile up)
 _tasks: OrderedDict[str, dict] = OrderedDict()
 _lock = threading.Lock()
-
-
-def _invalid(detail: str, attr: str | None = None) -> tuple[int, dict]:
-    return 400, {
-        "type": "validation_error",
-        "code": "invalid_input",
-        "detail": detail,
-        "attr": attr,
-    }
 
 
 def _timezone(store: Any) -> str:
@@ -66,21 +59,21 @@ def run_query(body: dict, *, persons: list[dict], store: Any, now: datetime) -> 
     """
     query = body.get("query")
     if not isinstance(query, dict):
-        return _invalid(
+        return invalid(
             "The body needs a 'query' object, e.g. {'kind': 'HogQLQuery', ...}.", "query"
         )
     if query.get("kind") != "HogQLQuery":
-        return _invalid(
+        return invalid(
             f"The demo's /query/ runs HogQLQuery only, not {query.get('kind')!r}; "
             "use the saved insights for other kinds.",
             "query",
         )
     values = query.get("values") or {}
     if not isinstance(query.get("query"), str) or not isinstance(values, dict):
-        return _invalid("HogQLQuery needs 'query' text and 'values' as an object.", "query")
+        return invalid("HogQLQuery needs 'query' text and 'values' as an object.", "query")
     mode = str(body.get("refresh") or "blocking").lower()
     if mode not in _MODES and mode not in ("true", "false"):
-        return _invalid(f"refresh must be one of {', '.join(_MODES)}.", "refresh")
+        return invalid(f"refresh must be one of {', '.join(_MODES)}.", "refresh")
     key = "cache_" + hashlib.md5(orjson.dumps(query, option=orjson.OPT_SORT_KEYS)).hexdigest()
     db = database_for(persons)
 
@@ -109,7 +102,7 @@ def _compute(query: dict, values: dict, *, db: DemoDatabase, store: Any, now: da
         out = execute(db, query["query"], values, now=now, timezone=timezone,
                       events=lambda: _events(store))  # fmt: skip
     except HogQLError as err:
-        return _invalid(str(err))
+        return invalid(str(err))
     return 200, {
         "cache_key": key,
         "cache_target_age": None,
@@ -117,10 +110,10 @@ def _compute(query: dict, values: dict, *, db: DemoDatabase, store: Any, now: da
         "error": None,
         "explain": None,
         "is_cached": False,
-        "last_refresh": iso_utc(now).replace(".000000Z", "Z"),
+        "last_refresh": iso_z(now).replace(".000000Z", "Z"),
         "metadata": None,
         "modifiers": {},
-        "next_allowed_client_refresh": iso_utc(now + timedelta(minutes=1)),
+        "next_allowed_client_refresh": iso_z(now + timedelta(minutes=1)),
         "query": query,
         "query_status": None,
         "timezone": timezone,
@@ -163,10 +156,10 @@ def _status_body(task: dict) -> dict:
         "error_message": answer[1]["detail"] if failed else None,
         "query_async": True,
         "query_progress": None,
-        "start_time": iso_utc(now),
-        "pickup_time": iso_utc(now),
-        "end_time": iso_utc(now) if done else None,
-        "expiration_time": iso_utc(now + timedelta(minutes=20)),
+        "start_time": iso_z(now),
+        "pickup_time": iso_z(now),
+        "end_time": iso_z(now) if done else None,
+        "expiration_time": iso_z(now + timedelta(minutes=20)),
         "task_id": task["id"],
         "labels": None,
         "results": answer[1] if done and not failed else None,

@@ -6,8 +6,8 @@ few weeks and some coming back after a dormant week or two. Pages follow a small
 (home, pricing, docs, product pages, cart, checkout), so funnels and paths drop off naturally.
 
 Example:
-    >>> from posthog_frames.demo.data.events import generate_events, sample_persons
-    >>> log = generate_events(sample_persons(50, seed=1), seed=1)
+    >>> from posthog_frames.demo.data.persons import generate_persons
+    >>> log = generate_events(generate_persons(50, seed=1), seed=1)
     >>> sorted(log["event"].unique())[:2]
     ['$pageview', 'added to cart']
 """
@@ -16,26 +16,20 @@ from __future__ import annotations
 
 import hashlib
 from collections.abc import Sequence
-from datetime import UTC, datetime, timedelta
+from datetime import datetime
 
 import numpy as np
 import pandas as pd
 
-from posthog_frames.exceptions import ValidationError
+from posthog_frames.demo.clock import DEMO_NOW, DEMO_START, LAUNCH_DAY
+from posthog_frames.demo.errors import DemoValidationError
 
 __all__ = [
-    "DEMO_NOW",
-    "DEMO_START",
     "EVENT_NAMES",
     "PAGES",
     "generate_events",
-    "persons_frame",
-    "sample_persons",
 ]
 
-DEMO_START = datetime(2025, 1, 1, tzinfo=UTC)
-DEMO_NOW = datetime(2025, 3, 31, 12, 0, tzinfo=UTC)
-LAUNCH_DAY = datetime(2025, 2, 10, tzinfo=UTC)
 EVENT_NAMES = ("$pageview", "signed up", "viewed product", "added to cart", "purchased")
 
 # Page index 0..8; the Markov chain below moves between them, "exit" ends a session.
@@ -80,68 +74,11 @@ def _rng(seed: int, salt: str) -> np.random.Generator:
     return np.random.default_rng(int.from_bytes(digest[:8], "little"))
 
 
-def sample_persons(n: int = 300, *, seed: int = 0, now: datetime = DEMO_NOW) -> list[dict]:
-    """Make *n* PostHog-shaped person dicts deterministically (tests, or a store without persons).
-
-    Example:
-        >>> p = sample_persons(3, seed=7)[0]
-        >>> sorted(p)[:3]
-        ['created_at', 'distinct_ids', 'id']
-    """
-    rng = _rng(seed, "persons")
-    span = (now - DEMO_START).total_seconds()
-    offsets = np.sort(rng.random(n) ** 1.3 * span)
-    people = []
-    for i in range(n):
-        created = DEMO_START + timedelta(seconds=float(offsets[i]))
-        uid = hashlib.md5(f"{seed}-person-{i}".encode()).hexdigest()
-        identified = rng.random() < 0.7
-        props = {
-            "$initial_browser": _BROWSERS[rng.choice(4, p=[0.6, 0.2, 0.12, 0.08])],
-            "$initial_os": _OSES[rng.choice(5, p=[0.3, 0.35, 0.15, 0.15, 0.05])],
-            "$geoip_country_code": ("US", "DE", "GB", "FR", "BR")[rng.integers(5)],
-            "plan": ("free", "free", "pro", "enterprise")[rng.integers(4)],
-        }
-        if identified:
-            props["email"] = f"user{i}@example.com"
-        people.append(
-            {
-                "id": i + 1,
-                "uuid": f"{uid[:8]}-{uid[8:12]}-{uid[12:16]}-{uid[16:20]}-{uid[20:]}",
-                "name": props.get("email", f"anon-{uid[:10]}"),
-                "distinct_ids": [f"anon-{uid[:10]}"] + ([props["email"]] if identified else []),
-                "properties": props,
-                "created_at": created.strftime("%Y-%m-%dT%H:%M:%S.%fZ"),
-                "last_seen_at": None,
-            }
-        )
-    return people
-
-
-def persons_frame(persons: Sequence[dict]) -> pd.DataFrame:
-    """Persons as one row each, indexed by person uuid, one column per person property.
-
-    Example:
-        >>> persons_frame(sample_persons(2)).index.name
-        'person_id'
-    """
-    if not persons:
-        return pd.DataFrame(index=pd.Index([], name="person_id", dtype="str"))
-    try:
-        rows = [{**p.get("properties", {}), "person_id": str(p["uuid"])} for p in persons]
-    except (KeyError, TypeError) as err:
-        raise ValidationError(
-            f"Every person needs a 'uuid' and a 'properties' dict ({err!r}); pass the person "
-            "dicts the demo's data module produces."
-        ) from err
-    return pd.DataFrame(rows).set_index("person_id")
-
-
 def _parse_created(persons: Sequence[dict]) -> np.ndarray:
     try:
         stamps = pd.to_datetime([p["created_at"] for p in persons], utc=True, format="ISO8601")
     except (KeyError, ValueError, TypeError) as err:
-        raise ValidationError(
+        raise DemoValidationError(
             f"Person 'created_at' must be an ISO timestamp like 2025-01-05T10:11:12Z ({err})."
         ) from err
     return stamps.as_unit("ns").asi8
@@ -274,12 +211,13 @@ def generate_events(
     properties ``$current_url, $browser, $os, product, revenue`` (null where not applicable).
 
     Example:
-        >>> log = generate_events(sample_persons(20, seed=3), seed=3)
+        >>> from posthog_frames.demo.data.persons import generate_persons
+        >>> log = generate_events(generate_persons(20, seed=3), seed=3)
         >>> bool((log["event"] == "signed up").sum() <= 20)
         True
     """
     if now.tzinfo is None:
-        raise ValidationError("`now` must be timezone-aware, e.g. datetime(..., tzinfo=UTC).")
+        raise DemoValidationError("`now` must be timezone-aware, e.g. datetime(..., tzinfo=UTC).")
     now_ns = int(pd.Timestamp(now).as_unit("ns").value)
     start_ns = int(pd.Timestamp(DEMO_START).as_unit("ns").value)
     if not persons:

@@ -16,21 +16,21 @@ import bisect
 import math
 import random
 import uuid
-from datetime import UTC, datetime, timedelta
+from collections.abc import Sequence
+from datetime import datetime, timedelta
 from typing import Any
 
+import pandas as pd
+
+from posthog_frames.demo.clock import DEMO_NOW, DEMO_START, LAUNCH_DAY, iso_z
+from posthog_frames.demo.errors import DemoValidationError
+
 __all__ = [
-    "DEMO_NOW",
-    "DEMO_START",
     "added_person",
     "generate_persons",
     "is_anonymous_id",
-    "iso_z",
+    "persons_table",
 ]
-
-DEMO_NOW = datetime(2025, 3, 31, 12, 0, 0, tzinfo=UTC)
-DEMO_START = datetime(2025, 1, 1, tzinfo=UTC)
-_LAUNCH = datetime(2025, 2, 10, tzinfo=UTC)
 
 _FIRST = (
     "ada alan barbara claude dana emil frida grace hedy ian jun kofi lena maya nia omar priya"
@@ -81,16 +81,6 @@ _PLANS = ["free", "pro", "enterprise"]
 _THEMES = ["light", "dark", "system"]
 
 
-def iso_z(moment: datetime) -> str:
-    """Format an aware datetime the way PostHog's serializers do: ``2025-02-03T09:14:07.123000Z``.
-
-    Example:
-        >>> iso_z(datetime(2025, 1, 2, 3, 4, 5, tzinfo=UTC))
-        '2025-01-02T03:04:05.000000Z'
-    """
-    return moment.astimezone(UTC).strftime("%Y-%m-%dT%H:%M:%S.%fZ")
-
-
 def is_anonymous_id(distinct_id: str) -> bool:
     """True when *distinct_id* is UUID-shaped (an SDK's anonymous id), as PostHog decides."""
     try:
@@ -134,7 +124,7 @@ def _day_weights(start: datetime, days: int) -> list[float]:
         moment = start + timedelta(days=day)
         base = 0.55 if moment.weekday() >= 5 else 1.0
         growth = 1.0 + day / days  # slow organic growth over the quarter
-        spike = 3.5 * math.exp(-(((moment - _LAUNCH).days / 1.5) ** 2))  # launch around Feb 10
+        spike = 3.5 * math.exp(-(((moment - LAUNCH_DAY).days / 1.5) ** 2))  # launch around Feb 10
         weights.append(base * growth + spike)
     return weights
 
@@ -174,7 +164,7 @@ _PICK_BROWSER = {os: _Weighted(opts, [o[2] for o in opts]) for os, opts in _BROW
 _PICK_GEO = _Weighted(_GEO, _GEO_W)
 _PICK_REFERRER = _Weighted(_REFERRERS, _REF_W)
 _PICK_PLAN = _Weighted(_PLANS, [70, 22, 8])
-_LAUNCH_MS = int(_LAUNCH.timestamp() * 1000)
+_LAUNCH_MS = int(LAUNCH_DAY.timestamp() * 1000)
 
 
 def _pick(rng: random.Random, items: list[Any]) -> Any:
@@ -325,3 +315,23 @@ def added_person(pk: int, properties: dict[str, Any], *, seed: int, created: dat
         "uuid": _uuid_from_ms(ms, rng, sdk=False),
         "last_seen_at": iso_z(created),
     }
+
+
+def persons_table(persons: Sequence[dict]) -> pd.DataFrame:
+    """Persons as one row each, indexed by person uuid, one column per person property (the
+    insights read person properties from it).
+
+    Example:
+        >>> persons_table(generate_persons(2)).index.name
+        'person_id'
+    """
+    if not persons:
+        return pd.DataFrame(index=pd.Index([], name="person_id", dtype="str"))
+    try:
+        rows = [{**p.get("properties", {}), "person_id": str(p["uuid"])} for p in persons]
+    except (KeyError, TypeError) as err:
+        raise DemoValidationError(
+            f"Every person needs a 'uuid' and a 'properties' dict ({err!r}); pass the person "
+            "dicts the demo's data module produces."
+        ) from err
+    return pd.DataFrame(rows).set_index("person_id")

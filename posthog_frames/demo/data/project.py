@@ -20,17 +20,10 @@ from typing import Any
 
 import orjson
 
-# The generators live in data.persons; these names stay importable from here.
-from posthog_frames.demo.data.persons import (
-    DEMO_NOW,
-    DEMO_START,
-    added_person,
-    generate_persons,
-    is_anonymous_id,
-    iso_z,
-)
+from posthog_frames.demo.clock import DEMO_NOW
+from posthog_frames.demo.data.persons import added_person, generate_persons
 
-__all__ = ["DEMO_NOW", "DEMO_START", "DemoData", "iso_z", "is_anonymous_id"]
+__all__ = ["DemoData"]
 
 # ISO-like strings that PostHog's property-type detection would mark as DateTime.
 _DATETIME_KEYS = {"signed_up_at", "last_login_at"}

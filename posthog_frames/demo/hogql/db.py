@@ -26,7 +26,7 @@ import numpy as np
 import orjson
 import pandas as pd
 
-from posthog_frames.demo.data.project import is_anonymous_id
+from posthog_frames.demo.data.persons import is_anonymous_id
 from posthog_frames.demo.hogql.compiler import iso_utc
 
 __all__ = ["DemoDatabase", "database_for", "database_for_log"]
