@@ -17,6 +17,7 @@ from posthog_frames.demo.clock import DEMO_NOW
 from posthog_frames.demo.data.events import generate_events
 from posthog_frames.demo.data.persons import generate_persons, persons_table
 from posthog_frames.demo.errors import DemoValidationError
+from posthog_frames.demo.filters import compile_filters
 from tests.conftest import load_fixture
 
 LABEL = re.compile(r"^\d{1,2}-[A-Z][a-z]{2}-\d{4}$")
@@ -461,9 +462,40 @@ def test_no_events_after_now_for_an_earlier_clock(persons):
             {"series": [ev("$pageview")], "properties": [{"key": "$browser", "operator": "near"}]},
             "properties",
         ),
+        (
+            {
+                "series": [ev("$pageview")],
+                "properties": [{"key": "$os", "operator": "regex", "value": "("}],
+            },  # fmt: skip
+            "properties",
+        ),
     ],
 )
 def test_bad_input_is_a_validation_error(ctx, source, attr):
     with pytest.raises(DemoValidationError) as err:
         run(ctx, "TrendsQuery", **source)
     assert err.value.attr == attr
+
+
+@pytest.mark.parametrize(
+    "prop",
+    [
+        {"key": "seats", "value": "3", "type": "person"},  # numbers compare as numbers
+        {"key": "is_verified", "value": "true", "type": "person"},  # booleans as JSON text
+        {"key": "nps_score", "value": [3, 7], "operator": "between", "type": "person"},
+        {"key": "plan", "value": [], "type": "person"},  # an empty list is no condition
+    ],
+)
+def test_insight_person_filters_pick_the_persons_the_persons_api_picks(ctx, log, persons, prop):
+    match = compile_filters([prop], now=DEMO_NOW)
+    chosen = {p["uuid"] for p in persons if match(p["properties"])}
+    signups = in_range(log, "signed up", pd.Timestamp("2025-01-01", tz="UTC"))
+    expected = int(signups["person_id"].isin(chosen).sum())
+    result = run(
+        ctx,
+        "TrendsQuery",
+        series=[ev("signed up")],
+        dateRange={"date_from": "all"},
+        properties=[prop],
+    )
+    assert result[0]["count"] == expected
