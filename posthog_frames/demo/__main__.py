@@ -97,10 +97,15 @@ def _start_jupyter(root: str, demo: DemoServer) -> subprocess.Popen:
         "POSTHOG_FRAMES_DEMO": "1",
     }
     command = [
-        sys.executable, "-m", "jupyter", "lab", "--no-browser",
-        f"--ServerApp.root_dir={root}", f"--port={_free_port('127.0.0.1')}",
+        sys.executable,
+        "-m",
+        "jupyter",
+        "lab",
+        "--no-browser",
+        f"--ServerApp.root_dir={root}",
+        f"--port={_free_port('127.0.0.1')}",
         "--ServerApp.ip=127.0.0.1",
-    ]  # fmt: skip
+    ]
     if hasattr(os, "geteuid") and os.geteuid() == 0:
         command.append("--allow-root")  # containers often run as root; Jupyter refuses otherwise
     try:

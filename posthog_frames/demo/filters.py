@@ -39,7 +39,8 @@ defaults to it) or other than ``event``/``person`` in insights. Malformed JSON a
 own "Properties are unparsable!".
 
 Example:
-    >>> match = compile_filters('[{"key": "plan", "value": ["pro"], "type": "person"}]', now=NOW)
+    >>> from posthog_frames.demo import DEMO_NOW
+    >>> match = compile_filters([{"key": "plan", "value": ["pro"], "type": "person"}], now=DEMO_NOW)
     >>> match({"plan": "pro"}), match({})
     (True, False)
 """
@@ -66,12 +67,21 @@ Matcher = Callable[[dict[str, Any]], bool]
 Test = Callable[[Any], bool]  # on one property value; None = missing or JSON null
 
 _NEGATIVE = {"is_not", "not_icontains", "not_regex"}
-_NUMERIC = {"gt": "__gt__", "gte": "__ge__", "lt": "__lt__", "lte": "__le__", "min": "__ge__",
-            "max": "__le__"}  # fmt: skip
+_NUMERIC = {
+    "gt": "__gt__",
+    "gte": "__ge__",
+    "lt": "__lt__",
+    "lte": "__le__",
+    "min": "__ge__",
+    "max": "__le__",
+}
 _DATES = {"is_date_before", "is_date_after", "is_date_exact"}
-_KNOWN = {"exact", "is_not", "icontains", "not_icontains", "regex", "not_regex", "is_set",
-          "is_not_set", "between", "not_between", "icontains_multi", "not_icontains_multi",
-          "is_cleaned_path_exact", *_NUMERIC, *_DATES}  # fmt: skip
+_KNOWN = {
+    *"exact is_not icontains not_icontains regex not_regex is_set is_not_set between".split(),
+    *"not_between icontains_multi not_icontains_multi is_cleaned_path_exact".split(),
+    *_NUMERIC,
+    *_DATES,
+}
 _COHORTS = ("cohort", "static-cohort", "dynamic-cohort", "precalculated-cohort")
 # Which filter types each caller can evaluate: persons know their own properties only, events
 # carry theirs and reach their person's.
@@ -108,7 +118,8 @@ def parse_filters(
     the persons API, ``event`` for insights).
 
     Example:
-        >>> parse_filters('{"key": "$os", "value": "iOS"}', now=NOW, scope="event").type
+        >>> from posthog_frames.demo import DEMO_NOW
+        >>> parse_filters('{"key": "$os", "value": "iOS"}', now=DEMO_NOW, scope="event").type
         'event'
     """
     if isinstance(raw, str):
@@ -125,7 +136,8 @@ def compile_filters(raw: str | list | dict, *, now: datetime, timezone: str = "U
     """Person filters as a predicate on a person's ``properties`` dict.
 
     Example:
-        >>> compile_filters("[]", now=NOW)({"a": 1})
+        >>> from posthog_frames.demo import DEMO_NOW
+        >>> compile_filters("[]", now=DEMO_NOW)({"a": 1})
         True
     """
     return _matcher(parse_filters(raw, now=now, timezone=timezone))
@@ -138,7 +150,8 @@ def filters_mask(
     (NaN/None where missing). Each distinct value is tested once.
 
     Example:
-        >>> node = parse_filters([{"key": "$os", "value": "iOS"}], now=NOW, scope="event")
+        >>> from posthog_frames.demo import DEMO_NOW
+        >>> node = parse_filters([{"key": "$os", "value": "iOS"}], now=DEMO_NOW, scope="event")
         >>> filters_mask(node, lambda key, kind: pd.Series(["iOS", None, "Linux"]), 3).tolist()
         [True, False, False]
     """

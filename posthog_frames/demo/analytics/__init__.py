@@ -4,6 +4,7 @@
 ``HogQLQuery``) and answers the legacy ``result`` shape PostHog's saved-insight API returns.
 
 Example:
+    >>> ctx = demo.app.insight_store().context()  # the doctest demo server's event log
     >>> from posthog_frames.demo.analytics import Computed, compute
     >>> out = compute({"kind": "InsightVizNode", "source": {"kind": "TrendsQuery",
     ...                "series": [{"kind": "EventsNode", "event": "$pageview"}]}}, ctx)

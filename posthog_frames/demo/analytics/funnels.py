@@ -6,6 +6,7 @@ days) of step 0. A person (per breakdown value) counts at their furthest attempt
 one on ties — PostHog's "first touch" attribution.
 
 Example:
+    >>> ctx = demo.app.insight_store().context()  # the doctest demo server's event log
     >>> steps = compute({"kind": "FunnelsQuery", "series": [{"event": "signed up"},
     ...                  {"event": "purchased"}]}, ctx)
     >>> steps[0]["order"], steps[1]["count"] <= steps[0]["count"]

@@ -7,6 +7,7 @@ count). So ``new + returning + resurrecting`` is the number of active persons an
 ``returning − dormant`` the number active in the previous interval.
 
 Example:
+    >>> ctx = demo.app.insight_store().context()  # the doctest demo server's event log
     >>> items = compute({"kind": "LifecycleQuery", "series": [{"event": "$pageview"}]}, ctx)
     >>> [i["status"] for i in items]
     ['new', 'dormant', 'resurrecting', 'returning']

@@ -6,6 +6,7 @@ items of a session count, and ``average_conversion_time`` is in milliseconds. Th
 ``edgeLimit`` (default 50) biggest links are returned, biggest first.
 
 Example:
+    >>> ctx = demo.app.insight_store().context()  # the doctest demo server's event log
     >>> links = compute({"kind": "PathsQuery", "pathsFilter": {"stepLimit": 5}}, ctx)
     >>> links[0]["source"].startswith("1_")
     True

@@ -2,6 +2,7 @@
 returning event; a triangular table of ``totalIntervals`` rows (row i has N − i values).
 
 Example:
+    >>> ctx = demo.app.insight_store().context()  # the doctest demo server's event log
     >>> rows = compute({"kind": "RetentionQuery", "retentionFilter": {"period": "Day",
     ...     "targetEntity": {"id": "signed up", "type": "events"},
     ...     "returningEntity": {"id": "$pageview", "type": "events"}}}, ctx)

@@ -5,6 +5,7 @@ The insight's event log and persons are loaded into the same SQLite engine that 
 query sent to ``/query/`` agree. The answer carries ``columns`` and ``types`` like HogQL's.
 
 Example:
+    >>> ctx = demo.app.insight_store().context()  # the doctest demo server's event log
     >>> out = compute({"kind": "HogQLQuery", "query": "select event, count() as n from events "
     ...                "group by event order by n desc"}, ctx)
     >>> out["columns"], out["types"][1]
@@ -31,7 +32,13 @@ def compute(source: dict, ctx: Context) -> dict[str, Any]:
         raise DemoValidationError("HogQLQuery 'values' must be an object.", attr="query")
     db = database_for_log(ctx.events, ctx.persons)
     try:
-        return execute(db, str(source.get("query") or ""), values, now=ctx.now,
-                       timezone=ctx.timezone, events=lambda: ctx.events)  # fmt: skip
+        return execute(
+            db,
+            str(source.get("query") or ""),
+            values,
+            now=ctx.now,
+            timezone=ctx.timezone,
+            events=lambda: ctx.events,
+        )
     except HogQLError as err:
         raise DemoValidationError(str(err), attr="query") from None

@@ -1,6 +1,7 @@
 """Stickiness: how many persons did the event on exactly 1, 2, ... N intervals of the range.
 
 Example:
+    >>> ctx = demo.app.insight_store().context()  # the doctest demo server's event log
     >>> item = compute({"kind": "StickinessQuery", "series": [{"event": "$pageview"}]}, ctx)[0]
     >>> item["labels"][:2], item["days"][:2]
     (['1 day', '2 days'], [1, 2])

@@ -5,6 +5,7 @@ Time-series displays carry ``data/labels/days/persons_urls``; the non-time-serie
 with empty ``data/labels/days`` and a ``persons`` link instead, like PostHog's fixtures.
 
 Example:
+    >>> ctx = demo.app.insight_store().context()  # the doctest demo server's event log
     >>> items = compute({"kind": "TrendsQuery", "series": [{"event": "$pageview"}]}, ctx)
     >>> items[0]["label"], len(items[0]["data"]) == len(items[0]["days"])
     ('$pageview', True)
@@ -46,6 +47,7 @@ def aggregate(frame: pd.DataFrame, math: str | None, math_property: str | None) 
     """One number for *frame* under PostHog's ``math``: total (rows), dau (unique persons), ...
 
     Example:
+        >>> log = demo.app.insight_store().context().events
         >>> aggregate(log[log["event"] == "purchased"], "sum", "revenue") > 0
         True
     """
@@ -158,6 +160,7 @@ def compute(source: dict, ctx: Context) -> list[dict]:
     """Run a ``TrendsQuery`` source against the demo log.
 
     Example:
+        >>> ctx = demo.app.insight_store().context()
         >>> compute({"series": [{"event": "signed up", "math": "dau"}],
         ...          "trendsFilter": {"display": "BoldNumber"}}, ctx)[0]["aggregated_value"] >= 0
         True

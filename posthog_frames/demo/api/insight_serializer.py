@@ -24,11 +24,11 @@ def filters_hash(query: dict) -> str:
     return "cache_" + hashlib.md5(json.dumps(query, sort_keys=True).encode()).hexdigest()
 
 
-_BASIC_FIELDS = (
-    "id", "short_id", "name", "derived_name", "filters", "query", "dashboards", "dashboard_tiles",
-    "description", "last_refresh", "refreshing", "saved", "tags", "updated_at", "created_by",
-    "created_at", "last_modified_at", "favorited", "user_access_level", "last_viewed_at",
-)  # fmt: skip
+_BASIC_FIELDS = tuple(
+    "id short_id name derived_name filters query dashboards dashboard_tiles description"
+    " last_refresh refreshing saved tags updated_at created_by created_at last_modified_at"
+    " favorited user_access_level last_viewed_at".split()
+)
 
 
 def _stamp(value: datetime | None) -> str | None:
@@ -54,6 +54,8 @@ def represent(
     *computed* is an ``analytics.Computed`` (None on a cache miss → ``result: null``).
 
     Example:
+        >>> from posthog_frames.demo import DEMO_NOW
+        >>> from posthog_frames.demo.data.saved_insights import build_saved_insights
         >>> body = represent(build_saved_insights(DEMO_NOW)[0], user={}, timezone="UTC")
         >>> body["result"], body["is_cached"]
         (None, False)

@@ -12,7 +12,10 @@ Most insights start cached 2 h before ``now`` (fresh), a few 9 h before (stale: 
 recomputes them) and one has never been computed.
 
 Example:
-    >>> store = InsightStore(persons, seed=0, now=DEMO_NOW, timezone="UTC", project_id=1, user=u)
+    >>> from posthog_frames.demo import DEMO_NOW
+    >>> from posthog_frames.demo.data.persons import generate_persons
+    >>> persons = generate_persons(50)
+    >>> store = InsightStore(persons, seed=0, now=DEMO_NOW, timezone="UTC", project_id=1, user={})
     >>> status, body = store.retrieve("1", {"refresh": "force_blocking"})
     >>> status, body["is_cached"]
     (200, False)

@@ -31,8 +31,13 @@ from posthog_frames.demo.faults import Faults
 from posthog_frames.demo.filters import FilterError, compile_filters
 from posthog_frames.demo.responses import json_response, raw_json_response
 
-__all__ = ["PersonsContext", "absolute_with_offset", "list_persons", "person_values",
-           "retrieve_person"]  # fmt: skip
+__all__ = [
+    "PersonsContext",
+    "absolute_with_offset",
+    "list_persons",
+    "person_values",
+    "retrieve_person",
+]
 
 DEFAULT_LIMIT = 100
 MAX_ROWS = 50_000  # posthog/hogql/constants.py MAX_SELECT_RETURNED_ROWS

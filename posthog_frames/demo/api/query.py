@@ -9,6 +9,7 @@ run before (``is_cached: true``); ``force_blocking`` recomputes; ``async``, ``la
 ``GET /query/:id/`` (complete from the second poll, like the insight store's tasks).
 
 Example:
+    >>> from posthog_frames.demo import DEMO_NOW
     >>> status, body = run_query({"query": {"kind": "HogQLQuery", "query": "select 1"}},
     ...                          persons=[], store=None, now=DEMO_NOW)
     >>> status, body["results"], body["types"]
@@ -54,6 +55,7 @@ def run_query(body: dict, *, persons: list[dict], store: Any, now: datetime) -> 
     """Answer one ``POST /query/`` body as ``(status, response body)``.
 
     Example:
+        >>> from posthog_frames.demo import DEMO_NOW
         >>> run_query({"query": {"kind": "TrendsQuery"}}, persons=[], store=None, now=DEMO_NOW)[0]
         400
     """
@@ -95,12 +97,14 @@ def run_query(body: dict, *, persons: list[dict], store: Any, now: datetime) -> 
     return status, answer
 
 
-def _compute(query: dict, values: dict, *, db: DemoDatabase, store: Any, now: datetime,
-             key: str) -> tuple[int, dict]:  # fmt: skip
+def _compute(
+    query: dict, values: dict, *, db: DemoDatabase, store: Any, now: datetime, key: str
+) -> tuple[int, dict]:
     timezone = _timezone(store)
     try:
-        out = execute(db, query["query"], values, now=now, timezone=timezone,
-                      events=lambda: _events(store))  # fmt: skip
+        out = execute(
+            db, query["query"], values, now=now, timezone=timezone, events=lambda: _events(store)
+        )
     except HogQLError as err:
         return invalid(str(err))
     return 200, {

@@ -68,13 +68,27 @@ _BROWSERS = {  # per OS: (browser, version base, weight)
     "iOS": [("Mobile Safari", 17.3, 85), ("Chrome iOS", 122, 15)],
     "Android": [("Chrome", 122, 90), ("Samsung Internet", 24, 10)],
 }
-_REFERRERS = ["$direct", "www.google.com", "news.ycombinator.com", "twitter.com",
-              "www.linkedin.com", "github.com", "www.bing.com"]  # fmt: skip
+_REFERRERS = [
+    "$direct",
+    "www.google.com",
+    "news.ycombinator.com",
+    "twitter.com",
+    "www.linkedin.com",
+    "github.com",
+    "www.bing.com",
+]
 _REF_W = [35, 30, 8, 8, 7, 7, 5]
 _UTM_SOURCES = ["google", "newsletter", "twitter", "linkedin", "producthunt"]
 _CAMPAIGNS = ["feb_launch", "brand", "retargeting", "spring_promo"]
-_PATHS = ["/", "/", "/pricing", "/signup", "/blog/hedgehogs-101", "/movies/the-hog-father",
-          "/features/recommendations"]  # fmt: skip
+_PATHS = [
+    "/",
+    "/",
+    "/pricing",
+    "/signup",
+    "/blog/hedgehogs-101",
+    "/movies/the-hog-father",
+    "/features/recommendations",
+]
 _ROLES = ["engineer", "product", "founder", "marketing", "data", "design", "other"]
 _SOURCES = ["organic", "paid_search", "referral", "partner", "event"]
 _PLANS = ["free", "pro", "enterprise"]

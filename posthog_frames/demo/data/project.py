@@ -50,8 +50,13 @@ def _definition(kind: str, name: str, property_type: str) -> dict[str, Any]:
     }
 
 
-_EVENT_DEFINITIONS = [("$browser", "String"), ("$current_url", "String"), ("$os", "String"),
-                      ("$pathname", "String"), ("revenue", "Numeric")]  # fmt: skip
+_EVENT_DEFINITIONS = [
+    ("$browser", "String"),
+    ("$current_url", "String"),
+    ("$os", "String"),
+    ("$pathname", "String"),
+    ("revenue", "Numeric"),
+]
 
 
 @dataclass

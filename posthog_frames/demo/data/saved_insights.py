@@ -5,7 +5,7 @@ Their definitions are listed in :mod:`.insight_definitions`;
 :func:`posthog_frames.demo.api.insight_serializer.represent` shows one as PostHog's API does.
 
 Example:
-    >>> from posthog_frames.demo.data.saved_insights import build_saved_insights
+    >>> from posthog_frames.demo import DEMO_NOW
     >>> insights = build_saved_insights(DEMO_NOW)
     >>> len(insights[0].short_id), insights[0].kind
     (8, 'TRENDS')
@@ -77,6 +77,7 @@ def build_saved_insights(now: datetime) -> list[SavedInsight]:
     """The demo project's insights, ids 1..N, created over the weeks before *now*.
 
     Example:
+        >>> from posthog_frames.demo import DEMO_NOW
         >>> [i.kind for i in build_saved_insights(DEMO_NOW)][:2]
         ['TRENDS', 'TRENDS']
     """

@@ -14,9 +14,25 @@ from dataclasses import dataclass, field
 from typing import Any
 
 __all__ = [
-    "Alias", "Between", "BinOp", "Call", "Const", "Field", "FromItem", "HogQLSyntaxError", "InOp",
-    "Interval", "IsNull", "Node", "Order", "Placeholder", "Select", "Star", "Unary", "to_hogql",
-]  # fmt: skip
+    "Alias",
+    "Between",
+    "BinOp",
+    "Call",
+    "Const",
+    "Field",
+    "FromItem",
+    "HogQLSyntaxError",
+    "InOp",
+    "Interval",
+    "IsNull",
+    "Node",
+    "Order",
+    "Placeholder",
+    "Select",
+    "Star",
+    "Unary",
+    "to_hogql",
+]
 
 
 class HogQLSyntaxError(ValueError):
@@ -141,6 +157,7 @@ def to_hogql(node: Any) -> str:
     """Print *node* as HogQL text (PostHog names unaliased columns this way).
 
     Example:
+        >>> from posthog_frames.demo.hogql.parser import parse
         >>> to_hogql(parse("select count(distinct person_id)").items[0])
         'count(DISTINCT person_id)'
     """

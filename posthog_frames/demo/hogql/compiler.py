@@ -12,7 +12,8 @@ This module compiles the SELECT level; expressions are compiled in :mod:`.expres
 Everything outside the subset raises :class:`HogQLError` with a message naming the problem.
 
 Example:
-    >>> out = compile_query("select event, count() as n from events group by event", now=NOW)
+    >>> from posthog_frames.demo import DEMO_NOW
+    >>> out = compile_query("select event, count() as n from events group by event", now=DEMO_NOW)
     >>> out.columns, out.types
     (['event', 'n'], ['String', 'UInt64'])
 """
@@ -153,8 +154,12 @@ class _Compiler(ExprCompiler):
             source.joins["\x01sub"] = sql  # remembered for from_sql
             return source
         table = item.table
-        kinds = {"events": "events", "persons": "persons", "person_distinct_ids": "pdi",
-                 "numbers": "numbers"}  # fmt: skip
+        kinds = {
+            "events": "events",
+            "persons": "persons",
+            "person_distinct_ids": "pdi",
+            "numbers": "numbers",
+        }
         if table not in kinds:
             raise HogQLError(
                 f"Unknown table {table!r}. The demo has events, persons, person_distinct_ids "
@@ -211,7 +216,8 @@ def compile_query(
     it is called only when the query reads events (loading them is the costly part).
 
     Example:
-        >>> compile_query("select number from numbers(3)", now=NOW).types
+        >>> from posthog_frames.demo import DEMO_NOW
+        >>> compile_query("select number from numbers(3)", now=DEMO_NOW).types
         ['UInt64']
     """
     if not isinstance(text, str) or not text.strip():

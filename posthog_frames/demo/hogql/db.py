@@ -5,7 +5,8 @@ query reads ``events``. One connection per database, used under a lock, so serve
 share it. Datetimes are stored as ``YYYY-MM-DDTHH:MM:SS.ffffffZ`` text, which sorts by time.
 
 Example:
-    >>> db = database_for(DemoData.generate(10).persons)
+    >>> from posthog_frames.demo.data.persons import generate_persons
+    >>> db = database_for(generate_persons(10))
     >>> db.execute("select count(*) from persons", {}, 10)
     [(10,)]
 """
@@ -195,16 +196,21 @@ def database_for_log(log: pd.DataFrame, persons: pd.DataFrame) -> DemoDatabase:
     """A database for an insight context: *log* (events) and *persons* (properties by uuid).
 
     Example:
+        >>> ctx = demo.app.insight_store().context()  # the doctest demo server's event log
         >>> db = database_for_log(ctx.events, ctx.persons)
     """
 
     def build() -> DemoDatabase:
         rows = persons.astype(object).where(persons.notna(), None)
         people = [
-            {"uuid": uid, "properties": {k: v for k, v in zip(rows.columns, values, strict=True)
-                                         if v is not None}}
+            {
+                "uuid": uid,
+                "properties": {
+                    k: v for k, v in zip(rows.columns, values, strict=True) if v is not None
+                },
+            }
             for uid, values in zip(rows.index, rows.itertuples(index=False), strict=True)
-        ]  # fmt: skip
+        ]
         db = DemoDatabase(people, anchor=log)
         db.ensure_events(log)
         return db

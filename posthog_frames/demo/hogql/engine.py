@@ -5,7 +5,8 @@ Both ``POST /query/`` (:mod:`posthog_frames.demo.api.query`) and the saved SQL i
 
 Example:
     >>> from posthog_frames.demo.hogql.db import database_for
-    >>> out = execute(database_for([]), "select 1 as one", {}, now=NOW, timezone="UTC",
+    >>> from posthog_frames.demo import DEMO_NOW
+    >>> out = execute(database_for([]), "select 1 as one", {}, now=DEMO_NOW, timezone="UTC",
     ...               events=lambda: None)
     >>> out["columns"], out["results"], out["hasMore"]
     (['one'], [[1]], False)
@@ -32,8 +33,15 @@ from posthog_frames.demo.hogql.db import DemoDatabase
 __all__ = ["execute"]
 
 
-def execute(db: DemoDatabase, text: str, values: dict[str, Any], *, now: datetime,
-            timezone: str, events: Callable[[], Any]) -> dict[str, Any]:  # fmt: skip
+def execute(
+    db: DemoDatabase,
+    text: str,
+    values: dict[str, Any],
+    *,
+    now: datetime,
+    timezone: str,
+    events: Callable[[], Any],
+) -> dict[str, Any]:
     """Run HogQL *text* on *db*: ``columns, types, results, hasMore, hogql, clickhouse, limit,
     offset``. *events* returns the event log, called only when the query reads events.
 

@@ -8,7 +8,8 @@ through :class:`~posthog_frames.demo.hogql.tables.FieldResolver`, its base.
 
 Example:
     >>> from posthog_frames.demo.hogql.compiler import compile_query
-    >>> compile_query("select 1 + 2.5 as x", now=NOW).types
+    >>> from posthog_frames.demo import DEMO_NOW
+    >>> compile_query("select 1 + 2.5 as x", now=DEMO_NOW).types
     ['Float64']
 """
 
@@ -36,9 +37,16 @@ __all__ = ["ExprCompiler"]
 
 _FUNC_BY_LOWER = {name.lower(): fn for name, fn in FUNCTIONS.items()}
 _AGG_HANDLERS = set(AGGREGATES.values())  # aggregates may not nest
-_UNIT_MODIFIERS = {"second": (1, "seconds"), "minute": (1, "minutes"), "hour": (1, "hours"),
-                   "day": (1, "days"), "week": (7, "days"), "month": (1, "months"),
-                   "quarter": (3, "months"), "year": (1, "years")}  # fmt: skip
+_UNIT_MODIFIERS = {
+    "second": (1, "seconds"),
+    "minute": (1, "minutes"),
+    "hour": (1, "hours"),
+    "day": (1, "days"),
+    "week": (7, "days"),
+    "month": (1, "months"),
+    "quarter": (3, "months"),
+    "year": (1, "years"),
+}
 
 
 class ExprCompiler(FieldResolver):

@@ -20,7 +20,7 @@ from collections.abc import Callable
 from dataclasses import dataclass
 from typing import Any
 
-from posthog_frames.demo.hogql.ast import (  # fmt: skip
+from posthog_frames.demo.hogql.ast import (
     Alias,
     Between,
     BinOp,
@@ -55,12 +55,11 @@ _TOKEN = re.compile(
     """,
     re.VERBOSE,
 )
-_KEYWORDS = {
-    "select", "from", "where", "group", "by", "having", "order", "limit", "offset", "as", "and",
-    "or", "not", "in", "is", "null", "like", "ilike", "asc", "desc", "distinct", "join", "on",
-    "union", "between", "interval", "over", "partition", "true", "false", "with", "settings",
-    "left", "inner", "right", "full", "cross", "array", "case", "nulls", "first", "last",
-}  # fmt: skip
+_KEYWORDS = set(
+    "select from where group by having order limit offset as and or not in is null like ilike"
+    " asc desc distinct join on union between interval over partition true false with settings"
+    " left inner right full cross array case nulls first last".split()
+)
 _UNITS = {"second", "minute", "hour", "day", "week", "month", "quarter", "year"}
 _COMPARE = {"=": "=", "==": "=", "!=": "!=", "<>": "!=", "<": "<", "<=": "<=", ">": ">", ">=": ">="}
 

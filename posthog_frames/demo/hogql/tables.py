@@ -89,9 +89,13 @@ class FieldResolver:
         source = scope.source
         if len(chain) > 1 and chain[0] in source.names:
             chain = chain[1:]
-        resolvers = {"events": self.event_field, "persons": self.person_field,
-                     "pdi": self.pdi_field, "numbers": self.number_field,
-                     "subquery": self.sub_field}  # fmt: skip
+        resolvers = {
+            "events": self.event_field,
+            "persons": self.person_field,
+            "pdi": self.pdi_field,
+            "numbers": self.number_field,
+            "subquery": self.sub_field,
+        }
         if source.kind not in resolvers:
             raise HogQLError(f"Unknown field {'.'.join(chain)!r}: the query has no FROM clause.")
         return resolvers[source.kind](chain, source, source.alias)
@@ -102,8 +106,13 @@ class FieldResolver:
     def event_field(self, chain: tuple[str, ...], source: Source, alias: str) -> Expr:
         a = quote_id(alias)
         head = chain[0]
-        simple = {"uuid": "UUID", "event": "String", "distinct_id": "String",
-                  "person_id": "UUID", "timestamp": DT}  # fmt: skip
+        simple = {
+            "uuid": "UUID",
+            "event": "String",
+            "distinct_id": "String",
+            "person_id": "UUID",
+            "timestamp": DT,
+        }
         if len(chain) == 1 and head in simple:
             return Expr(f"{a}.{quote_id(head)}", simple[head])
         if head == "properties":
