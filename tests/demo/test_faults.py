@@ -9,13 +9,8 @@ from urllib.parse import parse_qs, urlsplit
 import pytest
 import requests
 
-from posthog_frames.demo import app as demo_app
 from posthog_frames.demo import serve
-
-
-def get(demo, path: str, key: str | None = None, **kwargs) -> requests.Response:
-    headers = {"Authorization": f"Bearer {key or demo.api_key}"}
-    return requests.get(demo.url + path, headers=headers, timeout=30, **kwargs)
+from tests.demo.http_helpers import get
 
 
 def all_persons(demo) -> list[dict]:
@@ -137,51 +132,3 @@ def test_serve_without_with_block():
         demo.stop()
     with pytest.raises(RuntimeError, match="not running"):
         _ = demo.url
-
-
-class FakeStore:
-    """Stands in for api.insights.InsightStore to check the server's side of the hook."""
-
-    built: list[dict] = []
-
-    def __init__(self, persons, *, seed, now, timezone, project_id, user):
-        FakeStore.built.append({"persons": len(persons), "seed": seed, "project_id": project_id,
-                                "user": user["email"]})  # fmt: skip
-
-    def list(self, params, base_url):
-        return 200, {"count": 1, "next": None, "previous": None, "base": base_url, **params}
-
-    def retrieve(self, key, params):
-        return (200, {"short_id": key}) if key == "abc12345" else (404, {"detail": "Not found."})
-
-    def query_status(self, query_id):
-        return 200, {"query_status": {"id": query_id, "complete": True}}
-
-
-def fake_run_query(body, *, persons, store, now):
-    return 200, {"n": len(persons), **body}
-
-
-def test_insight_routes_call_the_store_lazily_after_auth_and_scope(monkeypatch):
-    monkeypatch.setattr(demo_app, "InsightStore", FakeStore)
-    monkeypatch.setattr(demo_app, "run_query", fake_run_query)
-    FakeStore.built.clear()
-    with serve(persons=25, seed=4) as demo:
-        denied = get(demo, "/api/projects/1/insights/", key=demo.limited_api_key)
-        assert denied.status_code == 403 and FakeStore.built == []  # no store for a refusal
-        listing = get(demo, "/api/environments/1/insights/?limit=5").json()
-        assert listing["base"] == f"{demo.url}/api/environments/1/insights/"
-        assert listing["limit"] == "5"
-        assert get(demo, "/api/projects/1/insights/abc12345/").json() == {"short_id": "abc12345"}
-        assert get(demo, "/api/projects/1/insights/nope/").status_code == 404
-        status = get(demo, "/api/projects/1/query/q-1/").json()
-        assert status["query_status"]["id"] == "q-1"
-        posted = requests.post(
-            f"{demo.url}/api/projects/1/query/",
-            json={"query": {"kind": "HogQLQuery"}},
-            headers={"Authorization": f"Bearer {demo.api_key}"},
-        ).json()
-        assert posted == {"n": 25, "query": {"kind": "HogQLQuery"}}
-    assert FakeStore.built == [
-        {"persons": 25, "seed": 4, "project_id": 1, "user": "max@hogflix.example.com"}
-    ]

@@ -28,17 +28,6 @@ def persons_matching(demo, properties) -> list[int]:
     return [p["id"] for p in response.json()["results"]]
 
 
-@pytest.fixture(scope="module")
-def everyone(demo) -> list[dict]:
-    response = requests.get(
-        f"{demo.url}/api/projects/1/persons/",
-        params={"limit": 1000},
-        headers={"Authorization": f"Bearer {demo.api_key}"},
-        timeout=30,
-    )
-    return response.json()["results"]
-
-
 def f(key, value, operator=None, **extra):
     item = {"key": key, "value": value, "type": "person", **extra}
     if operator:
@@ -63,6 +52,7 @@ def has(p: dict, key: str) -> bool:
     return p.get(key) is not None
 
 
+# One case a row (name, filter, independent predicate): a table the formatter would unfold.
 CASES = [
     ("exact list", [f("plan", ["pro"])], lambda p: p.get("plan") == "pro"),
     ("exact scalar", [f("plan", "free", "exact")], lambda p: p.get("plan") == "free"),
@@ -165,23 +155,36 @@ def test_is_date_exact_hits_a_known_timestamp(demo, everyone):
     [
         ("not json", "Properties are unparsable!"),
         ("5", "properties must be a JSON list of property filters"),
-        ('[{"key": "plan", "value": "x", "operator": "sounds_like", "type": "person"}]',
-         "unknown operator 'sounds_like'"),
-        ('[{"key": "mrr", "value": [1], "operator": "between", "type": "person"}]',
-         "between operator requires a two-element array [min, max]"),
-        ('[{"key": "mrr", "value": [9, 1], "operator": "between", "type": "person"}]',
-         "between operator requires min value to be less than or equal to max"),
-        ('[{"key": "mrr", "value": ["a", 1], "operator": "not_between", "type": "person"}]',
-         "not_between operator requires numeric values"),
+        (
+            '[{"key": "plan", "value": "x", "operator": "sounds_like", "type": "person"}]',
+            "unknown operator 'sounds_like'",
+        ),
+        (
+            '[{"key": "mrr", "value": [1], "operator": "between", "type": "person"}]',
+            "between operator requires a two-element array [min, max]",
+        ),
+        (
+            '[{"key": "mrr", "value": [9, 1], "operator": "between", "type": "person"}]',
+            "between operator requires min value to be less than or equal to max",
+        ),
+        (
+            '[{"key": "mrr", "value": ["a", 1], "operator": "not_between", "type": "person"}]',
+            "not_between operator requires numeric values",
+        ),
         ('[{"key": "plan", "value": "pro"}]', "The 'event' property filter does not work"),
         ('[{"key": "id", "value": 3, "type": "cohort"}]', "cohort filters are not supported"),
         ('[{"key": "plan", "value": "(", "operator": "regex", "type": "person"}]', "invalid regex"),
-        ('[{"key": "seats", "value": "many", "operator": "gt", "type": "person"}]',
-         "needs a number"),
-        ('[{"key": "signed_up_at", "value": "soon", "operator": "is_date_after",'
-         ' "type": "person"}]', "needs a date"),
+        (
+            '[{"key": "seats", "value": "many", "operator": "gt", "type": "person"}]',
+            "needs a number",
+        ),
+        (
+            '[{"key": "signed_up_at", "value": "soon", "operator": "is_date_after",'
+            ' "type": "person"}]',
+            "needs a date",
+        ),
     ],
-)  # fmt: skip
+)
 def test_invalid_filters_are_400_validation_errors(demo, properties, detail):
     response = requests.get(
         f"{demo.url}/api/projects/1/persons/",
@@ -193,37 +196,3 @@ def test_invalid_filters_are_400_validation_errors(demo, properties, detail):
     body = response.json()
     assert body["type"] == "validation_error" and body["code"] == "invalid_input"
     assert detail in body["detail"]
-
-
-@pytest.mark.parametrize(
-    ("text", "expected"),
-    [
-        ("-1dStart", datetime(2025, 3, 30, tzinfo=UTC)),
-        ("dStart", datetime(2025, 3, 31, tzinfo=UTC)),
-        ("-1dEnd", datetime(2025, 3, 30, 23, 59, 59, 999999, tzinfo=UTC)),
-        ("-2hStart", datetime(2025, 3, 31, 10, tzinfo=UTC)),
-        ("mStart", datetime(2025, 3, 1, 12, tzinfo=UTC)),
-        ("-1mEnd", datetime(2025, 2, 28, 12, tzinfo=UTC)),  # day 31, clamped to February
-        ("-1m", datetime(2025, 2, 28, 12, tzinfo=UTC)),
-        ("-30M", datetime(2025, 3, 31, 11, 30, tzinfo=UTC)),  # upper-case M: minutes
-        ("-10s", datetime(2025, 3, 31, 11, 59, 50, tzinfo=UTC)),
-        ("-1q", NOW - timedelta(weeks=13)),  # PostHog's quarter is 13 weeks
-        ("-1yStart", datetime(2024, 1, 1, 12, tzinfo=UTC)),
-        ("-7D", NOW),  # PostHog's regex admits D, but no branch gives it a meaning
-    ],
-)
-def test_relative_dates_follow_posthog_from_the_fixed_clock(text, expected):
-    from posthog_frames.demo import DEMO_NOW
-    from posthog_frames.demo.clock import parse_when
-
-    assert DEMO_NOW == NOW
-    assert parse_when(text, now=DEMO_NOW) == expected
-
-
-def test_relative_dates_snap_in_the_project_zone():
-    from zoneinfo import ZoneInfo
-
-    from posthog_frames.demo.clock import parse_when
-
-    zone = ZoneInfo("America/New_York")  # 12:00 UTC is 08:00 EDT on 2025-03-31
-    assert parse_when("-1dStart", now=NOW, tz=zone) == datetime(2025, 3, 30, tzinfo=zone)

@@ -1,4 +1,6 @@
-"""The demo's HogQL subset: parsing, translation to SQLite, and results against plain Python."""
+"""The demo's HogQL subset (``hogql.parser``, ``hogql.compiler``, run by ``hogql.engine`` on
+``hogql.db``): parsing, translation to SQLite, and results against plain Python.
+"""
 
 from __future__ import annotations
 
@@ -8,19 +10,13 @@ from datetime import UTC, datetime
 import pandas as pd
 import pytest
 
-from posthog_frames._query_api import page_sql, with_limit
-from posthog_frames._query_persons import filters_where, persons_sql
-from posthog_frames.demo.api.query import run_query
 from posthog_frames.demo.clock import DEMO_NOW
 from posthog_frames.demo.data.events import generate_events
 from posthog_frames.demo.data.project import DemoData
-from posthog_frames.demo.filters import compile_filters
 from posthog_frames.demo.hogql.compiler import HogQLError, compile_query
 from posthog_frames.demo.hogql.db import DemoDatabase
 from posthog_frames.demo.hogql.engine import execute
 from posthog_frames.demo.hogql.parser import parse
-from posthog_frames.exceptions import ValidationError
-from posthog_frames.filters import PropertyFilter
 
 
 @pytest.fixture(scope="module")
@@ -42,9 +38,6 @@ def db(people, log) -> DemoDatabase:
 
 def run(db: DemoDatabase, sql: str, log=None, **values) -> dict:
     return execute(db, sql, values, now=DEMO_NOW, timezone="UTC", events=lambda: log)
-
-
-# -- parsing and printing -------------------------------------------------------------------
 
 
 def test_columns_are_named_by_alias_or_printed_hogql():
@@ -90,8 +83,9 @@ def test_unsupported_queries_raise_clear_errors(db, log, sql, message):
 
 def test_placeholder_values_are_bound_not_pasted():
     evil = "x' or '1'='1"
-    out = compile_query("select id from persons where properties.email = {e}", values={"e": evil},
-                        now=DEMO_NOW)  # fmt: skip
+    out = compile_query(
+        "select id from persons where properties.email = {e}", values={"e": evil}, now=DEMO_NOW
+    )
     assert evil not in out.sql and evil in out.params.values()
     assert out.hogql.endswith("= {e}")
 
@@ -107,12 +101,12 @@ def test_printed_hogql_parses_back_to_the_same_tree():
     assert parse(once) == parse(text)
 
 
-# -- results against plain Python ------------------------------------------------------------
-
-
 def test_property_value_counts_match_python_with_nulls(db, people):
-    out = run(db, "select properties.plan as plan, count() as n from persons group by plan "
-                  "order by n desc, plan limit 50")  # fmt: skip
+    out = run(
+        db,
+        "select properties.plan as plan, count() as n from persons group by plan "
+        "order by n desc, plan limit 50",
+    )
     expected = collections.Counter(p["properties"].get("plan") for p in people)
     assert dict(map(tuple, out["results"])) == dict(expected)
     assert None in dict(out["results"])  # persons without the property form one group
@@ -127,9 +121,12 @@ def test_numeric_json_property_compares_as_number(db, people):
 
 
 def test_booleans_and_numbers_read_as_text(db, people):
-    out = run(db, "select properties.is_verified as v, properties.seats as s, count() "
-                  "from persons where properties.is_verified is not null group by v, s "
-                  "order by count() desc limit 1")  # fmt: skip
+    out = run(
+        db,
+        "select properties.is_verified as v, properties.seats as s, count() "
+        "from persons where properties.is_verified is not null group by v, s "
+        "order by count() desc limit 1",
+    )
     value, seats, _ = out["results"][0]
     assert value in ("true", "false") and isinstance(seats, str)
 
@@ -157,8 +154,11 @@ def test_events_per_day_match_pandas(db, log):
 
 
 def test_start_of_week_is_sunday(db, log):
-    out = run(db, "select toStartOfWeek(timestamp) as w, count() from events group by w "
-                  "order by w limit 100", log)  # fmt: skip
+    out = run(
+        db,
+        "select toStartOfWeek(timestamp) as w, count() from events group by w order by w limit 100",
+        log,
+    )
     weeks = pd.to_datetime([w for w, _ in out["results"]])
     assert (weeks.day_of_week == 6).all()
     stamps = log["timestamp"].dt.tz_localize(None)
@@ -167,8 +167,12 @@ def test_start_of_week_is_sunday(db, log):
 
 
 def test_person_properties_join_events(db, log, people):
-    out = run(db, "select person.properties.$initial_os as os, count() from events "
-                  "group by os order by os limit 10", log)  # fmt: skip
+    out = run(
+        db,
+        "select person.properties.$initial_os as os, count() from events "
+        "group by os order by os limit 10",
+        log,
+    )
     os_by_uuid = {p["uuid"]: p["properties"].get("$initial_os") for p in people}
     expected = log["person_id"].map(os_by_uuid).value_counts(dropna=False)
     assert dict(map(tuple, out["results"])) == {
@@ -183,8 +187,11 @@ def test_interval_arithmetic_against_now(db, log):
 
 
 def test_numbers_subquery_and_window(db):
-    out = run(db, "select sum(number) as s, count() over () as groups from "
-                  "(select number from numbers(1000) where number % 3 = 0)")  # fmt: skip
+    out = run(
+        db,
+        "select sum(number) as s, count() over () as groups from "
+        "(select number from numbers(1000) where number % 3 = 0)",
+    )
     assert out["results"] == [[sum(range(0, 1000, 3)), 1]]
     paged = run(db, "select number from numbers(10) order by number desc limit 3 offset 2")
     assert paged["results"] == [[7], [6], [5]]
@@ -200,8 +207,11 @@ def test_default_limit_and_has_more(db):
 
 
 def test_group_array_and_bool_come_back_as_json_types(db, people):
-    out = run(db, "select id, groupArray(pdi.distinct_id) as ids, any(is_identified) as known "
-                  "from persons group by id order by id limit 400")  # fmt: skip
+    out = run(
+        db,
+        "select id, groupArray(pdi.distinct_id) as ids, any(is_identified) as known "
+        "from persons group by id order by id limit 400",
+    )
     by_uuid = {p["uuid"]: p for p in people}
     for person_id, ids, known in out["results"]:
         assert sorted(ids) == sorted(by_uuid[person_id]["distinct_ids"])
@@ -210,74 +220,16 @@ def test_group_array_and_bool_come_back_as_json_types(db, people):
 
 def test_non_utc_zone_buckets_in_local_days(people, log):
     database = DemoDatabase(people[:50])
-    out = execute(database, "select toDate(timestamp) as d, count() from events group by d "
-                  "order by d limit 1000", {}, now=DEMO_NOW, timezone="Asia/Tokyo",
-                  events=lambda: log)  # fmt: skip
+    out = execute(
+        database,
+        "select toDate(timestamp) as d, count() from events group by d order by d limit 1000",
+        {},
+        now=DEMO_NOW,
+        timezone="Asia/Tokyo",
+        events=lambda: log,
+    )
     local = log["timestamp"].dt.tz_convert("Asia/Tokyo").dt.strftime("%Y-%m-%d")
     assert dict(map(tuple, out["results"])) == local.value_counts().to_dict()
-
-
-def test_run_query_answers_posthog_validation_body():
-    status, body = run_query({"query": {"kind": "HogQLQuery", "query": "select nope("}},
-                             persons=[], store=None, now=DEMO_NOW)  # fmt: skip
-    assert status == 400
-    assert body["type"] == "validation_error" and body["code"] == "invalid_input"
-    assert "Syntax error" in body["detail"] and body["attr"] is None
-
-
-# -- the client's SQL helpers ----------------------------------------------------------------
-
-
-@pytest.mark.parametrize(
-    ("sql", "expected"),
-    [
-        ("select 1", "select 1 LIMIT 7"),
-        ("select 1 limit 5", "select 1 LIMIT 7"),
-        ("select 1 LIMIT 5 OFFSET 3", "select 1 LIMIT 7 OFFSET 3"),
-        ("select * from (select 1 limit 5)", "select * from (select 1 limit 5) LIMIT 7"),
-    ],
-)
-def test_with_limit(sql, expected):
-    assert with_limit(sql, 7) == expected
-
-
-def test_page_sql_wraps_only_queries_with_their_own_limit():
-    assert page_sql("select 1", 10, 20) == "select 1 LIMIT 10 OFFSET 20"
-    assert page_sql("select 1 limit {n}", 10, 0).startswith("SELECT * FROM (select 1 limit {n})")
-
-
-FILTERS = [
-    [PropertyFilter("$initial_os", ["Linux", "Mac OS X"])],
-    [PropertyFilter("plan", "free", operator="is_not")],
-    [PropertyFilter("email", "GMAIL", operator="icontains")],
-    [PropertyFilter("email", "gmail", operator="not_icontains")],
-    [PropertyFilter("seats", 10, operator="gte"), PropertyFilter("plan", "pro")],
-    [PropertyFilter("mrr", [100, 500], operator="between")],
-    [PropertyFilter("nps_score", operator="is_set")],
-    [PropertyFilter("nps_score", operator="is_not_set")],
-    [PropertyFilter("email", r"^[a-c].*\.com$", operator="regex")],
-    [PropertyFilter("beta_tester", [True])],
-]
-
-
-@pytest.mark.parametrize("filters", FILTERS, ids=lambda f: f[0].operator)
-def test_filters_select_what_the_rest_demo_selects(db, people, filters):
-    match = compile_filters([f.to_dict() for f in filters], now=DEMO_NOW)
-    expected = {p["uuid"] for p in people if match(p["properties"])}
-    sql, values = persons_sql(filters)
-    out = run(db, sql + " LIMIT 50000", **values)
-    assert {row[0] for row in out["results"]} == expected
-    assert expected  # each case selects someone, so an always-empty WHERE would fail
-
-
-def test_unsupported_filter_operator_is_a_clear_error():
-    with pytest.raises(ValidationError, match="via='rest'"):
-        filters_where([PropertyFilter("signed_up_at", "2025-01-01", operator="is_date_before")])
-
-
-def test_filter_values_never_enter_the_sql_text():
-    sql, values = persons_sql([PropertyFilter("email", "a'); drop table persons; --")])
-    assert "drop table" not in sql and list(values.values()) == ["a'); drop table persons; --"]
 
 
 def test_now_is_the_demo_clock():
