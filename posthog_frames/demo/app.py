@@ -29,7 +29,7 @@ import orjson
 from werkzeug.wrappers import Request, Response
 
 from posthog_frames.demo.api.insights import InsightStore
-from posthog_frames.demo.api.meta import list_projects, property_definitions, retrieve_project
+from posthog_frames.demo.api.meta import list_projects, me, property_definitions, retrieve_project
 from posthog_frames.demo.api.persons import (
     PersonsContext,
     list_persons,
@@ -192,7 +192,7 @@ class DemoApp:
         return self._persons_ctx if int(match["pid"]) == 1 else self._empty_ctx
 
     def _me(self, request: Request, match: re.Match[str]) -> Response:
-        return json_response(self.account.me())
+        return me(self.account)
 
     def _projects(self, request: Request, match: re.Match[str]) -> Response:
         return list_projects(request, self.account)

@@ -1,4 +1,5 @@
-"""Project and property-definition endpoints, paginated like DRF's ``LimitOffsetPagination``.
+"""The account endpoints: ``users/@me``, projects and property definitions, the lists paginated
+like DRF's ``LimitOffsetPagination``.
 
 Example:
     >>> drf_link("http://h/api/projects/?limit=1", limit=1, offset=1)
@@ -18,7 +19,7 @@ from posthog_frames.demo.data.project import DemoData
 from posthog_frames.demo.errors import ApiError, error_response, validation_error
 from posthog_frames.demo.responses import json_response
 
-__all__ = ["drf_link", "list_projects", "property_definitions", "retrieve_project"]
+__all__ = ["drf_link", "list_projects", "me", "property_definitions", "retrieve_project"]
 
 PAGE_SIZE = 100  # REST_FRAMEWORK["PAGE_SIZE"]
 _DEFINITION_TYPES = ("event", "person", "group", "session")
@@ -49,6 +50,11 @@ def _paginate(request: Request, items: list[Any]) -> Response:
     prev = drf_link(url, limit=limit, offset=max(0, offset - limit)) if offset > 0 else None
     page = items[offset : offset + limit]
     return json_response({"count": count, "next": nxt, "previous": prev, "results": page})
+
+
+def me(account: Account) -> Response:
+    """``GET /api/users/@me/``: the user, with their organization and current project."""
+    return json_response(account.me())
 
 
 def list_projects(request: Request, account: Account) -> Response:

@@ -1,8 +1,10 @@
 """The demo project's persons: names, places, devices, plans and ids drawn from a seeded RNG.
 
-Everything comes from ``random.Random(seed)`` only (no wall clock, no hash randomisation), so the
-same ``(count, seed, now)`` always gives the same persons, serialised as PostHog's person API
-shows them. :class:`~posthog_frames.demo.data.project.DemoData` holds them and serves their JSON.
+The demo's one person generator: the server, the event log and the tests all take their persons
+from :func:`generate_persons`. Everything comes from ``random.Random(seed)`` only (no wall clock,
+no hash randomisation), so the same ``(count, seed, now)`` always gives the same persons,
+serialised as PostHog's person API shows them. :class:`~posthog_frames.demo.data.project.DemoData`
+holds them and serves their JSON; :func:`persons_table` lays them out for the insights.
 
 Example:
     >>> people = generate_persons(3, seed=1)
