@@ -16,7 +16,7 @@ import orjson
 import pandas as pd
 from timing import Row, interleaved
 
-from posthog_frames.demo.data import DemoData
+from posthog_frames.demo.data.project import DemoData
 from posthog_frames.frames import trends_frame
 from posthog_frames.frames.persons import persons_frame
 

@@ -12,7 +12,7 @@ Example:
 
 from __future__ import annotations
 
-from posthog_frames.demo.data import DEMO_NOW
+from posthog_frames.demo.clock import DEMO_NOW
 from posthog_frames.demo.server import DemoServer, serve
 
 __all__ = ["DEMO_NOW", "DemoServer", "serve"]

@@ -18,7 +18,6 @@ import sys
 import threading
 from collections.abc import Sequence
 
-from posthog_frames.demo.hooks import describe_store
 from posthog_frames.demo.server import DemoServer, serve
 
 __all__ = ["build_parser", "main"]
@@ -98,10 +97,15 @@ def _start_jupyter(root: str, demo: DemoServer) -> subprocess.Popen:
         "POSTHOG_FRAMES_DEMO": "1",
     }
     command = [
-        sys.executable, "-m", "jupyter", "lab", "--no-browser",
-        f"--ServerApp.root_dir={root}", f"--port={_free_port('127.0.0.1')}",
+        sys.executable,
+        "-m",
+        "jupyter",
+        "lab",
+        "--no-browser",
+        f"--ServerApp.root_dir={root}",
+        f"--port={_free_port('127.0.0.1')}",
         "--ServerApp.ip=127.0.0.1",
-    ]  # fmt: skip
+    ]
     if hasattr(os, "geteuid") and os.geteuid() == 0:
         command.append("--allow-root")  # containers often run as root; Jupyter refuses otherwise
     try:
@@ -112,14 +116,15 @@ def _start_jupyter(root: str, demo: DemoServer) -> subprocess.Popen:
 
 
 def print_insights(demo: DemoServer) -> None:
-    """Print the saved insights, when the insights module provides a store."""
+    """Print the saved insights: id, short id, kind and name of each."""
     try:
-        summary = describe_store(demo.app.hooks)
+        rows = demo.app.insight_store().summary()
     except Exception as err:  # the banner must never stop the server from starting
         print(f"(saved insights unavailable: {err})")
         return
-    if summary:
-        print(summary)
+    if rows:
+        lines = ["  " + "  ".join(str(cell) for cell in row) for row in rows]
+        print(f"Saved insights ({len(rows)}):\n" + "\n".join(lines))
 
 
 def run(args: argparse.Namespace) -> int:

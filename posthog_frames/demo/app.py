@@ -28,26 +28,22 @@ from typing import Any
 import orjson
 from werkzeug.wrappers import Request, Response
 
-from posthog_frames.demo.account import Account
-from posthog_frames.demo.auth import KeyRing, authenticate, require_scope
-from posthog_frames.demo.data import DemoData
-from posthog_frames.demo.faults import Faults, throttled_detail
-from posthog_frames.demo.hooks import InsightHooks
-from posthog_frames.demo.meta_api import list_projects, property_definitions, retrieve_project
-from posthog_frames.demo.persons_api import (
+from posthog_frames.demo.api.insights import InsightStore
+from posthog_frames.demo.api.meta import list_projects, me, property_definitions, retrieve_project
+from posthog_frames.demo.api.persons import (
     PersonsContext,
     list_persons,
     person_values,
     request_url,
     retrieve_person,
 )
-from posthog_frames.demo.responses import (
-    ApiError,
-    error_response,
-    json_response,
-    not_found,
-    validation_error,
-)
+from posthog_frames.demo.api.query import query_status, run_query
+from posthog_frames.demo.auth import KeyRing, authenticate, require_scope
+from posthog_frames.demo.data.account import Account
+from posthog_frames.demo.data.project import DemoData
+from posthog_frames.demo.errors import ApiError, error_response, not_found, validation_error
+from posthog_frames.demo.faults import Faults, throttled_detail
+from posthog_frames.demo.responses import json_response
 
 __all__ = ["DemoApp"]
 
@@ -83,10 +79,7 @@ _ROUTES = [
 ]
 
 
-def _from_hook(result: tuple[int, dict] | None) -> Response:
-    """A hook's (status, body), or PostHog's 404 while the hook's module does not exist."""
-    if result is None:
-        return not_found()
+def _answer(result: tuple[int, dict]) -> Response:
     status, body = result
     return json_response(body, status)
 
@@ -107,18 +100,28 @@ class DemoApp:
         self.keys = keys
         self.faults = faults
         self.account = account
+        self.timezone = timezone
         self._persons_ctx = PersonsContext(data, faults, data.now, timezone)
         self._empty_ctx = PersonsContext(None, faults, data.now, timezone)
-        self.hooks = InsightHooks(
-            persons=lambda: list(data.snapshot()[0]),
-            seed=data.seed,
-            now=data.now,
-            timezone=timezone,
-            project_id=1,
-            user=account.user_basic(),
-        )
+        self._store: InsightStore | None = None
+        self._store_lock = threading.Lock()
         self._count_lock = threading.Lock()
         self._count = 0
+
+    def insight_store(self) -> InsightStore:
+        """Project 1's saved insights, built on first use: their event log is costly to make
+        for large demos, and most sessions never ask for an insight."""
+        with self._store_lock:
+            if self._store is None:
+                self._store = InsightStore(
+                    list(self.data.snapshot()[0]),
+                    seed=self.data.seed,
+                    now=self.data.now,
+                    timezone=self.timezone,
+                    project_id=1,
+                    user=self.account.user_basic(),
+                )
+            return self._store
 
     # -- counters ---------------------------------------------------------------------------
     @property
@@ -189,7 +192,7 @@ class DemoApp:
         return self._persons_ctx if int(match["pid"]) == 1 else self._empty_ctx
 
     def _me(self, request: Request, match: re.Match[str]) -> Response:
-        return json_response(self.account.me())
+        return me(self.account)
 
     def _projects(self, request: Request, match: re.Match[str]) -> Response:
         return list_projects(request, self.account)
@@ -213,17 +216,21 @@ class DemoApp:
         if int(match["pid"]) != 1:
             return json_response({"count": 0, "next": None, "previous": None, "results": []})
         base_url = request_url(request).split("?", 1)[0]
-        return _from_hook(self.hooks.list(request.args.to_dict(), base_url))
+        return _answer(self.insight_store().list(request.args.to_dict(), base_url))
 
     def _insight(self, request: Request, match: re.Match[str]) -> Response:
         if int(match["pid"]) != 1:
             return not_found()
-        return _from_hook(self.hooks.retrieve(match["key"], request.args.to_dict()))
+        return _answer(self.insight_store().retrieve(match["key"], request.args.to_dict()))
 
     def _query_status(self, request: Request, match: re.Match[str]) -> Response:
         if int(match["pid"]) != 1:
             return not_found()
-        return _from_hook(self.hooks.query_status(match["key"]))
+        # Ids of async /query/ calls are answered there, the insights' refresh tasks by the store.
+        found = query_status(match["key"])
+        return _answer(
+            found if found is not None else self.insight_store().query_status(match["key"])
+        )
 
     def _query(self, request: Request, match: re.Match[str]) -> Response:
         try:
@@ -235,4 +242,5 @@ class DemoApp:
         persons = self._ctx(match).data
         rows = list(persons.snapshot()[0]) if persons else []
         with_store = int(match["pid"]) == 1  # the saved insights live in project 1 only
-        return _from_hook(self.hooks.run_query(body, persons=rows, with_store=with_store))
+        store = self.insight_store() if with_store else None
+        return _answer(run_query(body, persons=rows, store=store, now=self.data.now))

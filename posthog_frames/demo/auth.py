@@ -20,7 +20,7 @@ from urllib.parse import parse_qs
 
 from werkzeug.wrappers import Request
 
-from posthog_frames.demo.responses import ApiError, error_response
+from posthog_frames.demo.errors import ApiError, error_response
 
 __all__ = ["KeyRing", "authenticate", "require_scope"]
 

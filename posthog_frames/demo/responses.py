@@ -1,8 +1,8 @@
-"""JSON responses and PostHog's error bodies (drf-exceptions-hog: ``{type, code, detail, attr}``).
+"""JSON responses: bodies serialised with orjson, or bytes that already hold JSON.
 
 Example:
-    >>> not_found().status_code
-    404
+    >>> json_response({"ok": True}).get_data()
+    b'{"ok":true}'
 """
 
 from __future__ import annotations
@@ -12,14 +12,7 @@ from typing import Any
 import orjson
 from werkzeug.wrappers import Response
 
-__all__ = [
-    "ApiError",
-    "error_response",
-    "json_response",
-    "not_found",
-    "raw_json_response",
-    "validation_error",
-]
+__all__ = ["json_response", "raw_json_response"]
 
 
 def json_response(body: Any, status: int = 200, headers: dict[str, str] | None = None) -> Response:
@@ -35,28 +28,3 @@ def raw_json_response(
     for name, value in (headers or {}).items():
         response.headers[name] = value
     return response
-
-
-def error_response(
-    status: int, type: str, code: str, detail: str, attr: str | None = None
-) -> Response:
-    """PostHog's error body. No ``WWW-Authenticate`` / ``Retry-After``: its handler adds none."""
-    return json_response({"type": type, "code": code, "detail": detail, "attr": attr}, status)
-
-
-def not_found() -> Response:
-    """DRF's NotFound as PostHog renders it."""
-    return error_response(404, "invalid_request", "not_found", "Not found.")
-
-
-def validation_error(detail: str, attr: str | None = None) -> Response:
-    """A 400 ``validation_error`` (DRF's code ``invalid`` becomes ``invalid_input``)."""
-    return error_response(400, "validation_error", "invalid_input", detail, attr)
-
-
-class ApiError(Exception):
-    """Raised inside a handler to answer with an error body; the app turns it into a response."""
-
-    def __init__(self, response: Response) -> None:
-        super().__init__(response.status)
-        self.response = response

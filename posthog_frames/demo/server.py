@@ -15,10 +15,11 @@ from zoneinfo import ZoneInfo, ZoneInfoNotFoundError
 
 from werkzeug.serving import BaseWSGIServer, WSGIRequestHandler, make_server
 
-from posthog_frames.demo.account import Account
 from posthog_frames.demo.app import DemoApp
 from posthog_frames.demo.auth import KeyRing
-from posthog_frames.demo.data import DEMO_NOW, DemoData
+from posthog_frames.demo.clock import DEMO_NOW
+from posthog_frames.demo.data.account import Account
+from posthog_frames.demo.data.project import DemoData
 from posthog_frames.demo.faults import Faults, FaultSettings
 
 __all__ = ["DemoServer", "serve"]

@@ -10,7 +10,7 @@ import pytest
 from posthog_frames.__main__ import main as cli_main
 from posthog_frames._settings import resolve_key
 from posthog_frames.demo.__main__ import build_parser
-from posthog_frames.demo.saved_insights_table import insight_definitions
+from posthog_frames.demo.data.insight_definitions import insight_definitions
 from posthog_frames.exceptions import ConfigurationError
 from posthog_frames.frames import detect_kind, insight_frame, trends_frame
 from posthog_frames.insight import Insight

@@ -4,6 +4,7 @@
 ``HogQLQuery``) and answers the legacy ``result`` shape PostHog's saved-insight API returns.
 
 Example:
+    >>> ctx = demo.app.insight_store().context()  # the doctest demo server's event log
     >>> from posthog_frames.demo.analytics import Computed, compute
     >>> out = compute({"kind": "InsightVizNode", "source": {"kind": "TrendsQuery",
     ...                "series": [{"kind": "EventsNode", "event": "$pageview"}]}}, ctx)
@@ -26,7 +27,7 @@ from posthog_frames.demo.analytics import (
     trends,
 )
 from posthog_frames.demo.analytics._common import Context
-from posthog_frames.exceptions import ValidationError
+from posthog_frames.demo.errors import DemoValidationError
 
 __all__ = ["KINDS", "Computed", "Context", "compute", "insight_kind", "query_source"]
 
@@ -69,11 +70,11 @@ def query_source(query: dict) -> dict:
         'TrendsQuery'
     """
     if not isinstance(query, dict):
-        raise ValidationError("The insight's query must be an object.", attr="query")
+        raise DemoValidationError("The insight's query must be an object.", attr="query")
     if query.get("kind") in ("InsightVizNode", "DataTableNode", "DataVisualizationNode"):
         source = query.get("source")
         if not isinstance(source, dict):
-            raise ValidationError(f"{query['kind']} needs a 'source' object.", attr="query")
+            raise DemoValidationError(f"{query['kind']} needs a 'source' object.", attr="query")
         return source
     return query
 
@@ -82,12 +83,12 @@ def insight_kind(query: dict) -> str:
     """``TRENDS``, ``FUNNELS``, ..., or ``SQL`` for a query (the list endpoint's filter)."""
     kind = query_source(query).get("kind")
     if kind not in KINDS:
-        raise ValidationError(f"Unknown query kind {kind!r}.", attr="query")
+        raise DemoValidationError(f"Unknown query kind {kind!r}.", attr="query")
     return KINDS[kind]
 
 
 def compute(query: dict, ctx: Context) -> Computed:
-    """Compute *query* against the context's event log (raises ValidationError on bad input)."""
+    """Compute *query* against the context's event log (raises DemoValidationError on bad input)."""
     source = query_source(query)
     kind = source.get("kind")
     if kind == "HogQLQuery":
@@ -95,7 +96,7 @@ def compute(query: dict, ctx: Context) -> Computed:
         return Computed(out["results"], out["columns"], out["types"], out["hogql"], out["hasMore"])
     runner = _RUNNERS.get(kind)
     if runner is None:
-        raise ValidationError(
+        raise DemoValidationError(
             f"Query kind {kind!r} is not supported by the demo; use one of "
             f"{', '.join([*_RUNNERS, 'HogQLQuery'])}.",
             attr="query",

@@ -1,15 +1,15 @@
-"""Shared pieces of the demo's insight computations: the context, event selection, property
-filters and the legacy per-item echoes (``action``, ``filter``, persons links).
+"""Shared pieces of the demo's insight computations: the context, event selection (with the
+property filters of :mod:`posthog_frames.demo.filters`) and the legacy per-item echoes
+(``action``, ``filter``, persons links).
 
 Example:
-    >>> property_mask(pd.Series(["Chrome", None]), "is_set", None).tolist()
-    [True, False]
+    >>> series_event({"kind": "EventsNode", "event": "$pageview"})
+    '$pageview'
 """
 
 from __future__ import annotations
 
 import json
-import re
 from collections.abc import Sequence
 from dataclasses import dataclass
 from datetime import datetime
@@ -26,12 +26,13 @@ from posthog_frames.demo.analytics._dates import (
     floor_to,
     format_day,
     format_label,
-    iso,
     next_bucket,
     resolve_range,
     shift_buckets,
 )
-from posthog_frames.exceptions import ValidationError
+from posthog_frames.demo.clock import iso
+from posthog_frames.demo.errors import DemoValidationError
+from posthog_frames.demo.filters import FilterError, filters_mask, parse_filters
 
 __all__ = [
     "BREAKDOWN_NULL",
@@ -41,7 +42,6 @@ __all__ = [
     "action_dict",
     "bucket_of",
     "check_interval",
-    "filters_mask",
     "floor_to",
     "format_day",
     "format_label",
@@ -49,7 +49,6 @@ __all__ = [
     "legacy_filter",
     "next_bucket",
     "persons_url",
-    "property_mask",
     "property_values",
     "resolve_range",
     "select_events",
@@ -86,98 +85,20 @@ def property_values(ctx: Context, frame: pd.DataFrame, key: str, kind: str) -> p
         if key not in frame.columns:
             return pd.Series(None, index=frame.index, dtype=object)
         return frame[key]
-    raise ValidationError(
+    raise DemoValidationError(
         f"Property filters of type {kind!r} are not supported by the demo; use 'event' or "
         "'person'.",
         attr="properties",
     )
 
 
-def _as_list(value: Any) -> list:
-    return list(value) if isinstance(value, list | tuple) else [value]
-
-
-def property_mask(values: pd.Series, operator: str | None, value: Any) -> np.ndarray:
-    """Evaluate one PostHog property operator against *values* (strings compare as text).
-
-    Example:
-        >>> property_mask(pd.Series(["Chrome", "Safari"]), "exact", ["Safari"]).tolist()
-        [False, True]
-    """
-    op = operator or "exact"
-    present = values.notna().to_numpy()
-    text = values.astype("str")
-    if op in ("exact", "is_not"):
-        wanted = {str(v) for v in _as_list(value)}
-        hit = text.isin(wanted).to_numpy() & present
-        return hit if op == "exact" else ~hit
-    if op in ("icontains", "not_icontains"):
-        hit = text.str.contains(str(value), case=False, regex=False).to_numpy(bool) & present
-        return hit if op == "icontains" else ~hit
-    if op in ("regex", "not_regex"):
-        try:
-            hit = text.str.contains(str(value), regex=True).to_numpy(bool) & present
-        except re.error as err:
-            raise ValidationError(f"Invalid regex {value!r}: {err}.", attr="properties") from err
-        return hit if op == "regex" else ~hit
-    if op in ("gt", "gte", "lt", "lte", "min", "max"):
-        nums = pd.to_numeric(values, errors="coerce").to_numpy(float)
-        try:
-            bound = float(value)
-        except (TypeError, ValueError) as err:
-            raise ValidationError(f"Operator {op} needs a number, got {value!r}.") from err
-        with np.errstate(invalid="ignore"):
-            cmp = {
-                "gt": nums > bound,
-                "gte": nums >= bound,
-                "min": nums >= bound,
-                "lt": nums < bound,
-                "lte": nums <= bound,
-                "max": nums <= bound,
-            }[op]
-        return cmp & ~np.isnan(nums)
-    if op == "is_set":
-        return present
-    if op == "is_not_set":
-        return ~present
-    raise ValidationError(
-        f"Property operator {op!r} is not supported by the demo; use exact, is_not, icontains, "
-        "not_icontains, regex, not_regex, gt, gte, lt, lte, is_set or is_not_set.",
-        attr="properties",
-    )
-
-
-def filters_mask(ctx: Context, frame: pd.DataFrame, props: Any) -> np.ndarray:
-    """AND/OR property groups (or a flat list, AND-ed) evaluated per row of *frame*."""
-    if not props:
-        return np.ones(len(frame), bool)
-    if isinstance(props, str):
-        try:
-            props = json.loads(props)
-        except ValueError as err:
-            raise ValidationError("properties must be JSON.", attr="properties") from err
-    if isinstance(props, dict) and "values" in props:
-        parts = [filters_mask(ctx, frame, p) for p in props["values"] if p] or [
-            np.ones(len(frame), bool)
-        ]
-        join = np.logical_or if str(props.get("type", "AND")).upper() == "OR" else np.logical_and
-        return join.reduce(parts)
-    if isinstance(props, dict):
-        props = [props]
-    if not isinstance(props, list):
-        raise ValidationError("properties must be a list of filters.", attr="properties")
-    mask = np.ones(len(frame), bool)
-    for prop in props:
-        if isinstance(prop, dict) and "values" in prop:
-            mask &= filters_mask(ctx, frame, prop)
-            continue
-        if not isinstance(prop, dict) or "key" not in prop:
-            raise ValidationError(
-                f"Each property filter needs a 'key' (got {prop!r}).", attr="properties"
-            )
-        values = property_values(ctx, frame, prop["key"], prop.get("type") or "event")
-        mask &= property_mask(values, prop.get("operator"), prop.get("value"))
-    return mask
+def _matching(ctx: Context, frame: pd.DataFrame, props: Any) -> np.ndarray:
+    """Which rows of *frame* pass the property filters *props* (events and their persons')."""
+    try:
+        node = parse_filters(props, now=ctx.now, timezone=ctx.timezone, scope="event")
+    except FilterError as err:
+        raise DemoValidationError(str(err), attr="properties") from None
+    return filters_mask(node, lambda key, kind: property_values(ctx, frame, key, kind), len(frame))
 
 
 def select_events(
@@ -199,14 +120,14 @@ def select_events(
     frame = log[mask]
     for props in properties:
         if props:
-            frame = frame[filters_mask(ctx, frame, props)]
+            frame = frame[_matching(ctx, frame, props)]
     return frame
 
 
 def series_event(node: dict) -> str | None:
     """The event an EventsNode / legacy entity counts (None = all events)."""
     if node.get("kind") == "ActionsNode" or node.get("type") == "actions":
-        raise ValidationError(
+        raise DemoValidationError(
             "Actions are not available in the demo project; use an EventsNode.", attr="series"
         )
     return node.get("event", node.get("id"))

@@ -20,8 +20,8 @@ from typing import Any
 import pandas as pd
 
 from posthog_frames._reference import RELATIVE_DATE
-from posthog_frames.demo.propfilter import parse_when
-from posthog_frames.exceptions import ValidationError
+from posthog_frames.demo.clock import DEMO_START, parse_when
+from posthog_frames.demo.errors import DemoValidationError
 
 __all__ = [
     "DateRange",
@@ -30,7 +30,6 @@ __all__ = [
     "floor_to",
     "format_day",
     "format_label",
-    "iso",
     "next_bucket",
     "resolve_range",
     "shift_buckets",
@@ -70,7 +69,7 @@ def check_interval(interval: Any) -> str:
     """Validate an interval name; PostHog's default is ``day``."""
     interval = interval or "day"
     if interval not in INTERVALS:
-        raise ValidationError(
+        raise DemoValidationError(
             f"Unknown interval {interval!r}; use one of {', '.join(INTERVALS)}.", attr="interval"
         )
     return interval
@@ -131,7 +130,7 @@ def _parse_point(value: Any, now: pd.Timestamp, *, is_end: bool, attr: str) -> p
         try:
             stamp = pd.Timestamp(text)
         except ValueError as err:
-            raise ValidationError(
+            raise DemoValidationError(
                 f"{attr}={text!r} is not a date; use an ISO date like 2025-03-01 or a relative "
                 "one like -7d, -4w, -3m, mStart.",
                 attr=attr,
@@ -168,20 +167,20 @@ def resolve_range(
     """
     date_range = date_range or {}
     if not isinstance(date_range, dict):
-        raise ValidationError(
+        raise DemoValidationError(
             "dateRange must be an object with date_from/date_to.", attr="dateRange"
         )
     local_now = pd.Timestamp(now).tz_convert(tz)
     raw_from = date_range.get("date_from") or default_from
     if raw_from == "all":
-        start = _localize(pd.Timestamp("2025-01-01"), local_now.tz)
+        start = _localize(pd.Timestamp(DEMO_START.date()), local_now.tz)
     else:
         start = _parse_point(raw_from, local_now, is_end=False, attr="date_from")
     raw_to = date_range.get("date_to")
     end = local_now if not raw_to else _parse_point(raw_to, local_now, is_end=True, attr="date_to")
     end = min(end, local_now)
     if start > end:
-        raise ValidationError(
+        raise DemoValidationError(
             f"date_from ({raw_from}) is after date_to ({raw_to or 'now'}); swap them.",
             attr="date_from",
         )
@@ -197,12 +196,6 @@ def format_label(ts: pd.Timestamp, interval: str) -> str:
 def format_day(ts: pd.Timestamp, interval: str) -> str:
     """Legacy ``days`` entry: ``2022-03-04`` (hourly: ``2022-03-04 13:00:00``)."""
     return ts.strftime("%Y-%m-%d %H:%M:%S" if interval == "hour" else "%Y-%m-%d")
-
-
-def iso(ts: pd.Timestamp) -> str:
-    """ISO timestamp with ``Z`` for UTC, like PostHog's serializers."""
-    text = ts.isoformat()
-    return text[:-6] + "Z" if text.endswith("+00:00") else text
 
 
 def shift_buckets(buckets: pd.Series, interval: str, n: int) -> pd.Series:

@@ -6,6 +6,7 @@ days) of step 0. A person (per breakdown value) counts at their furthest attempt
 one on ties — PostHog's "first touch" attribution.
 
 Example:
+    >>> ctx = demo.app.insight_store().context()  # the doctest demo server's event log
     >>> steps = compute({"kind": "FunnelsQuery", "series": [{"event": "signed up"},
     ...                  {"event": "purchased"}]}, ctx)
     >>> steps[0]["order"], steps[1]["count"] <= steps[0]["count"]
@@ -34,7 +35,7 @@ from posthog_frames.demo.analytics._common import (
     select_events,
     series_event,
 )
-from posthog_frames.exceptions import ValidationError
+from posthog_frames.demo.errors import DemoValidationError
 
 __all__ = ["attempts", "best_attempts", "compute"]
 
@@ -53,7 +54,7 @@ def _window(funnels_filter: dict) -> pd.Timedelta:
     if unit == "month":
         return pd.Timedelta(days=30 * n)
     if unit not in _UNITS:
-        raise ValidationError(
+        raise DemoValidationError(
             f"Unknown funnelWindowIntervalUnit {unit!r}.", attr="funnelWindowIntervalUnit"
         )
     return pd.Timedelta(n, unit=_UNITS[unit])
@@ -67,10 +68,10 @@ def attempts(ctx: Context, source: dict, period: DateRange) -> pd.DataFrame:
     """
     series = source.get("series") or []
     if len(series) < 2:
-        raise ValidationError("A funnel needs at least two steps.", attr="series")
+        raise DemoValidationError("A funnel needs at least two steps.", attr="series")
     ff = source.get("funnelsFilter") or {}
     if (ff.get("funnelOrderType") or "ordered") != "ordered":
-        raise ValidationError(
+        raise DemoValidationError(
             "The demo computes ordered funnels only; drop funnelOrderType.", attr="funnelOrderType"
         )
     window = _window(ff)
@@ -170,7 +171,7 @@ def _time_to_convert(source: dict, best: pd.DataFrame) -> dict:
     from_step = int(ff.get("funnelFromStep") or 0)
     to_step = int(ff.get("funnelToStep") or n - 1)
     if not 0 <= from_step < to_step < n:
-        raise ValidationError(
+        raise DemoValidationError(
             f"funnelToStep can only be one of {', '.join(map(str, range(1, n)))} for time to "
             "convert.",
             attr="funnelToStep",
@@ -228,7 +229,7 @@ def compute(source: dict, ctx: Context) -> list | dict:
     period = resolve_range(source.get("dateRange"), ctx.now, ctx.timezone)
     viz = (source.get("funnelsFilter") or {}).get("funnelVizType") or "steps"
     if viz not in ("steps", "time_to_convert", "trends"):
-        raise ValidationError(f"Unknown funnelVizType {viz!r}.", attr="funnelVizType")
+        raise DemoValidationError(f"Unknown funnelVizType {viz!r}.", attr="funnelVizType")
     compare = bool((source.get("compareFilter") or {}).get("compare")) and viz != "trends"
     periods = [("current", period)] + ([("previous", period.previous())] if compare else [])
     results: list = []

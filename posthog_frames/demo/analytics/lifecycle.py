@@ -7,6 +7,7 @@ count). So ``new + returning + resurrecting`` is the number of active persons an
 ``returning − dormant`` the number active in the previous interval.
 
 Example:
+    >>> ctx = demo.app.insight_store().context()  # the doctest demo server's event log
     >>> items = compute({"kind": "LifecycleQuery", "series": [{"event": "$pageview"}]}, ctx)
     >>> [i["status"] for i in items]
     ['new', 'dormant', 'resurrecting', 'returning']
@@ -28,7 +29,7 @@ from posthog_frames.demo.analytics._common import (
     series_event,
     shift_buckets,
 )
-from posthog_frames.exceptions import ValidationError
+from posthog_frames.demo.errors import DemoValidationError
 
 __all__ = ["STATUSES", "compute", "statuses"]
 
@@ -39,7 +40,7 @@ def statuses(ctx: Context, source: dict) -> tuple[list, pd.DataFrame]:
     """Bucket starts of the range and a table (bucket × status) of person counts."""
     series = source.get("series") or []
     if len(series) != 1:
-        raise ValidationError("A lifecycle query takes exactly one series.", attr="series")
+        raise DemoValidationError("A lifecycle query takes exactly one series.", attr="series")
     interval = check_interval(source.get("interval"))
     period = resolve_range(source.get("dateRange"), ctx.now, ctx.timezone)
     node = series[0]

@@ -6,6 +6,7 @@ items of a session count, and ``average_conversion_time`` is in milliseconds. Th
 ``edgeLimit`` (default 50) biggest links are returned, biggest first.
 
 Example:
+    >>> ctx = demo.app.insight_store().context()  # the doctest demo server's event log
     >>> links = compute({"kind": "PathsQuery", "pathsFilter": {"stepLimit": 5}}, ctx)
     >>> links[0]["source"].startswith("1_")
     True
@@ -17,7 +18,7 @@ import numpy as np
 import pandas as pd
 
 from posthog_frames.demo.analytics._common import Context, resolve_range, select_events
-from posthog_frames.exceptions import ValidationError
+from posthog_frames.demo.errors import DemoValidationError
 
 __all__ = ["SESSION_GAP", "compute"]
 
@@ -28,7 +29,7 @@ def _items(ctx: Context, source: dict, pf: dict) -> pd.DataFrame:
     kinds = pf.get("includeEventTypes") or ["$pageview"]
     unknown = set(kinds) - {"$pageview", "custom_event"}
     if unknown:
-        raise ValidationError(
+        raise DemoValidationError(
             f"includeEventTypes {sorted(unknown)} not in the demo; use $pageview or custom_event.",
             attr="includeEventTypes",
         )

@@ -2,6 +2,7 @@
 returning event; a triangular table of ``totalIntervals`` rows (row i has N − i values).
 
 Example:
+    >>> ctx = demo.app.insight_store().context()  # the doctest demo server's event log
     >>> rows = compute({"kind": "RetentionQuery", "retentionFilter": {"period": "Day",
     ...     "targetEntity": {"id": "signed up", "type": "events"},
     ...     "returningEntity": {"id": "$pageview", "type": "events"}}}, ctx)
@@ -23,7 +24,7 @@ from posthog_frames.demo.analytics._common import (
     select_events,
     series_event,
 )
-from posthog_frames.exceptions import ValidationError
+from posthog_frames.demo.errors import DemoValidationError
 
 __all__ = ["PERIODS", "compute"]
 
@@ -41,14 +42,16 @@ def compute(source: dict, ctx: Context) -> list[dict]:
     rf = source.get("retentionFilter") or {}
     period = rf.get("period") or "Day"
     if period not in PERIODS:
-        raise ValidationError(f"Unknown retention period {period!r}.", attr="period")
+        raise DemoValidationError(f"Unknown retention period {period!r}.", attr="period")
     interval = PERIODS[period]
     total = int(rf.get("totalIntervals") or 11)
     if not 1 <= total <= 120:
-        raise ValidationError("totalIntervals must be between 1 and 120.", attr="totalIntervals")
+        raise DemoValidationError(
+            "totalIntervals must be between 1 and 120.", attr="totalIntervals"
+        )
     rtype = rf.get("retentionType") or "retention_first_time"
     if rtype not in ("retention_first_time", "retention_recurring"):
-        raise ValidationError(f"Unknown retentionType {rtype!r}.", attr="retentionType")
+        raise DemoValidationError(f"Unknown retentionType {rtype!r}.", attr="retentionType")
     target = rf.get("targetEntity") or {"id": "$pageview", "type": "events"}
     returning = rf.get("returningEntity") or target
     end = resolve_range(source.get("dateRange"), ctx.now, ctx.timezone, default_from="-11d").end

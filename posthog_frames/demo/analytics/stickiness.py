@@ -1,6 +1,7 @@
 """Stickiness: how many persons did the event on exactly 1, 2, ... N intervals of the range.
 
 Example:
+    >>> ctx = demo.app.insight_store().context()  # the doctest demo server's event log
     >>> item = compute({"kind": "StickinessQuery", "series": [{"event": "$pageview"}]}, ctx)[0]
     >>> item["labels"][:2], item["days"][:2]
     (['1 day', '2 days'], [1, 2])
@@ -21,7 +22,7 @@ from posthog_frames.demo.analytics._common import (
     select_events,
     series_event,
 )
-from posthog_frames.exceptions import ValidationError
+from posthog_frames.demo.errors import DemoValidationError
 
 __all__ = ["compute"]
 
@@ -30,7 +31,7 @@ def compute(source: dict, ctx: Context) -> list[dict]:
     """Run a ``StickinessQuery`` source: one item per series."""
     series = source.get("series") or []
     if not series:
-        raise ValidationError("A stickiness query needs at least one series.", attr="series")
+        raise DemoValidationError("A stickiness query needs at least one series.", attr="series")
     interval = check_interval(source.get("interval"))
     period = resolve_range(source.get("dateRange"), ctx.now, ctx.timezone)
     n = len(period.buckets(interval))

@@ -5,6 +5,7 @@ Time-series displays carry ``data/labels/days/persons_urls``; the non-time-serie
 with empty ``data/labels/days`` and a ``persons`` link instead, like PostHog's fixtures.
 
 Example:
+    >>> ctx = demo.app.insight_store().context()  # the doctest demo server's event log
     >>> items = compute({"kind": "TrendsQuery", "series": [{"event": "$pageview"}]}, ctx)
     >>> items[0]["label"], len(items[0]["data"]) == len(items[0]["days"])
     ('$pageview', True)
@@ -34,7 +35,7 @@ from posthog_frames.demo.analytics._common import (
     select_events,
     series_event,
 )
-from posthog_frames.exceptions import ValidationError
+from posthog_frames.demo.errors import DemoValidationError
 
 __all__ = ["NON_TIME_SERIES", "compute", "aggregate"]
 
@@ -46,6 +47,7 @@ def aggregate(frame: pd.DataFrame, math: str | None, math_property: str | None) 
     """One number for *frame* under PostHog's ``math``: total (rows), dau (unique persons), ...
 
     Example:
+        >>> log = demo.app.insight_store().context().events
         >>> aggregate(log[log["event"] == "purchased"], "sum", "revenue") > 0
         True
     """
@@ -56,14 +58,14 @@ def aggregate(frame: pd.DataFrame, math: str | None, math_property: str | None) 
         return int(frame["person_id"].nunique())
     if math in _PROPERTY_MATHS:
         if not math_property:
-            raise ValidationError(f"math {math!r} needs a math_property.", attr="math_property")
+            raise DemoValidationError(f"math {math!r} needs a math_property.", attr="math_property")
         if math_property not in frame.columns:
             return 0
         nums = pd.to_numeric(frame[math_property], errors="coerce").dropna()
         if nums.empty:
             return 0
         return round(float(getattr(nums, math)()), 4)
-    raise ValidationError(
+    raise DemoValidationError(
         f"math {math!r} is not supported by the demo; use total, dau, sum, avg, min, max or "
         "median.",
         attr="math",
@@ -86,7 +88,7 @@ def _breakdown_groups(ctx: Context, frame: pd.DataFrame, breakdown: dict, node: 
     if not key:
         return [(None, frame)]
     if isinstance(key, list):
-        raise ValidationError(
+        raise DemoValidationError(
             "Multiple breakdowns are not supported by the demo.", attr="breakdown"
         )
     values = property_values(ctx, frame, str(key), breakdown.get("breakdown_type") or "event")
@@ -158,13 +160,14 @@ def compute(source: dict, ctx: Context) -> list[dict]:
     """Run a ``TrendsQuery`` source against the demo log.
 
     Example:
+        >>> ctx = demo.app.insight_store().context()
         >>> compute({"series": [{"event": "signed up", "math": "dau"}],
         ...          "trendsFilter": {"display": "BoldNumber"}}, ctx)[0]["aggregated_value"] >= 0
         True
     """
     series = source.get("series") or []
     if not series:
-        raise ValidationError("A trends query needs at least one series.", attr="series")
+        raise DemoValidationError("A trends query needs at least one series.", attr="series")
     check_interval(source.get("interval"))
     current = resolve_range(source.get("dateRange"), ctx.now, ctx.timezone)
     compare = bool((source.get("compareFilter") or {}).get("compare"))

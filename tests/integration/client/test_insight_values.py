@@ -10,8 +10,8 @@ import pandas as pd
 import pytest
 
 import posthog_frames as phf
-from posthog_frames.demo.events import DEMO_NOW
-from posthog_frames.demo.saved_insights import build_saved_insights
+from posthog_frames.demo.clock import DEMO_NOW
+from posthog_frames.demo.data.saved_insights import build_saved_insights
 
 NOW = pd.Timestamp(DEMO_NOW)
 
@@ -29,13 +29,13 @@ def ident(name: str) -> int:
 @pytest.fixture(scope="module")
 def log(demo) -> pd.DataFrame:
     """The demo's event log, with a naive UTC ``day`` column (the demo project is in UTC)."""
-    events = demo.app.hooks.store().context().events
+    events = demo.app.insight_store().context().events
     return events.assign(day=events["timestamp"].dt.tz_convert(None).dt.floor("D"))
 
 
 @pytest.fixture(scope="module")
 def person_props(demo) -> pd.DataFrame:
-    return demo.app.hooks.store().context().persons
+    return demo.app.insight_store().context().persons
 
 
 def pick(log: pd.DataFrame, event: str, start: pd.Timestamp = LAST_30D) -> pd.DataFrame:

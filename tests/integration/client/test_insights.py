@@ -12,8 +12,8 @@ import requests
 
 import posthog_frames as phf
 from posthog_frames.demo import serve
-from posthog_frames.demo.events import DEMO_NOW
-from posthog_frames.demo.saved_insights import build_saved_insights
+from posthog_frames.demo.clock import DEMO_NOW
+from posthog_frames.demo.data.saved_insights import build_saved_insights
 
 SAVED = {i.name: i for i in build_saved_insights(DEMO_NOW)}
 

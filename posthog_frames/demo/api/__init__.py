@@ -1,0 +1,1 @@
+"""The demo's endpoint handlers, one module per family of PostHog's private API."""

@@ -1,0 +1,387 @@
+"""The demo's saved-insights API: list, retrieve, refresh modes, async polling, overrides.
+
+:class:`InsightStore` answers ``(status, body)`` pairs for the HTTP server. ``refresh`` works
+like PostHog's: absent/``force_cache``/``false``/unknown only read the cache (a miss answers
+``result: null``); ``blocking`` computes unless the cache is fresh; ``force_blocking``/``true``
+always compute; ``async``/``lazy_async`` start a computation unless the cache is fresh and
+``force_async`` always does; ``async_except_on_cache_miss`` blocks on a miss.
+
+Freshness with the demo's fixed clock: a cache entry is fresh while ``now - last_refresh`` is
+below the interval's staleness (hour: 15 min, day and no interval: 6 h, week/month: 1 day).
+Most insights start cached 2 h before ``now`` (fresh), a few 9 h before (stale: ``blocking``
+recomputes them) and one has never been computed.
+
+Example:
+    >>> from posthog_frames.demo import DEMO_NOW
+    >>> from posthog_frames.demo.data.persons import generate_persons
+    >>> persons = generate_persons(50)
+    >>> store = InsightStore(persons, seed=0, now=DEMO_NOW, timezone="UTC", project_id=1, user={})
+    >>> status, body = store.retrieve("1", {"refresh": "force_blocking"})
+    >>> status, body["is_cached"]
+    (200, False)
+"""
+
+from __future__ import annotations
+
+import copy
+import json
+import threading
+import uuid
+from collections.abc import Mapping
+from dataclasses import dataclass
+from datetime import datetime, timedelta
+from typing import Any
+from urllib.parse import urlencode
+from zoneinfo import ZoneInfo, ZoneInfoNotFoundError
+
+from posthog_frames.demo.analytics import Computed, Context, compute, query_source
+from posthog_frames.demo.api.insight_serializer import filters_hash, represent
+from posthog_frames.demo.clock import iso
+from posthog_frames.demo.data.events import generate_events
+from posthog_frames.demo.data.persons import persons_table
+from posthog_frames.demo.data.saved_insights import SavedInsight, build_saved_insights
+from posthog_frames.demo.errors import NOT_FOUND, DemoValidationError, invalid
+
+__all__ = ["InsightStore"]
+
+_STALE = {"hour": timedelta(minutes=15), "week": timedelta(days=1), "month": timedelta(days=1)}
+_MODES = {
+    "force_cache": "force_cache",
+    "blocking": "blocking",
+    "force_blocking": "force_blocking",
+    "true": "force_blocking",
+    "async": "async",
+    "lazy_async": "async",
+    "force_async": "force_async",
+    "async_except_on_cache_miss": "async_except_on_cache_miss",
+}
+_KINDS = ("TRENDS", "FUNNELS", "RETENTION", "PATHS", "STICKINESS", "LIFECYCLE", "SQL")
+
+
+@dataclass
+class _Entry:
+    computed: Computed
+    last_refresh: datetime
+
+
+@dataclass
+class _Task:
+    id: str
+    insight_id: int
+    key: str
+    thread: threading.Thread
+    polls: int = 0
+    entry: _Entry | None = None
+    error: str | None = None
+
+
+def _flag(value: str | None) -> bool | None:
+    if value is None or value == "":
+        return None
+    return value.strip().lower() in ("1", "true", "yes", "on", "t", "y")
+
+
+def _int(value: str | None, default: int, minimum: int) -> int:
+    # DRF's LimitOffsetPagination falls back to the default on a non-integer, it never errors.
+    try:
+        number = int(value) if value is not None else default
+    except ValueError:
+        return default
+    return number if number >= minimum else default
+
+
+class InsightStore:
+    """Saved insights of the demo project, computed lazily from the synthetic event log."""
+
+    def __init__(
+        self,
+        persons: list[dict],
+        *,
+        seed: int,
+        now: datetime,
+        timezone: str,
+        project_id: int,
+        user: dict,
+    ) -> None:
+        if now.tzinfo is None:
+            raise DemoValidationError(
+                "`now` must be timezone-aware, e.g. datetime(..., tzinfo=UTC)."
+            )
+        try:
+            ZoneInfo(timezone)
+        except (ZoneInfoNotFoundError, ValueError) as err:
+            raise DemoValidationError(
+                f"Unknown timezone {timezone!r}; use an IANA name like 'UTC' or 'Europe/Berlin'."
+            ) from err
+        self._persons = persons
+        self._seed = seed
+        self._now = now
+        self._timezone = timezone
+        self._project_id = project_id
+        self._user = user
+        self._lock = threading.RLock()
+        self._ctx: Context | None = None
+        self._insights = build_saved_insights(now)
+        self._cache: dict[str, _Entry] = {}
+        # Insights "viewed on a dashboard" before: cached at a fixed time, filled on first read.
+        self._precached = {
+            filters_hash(i.query): now - i.cache_age for i in self._insights if i.cache_age
+        }
+        self._tasks: dict[str, _Task] = {}
+
+    # -- computing -------------------------------------------------------------------------
+
+    def context(self) -> Context:
+        """The event log and persons, generated on first use (thread-safe)."""
+        with self._lock:
+            if self._ctx is None:
+                events = generate_events(self._persons, seed=self._seed, now=self._now)
+                self._ctx = Context(
+                    events,
+                    persons_table(self._persons),
+                    self._now,
+                    self._timezone,
+                    self._project_id,
+                )
+            return self._ctx
+
+    def _compute(self, query: dict) -> _Entry:
+        return _Entry(compute(query, self.context()), self._now)
+
+    def _cached(self, key: str, query: dict) -> _Entry | None:
+        with self._lock:
+            if key not in self._cache and key in self._precached:
+                self._cache[key] = _Entry(self._compute(query).computed, self._precached[key])
+            return self._cache.get(key)
+
+    def _last_refresh(self, insight: SavedInsight) -> datetime | None:
+        """When the insight's own cache was filled, without computing it (for ``basic=true``)."""
+        key = filters_hash(insight.query)
+        with self._lock:
+            entry = self._cache.get(key)
+            return entry.last_refresh if entry is not None else self._precached.get(key)
+
+    def _store(self, key: str, entry: _Entry) -> None:
+        with self._lock:
+            self._cache[key] = entry
+            self._precached.pop(key, None)
+
+    def _is_fresh(self, entry: _Entry | None, query: dict) -> bool:
+        if entry is None:
+            return False
+        interval = query_source(query).get("interval") or "day"
+        return self._now - entry.last_refresh < _STALE.get(interval, timedelta(hours=6))
+
+    def _start_task(self, insight: SavedInsight, key: str, query: dict) -> _Task:
+        with self._lock:
+            task_id = str(uuid.uuid5(uuid.NAMESPACE_URL, f"demo-{self._seed}-{len(self._tasks)}"))
+
+            def run() -> None:
+                try:
+                    entry = self._compute(query)
+                except DemoValidationError as err:
+                    task.error = err.message
+                    return
+                self._store(key, entry)
+                task.entry = entry
+
+            task = _Task(task_id, insight.id, key, threading.Thread(target=run, daemon=True))
+            self._tasks[task_id] = task
+        task.thread.start()
+        return task
+
+    def _status_body(self, task: _Task) -> dict:
+        done = task.polls > 1 and (task.entry is not None or task.error is not None)
+        body: dict[str, Any] = {
+            "id": task.id,
+            "team_id": self._project_id,
+            "insight_id": task.insight_id,
+            "dashboard_id": None,
+            "complete": done,
+            "error": bool(done and task.error),
+            "error_message": task.error if done else None,
+            "query_async": True,
+            "query_progress": None,
+            "start_time": iso(self._now),
+            "pickup_time": iso(self._now),
+            "end_time": iso(self._now) if done else None,
+            "expiration_time": iso(self._now + timedelta(minutes=20)),
+            "task_id": task.id,
+            "labels": None,
+            "results": None,
+        }
+        if done and task.entry is not None:
+            c = task.entry.computed
+            body["results"] = {
+                "results": c.result,
+                "columns": c.columns,
+                "types": c.types,
+                "hogql": c.hogql,
+                "is_cached": False,
+                "last_refresh": iso(task.entry.last_refresh),
+                "timezone": self._timezone,
+            }
+        return body
+
+    # -- resolving one insight -------------------------------------------------------------
+
+    def _resolve(self, insight: SavedInsight, params: Mapping[str, str]) -> tuple[int, dict]:
+        query = insight.query
+        raw = params.get("filters_override")
+        if raw:
+            try:
+                override = json.loads(raw)
+            except ValueError:
+                override = None
+            if not isinstance(override, dict):
+                return invalid("filters_override must be a JSON object.", "filters_override")
+            query = _apply_override(query, override)
+        key = filters_hash(query)
+        mode = _MODES.get(str(params.get("refresh", "force_cache")).lower(), "force_cache")
+        entry = self._cached(key, query)
+        is_cached, status = entry is not None, None
+        if mode in ("blocking", "force_blocking", "async_except_on_cache_miss"):
+            if mode == "force_blocking" or not self._is_fresh(entry, query):
+                if mode != "async_except_on_cache_miss" or entry is None:
+                    entry, is_cached = self._compute(query), False
+                    self._store(key, entry)
+                else:
+                    status = self._status_body(self._start_task(insight, key, query))
+        elif mode in ("async", "force_async"):
+            if mode == "force_async" or not self._is_fresh(entry, query):
+                status = self._status_body(self._start_task(insight, key, query))
+        body = represent(
+            insight,
+            query=query,
+            computed=entry.computed if entry else None,
+            last_refresh=entry.last_refresh if entry else None,
+            is_cached=is_cached and entry is not None,
+            stale_after=_STALE.get(
+                query_source(query).get("interval") or "day", timedelta(hours=6)
+            ),
+            timezone=self._timezone,
+            user=self._user,
+            query_status=status,
+            cache_key=key,
+        )
+        return 200, body
+
+    def _safe(self, insight: SavedInsight, params: Mapping[str, str]) -> tuple[int, dict]:
+        try:
+            return self._resolve(insight, params)
+        except DemoValidationError as err:
+            return invalid(err.message, err.attr)
+
+    # -- public API ------------------------------------------------------------------------
+
+    def retrieve(self, key: str, params: Mapping[str, str]) -> tuple[int, dict]:
+        """GET /insights/:id/ — *key* is the numeric id or the 8-character short_id."""
+        insight = self._find(str(key))
+        if insight is None:
+            return 404, dict(NOT_FOUND)
+        return self._safe(insight, params)
+
+    def list(self, params: Mapping[str, str], base_url: str) -> tuple[int, dict]:
+        """GET /insights/ — LimitOffset pagination with ``count``/``next``/``previous``."""
+        limit = _int(params.get("limit"), 100, 1)
+        offset = _int(params.get("offset"), 0, 0)
+        kind = params.get("insight")
+        if kind and kind.upper() not in _KINDS:
+            return invalid(f"insight must be one of {', '.join(_KINDS)}.", "insight")
+        chosen = [i for i in self._insights if _matches(i, params)]
+        page = chosen[offset : offset + limit]
+        basic = bool(_flag(params.get("basic")))
+        results = []
+        for insight in page:
+            if basic:
+                results.append(
+                    represent(
+                        insight,
+                        basic=True,
+                        user=self._user,
+                        timezone=self._timezone,
+                        last_refresh=self._last_refresh(insight),
+                    )
+                )
+                continue
+            status, body = self._safe(insight, params)
+            if status != 200:
+                return status, body
+            results.append(body)
+        return 200, {
+            "count": len(chosen),
+            "next": _page_url(base_url, params, limit, offset + limit)
+            if offset + limit < len(chosen)
+            else None,
+            "previous": _page_url(base_url, params, limit, max(offset - limit, 0))
+            if offset > 0
+            else None,
+            "results": results,
+        }
+
+    def query_status(self, query_id: str) -> tuple[int, dict]:
+        """GET /query/:id/ — the async computation's status; complete from the second poll."""
+        with self._lock:
+            task = self._tasks.get(query_id)
+            if task is None:
+                return 404, dict(NOT_FOUND)
+            task.polls += 1
+            first = task.polls == 1
+        if not first:
+            task.thread.join(timeout=60)
+        return 200, {"query_status": self._status_body(task)}
+
+    def summary(self) -> list[tuple[int, str, str, str]]:
+        """(id, short_id, kind, name) per insight, for the server's start-up banner."""
+        return [(i.id, i.short_id, i.kind, i.name) for i in self._insights]
+
+    def _find(self, key: str) -> SavedInsight | None:
+        for insight in self._insights:
+            if (key.isdigit() and insight.id == int(key)) or insight.short_id == key:
+                return insight
+        return None
+
+
+def _matches(insight: SavedInsight, params: Mapping[str, str]) -> bool:
+    if params.get("short_id") and insight.short_id != params["short_id"]:
+        return False
+    saved = _flag(params.get("saved"))
+    if saved is True and not (insight.saved or insight.dashboards):
+        return False
+    if saved is False and (insight.saved or insight.dashboards):
+        return False
+    search = (params.get("search") or "").lower()
+    if search and search not in f"{insight.name}\n{insight.description}".lower():
+        return False
+    kind = params.get("insight")
+    return not kind or insight.kind == kind.upper()
+
+
+def _page_url(base_url: str, params: Mapping[str, str], limit: int, offset: int) -> str:
+    query = {k: v for k, v in params.items() if k not in ("limit", "offset")}
+    query["limit"] = str(limit)
+    if offset:
+        query["offset"] = str(offset)
+    return f"{base_url}?{urlencode(query)}"
+
+
+def _apply_override(query: dict, override: dict) -> dict:
+    """The query with ``filters_override`` dates/properties applied (a copy)."""
+    query = copy.deepcopy(query)
+    source = query_source(query)
+    if source.get("kind") == "HogQLQuery":
+        return query
+    dates = {k: override[k] for k in ("date_from", "date_to") if override.get(k)}
+    if dates:
+        source["dateRange"] = {**(source.get("dateRange") or {}), **dates}
+    extra = override.get("properties")
+    if extra:
+        if isinstance(extra, dict) and "values" not in extra:
+            extra = [extra]
+        if not isinstance(extra, list | dict):
+            raise DemoValidationError(
+                "filters_override.properties must be a list.", attr="filters_override"
+            )
+        existing = source.get("properties")
+        source["properties"] = {"type": "AND", "values": [existing, extra]} if existing else extra
+    return query

@@ -1,0 +1,183 @@
+"""``POST /api/projects/:id/query/`` for the demo: HogQL run on SQLite, answered as PostHog does.
+
+A ``HogQLQuery`` (``{"kind": "HogQLQuery", "query": "...", "values": {...}}``) is run by
+:mod:`posthog_frames.demo.hogql.engine`. Without a LIMIT the answer holds 100 rows and
+``hasMore`` says whether more exist; a LIMIT above 50,000 is cut to 50,000 (``hasMore`` again).
+``refresh``: ``blocking`` (default) answers from the demo's result cache when the same body was
+run before (``is_cached: true``); ``force_blocking`` recomputes; ``async``, ``lazy_async`` and
+``force_async`` start a computation and answer ``{"query_status": {...}}``, polled with
+``GET /query/:id/`` (complete from the second poll, like the insight store's tasks).
+
+Example:
+    >>> from posthog_frames.demo import DEMO_NOW
+    >>> status, body = run_query({"query": {"kind": "HogQLQuery", "query": "select 1"}},
+    ...                          persons=[], store=None, now=DEMO_NOW)
+    >>> status, body["results"], body["types"]
+    (200, [[1]], [['1', 'UInt64']])
+"""
+
+from __future__ import annotations
+
+import hashlib
+import threading
+import uuid
+from collections import OrderedDict
+from datetime import datetime, timedelta
+from typing import Any
+
+import orjson
+
+from posthog_frames.demo.clock import iso_z
+from posthog_frames.demo.errors import invalid
+from posthog_frames.demo.hogql.db import DemoDatabase, database_for
+from posthog_frames.demo.hogql.engine import execute
+from posthog_frames.demo.hogql.tables import HogQLError
+
+__all__ = ["query_status", "run_query"]
+
+_ASYNC = ("async", "lazy_async", "force_async")
+_MODES = ("blocking", "force_blocking", "force_cache", "async_except_on_cache_miss", *_ASYNC)
+_CACHE_ROWS = 10_000  # answers larger than this are not kept (paged exports would pile up)
+_tasks: OrderedDict[str, dict] = OrderedDict()
+_lock = threading.Lock()
+
+
+def _timezone(store: Any) -> str:
+    # The store knows the project's zone; the hook passes no zone of its own.
+    return getattr(store, "timezone", None) or getattr(store, "_timezone", None) or "UTC"
+
+
+def _events(store: Any) -> Any:
+    return store.context().events if store is not None else None
+
+
+def run_query(body: dict, *, persons: list[dict], store: Any, now: datetime) -> tuple[int, dict]:
+    """Answer one ``POST /query/`` body as ``(status, response body)``.
+
+    Example:
+        >>> from posthog_frames.demo import DEMO_NOW
+        >>> run_query({"query": {"kind": "TrendsQuery"}}, persons=[], store=None, now=DEMO_NOW)[0]
+        400
+    """
+    query = body.get("query")
+    if not isinstance(query, dict):
+        return invalid(
+            "The body needs a 'query' object, e.g. {'kind': 'HogQLQuery', ...}.", "query"
+        )
+    if query.get("kind") != "HogQLQuery":
+        return invalid(
+            f"The demo's /query/ runs HogQLQuery only, not {query.get('kind')!r}; "
+            "use the saved insights for other kinds.",
+            "query",
+        )
+    values = query.get("values") or {}
+    if not isinstance(query.get("query"), str) or not isinstance(values, dict):
+        return invalid("HogQLQuery needs 'query' text and 'values' as an object.", "query")
+    mode = str(body.get("refresh") or "blocking").lower()
+    if mode not in _MODES and mode not in ("true", "false"):
+        return invalid(f"refresh must be one of {', '.join(_MODES)}.", "refresh")
+    key = "cache_" + hashlib.md5(orjson.dumps(query, option=orjson.OPT_SORT_KEYS)).hexdigest()
+    db = database_for(persons)
+
+    def compute() -> tuple[int, dict]:
+        return _compute(query, values, db=db, store=store, now=now, key=key)
+
+    if mode in _ASYNC:
+        return 200, {"query_status": _start(compute, now)}
+    with db.lock:
+        cached = db.results.get(key)
+    if cached is not None and mode not in ("force_blocking", "true"):
+        return 200, {**cached, "is_cached": True}
+    status, answer = compute()
+    if status == 200 and len(answer["results"]) <= _CACHE_ROWS:
+        with db.lock:  # kept per database: another demo's persons give other answers
+            db.results[key] = answer
+            while len(db.results) > 64:
+                db.results.popitem(last=False)
+    return status, answer
+
+
+def _compute(
+    query: dict, values: dict, *, db: DemoDatabase, store: Any, now: datetime, key: str
+) -> tuple[int, dict]:
+    timezone = _timezone(store)
+    try:
+        out = execute(
+            db, query["query"], values, now=now, timezone=timezone, events=lambda: _events(store)
+        )
+    except HogQLError as err:
+        return invalid(str(err))
+    return 200, {
+        "cache_key": key,
+        "cache_target_age": None,
+        "calculation_trigger": None,
+        "error": None,
+        "explain": None,
+        "is_cached": False,
+        "last_refresh": iso_z(now).replace(".000000Z", "Z"),
+        "metadata": None,
+        "modifiers": {},
+        "next_allowed_client_refresh": iso_z(now + timedelta(minutes=1)),
+        "query": query,
+        "query_status": None,
+        "timezone": timezone,
+        "timings": [],
+        **out,
+    }
+
+
+# -- async -------------------------------------------------------------------------------------
+
+
+def _start(compute: Any, now: datetime) -> dict:
+    task_id = str(uuid.uuid4())
+    task: dict[str, Any] = {"id": task_id, "polls": 0, "answer": None, "now": now}
+
+    def run() -> None:
+        task["answer"] = compute()
+
+    task["thread"] = threading.Thread(target=run, daemon=True)
+    with _lock:
+        _tasks[task_id] = task
+        while len(_tasks) > 256:
+            _tasks.popitem(last=False)
+    task["thread"].start()
+    return _status_body(task)
+
+
+def _status_body(task: dict) -> dict:
+    answer = task["answer"]
+    done = task["polls"] > 1 and answer is not None
+    failed = done and answer[0] != 200
+    now = task["now"]
+    return {
+        "id": task["id"],
+        "team_id": 1,
+        "insight_id": None,
+        "dashboard_id": None,
+        "complete": done,
+        "error": failed,
+        "error_message": answer[1]["detail"] if failed else None,
+        "query_async": True,
+        "query_progress": None,
+        "start_time": iso_z(now),
+        "pickup_time": iso_z(now),
+        "end_time": iso_z(now) if done else None,
+        "expiration_time": iso_z(now + timedelta(minutes=20)),
+        "task_id": task["id"],
+        "labels": None,
+        "results": answer[1] if done and not failed else None,
+    }
+
+
+def query_status(query_id: str) -> tuple[int, dict] | None:
+    """``GET /query/:id/`` for a query started here; None when the id is not one of ours."""
+    with _lock:
+        task = _tasks.get(query_id)
+        if task is None:
+            return None
+        task["polls"] += 1
+        later = task["polls"] > 1
+    if later:
+        task["thread"].join(timeout=120)
+    return 200, {"query_status": _status_body(task)}

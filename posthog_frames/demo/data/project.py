@@ -1,0 +1,136 @@
+"""The demo project's data: persons and property definitions, shaped like PostHog's serializers.
+
+Persons come from :mod:`.persons` (seeded, so the same ``(persons, seed, now)`` always gives
+byte-identical responses). Each person is serialised once with orjson so large pages are
+assembled from ready-made bytes.
+
+Example:
+    >>> data = DemoData.generate(500, seed=0)
+    >>> data.persons[0]["created_at"] >= data.persons[-1]["created_at"]
+    True
+"""
+
+from __future__ import annotations
+
+import threading
+import uuid
+from dataclasses import dataclass, field
+from datetime import datetime, timedelta
+from typing import Any
+
+import orjson
+
+from posthog_frames.demo.clock import DEMO_NOW
+from posthog_frames.demo.data.persons import added_person, generate_persons
+
+__all__ = ["DemoData"]
+
+# ISO-like strings that PostHog's property-type detection would mark as DateTime.
+_DATETIME_KEYS = {"signed_up_at", "last_login_at"}
+
+
+def _property_type(key: str, values: list[Any]) -> str:
+    if key in _DATETIME_KEYS:
+        return "DateTime"
+    if all(isinstance(v, bool) for v in values):
+        return "Boolean"
+    if all(isinstance(v, int | float) and not isinstance(v, bool) for v in values):
+        return "Numeric"
+    return "String"
+
+
+def _definition(kind: str, name: str, property_type: str) -> dict[str, Any]:
+    return {
+        "id": str(uuid.uuid5(uuid.NAMESPACE_URL, f"posthog-frames-demo/{kind}/{name}")),
+        "name": name,
+        "is_numerical": property_type == "Numeric",
+        "property_type": property_type,
+        "tags": [],
+        "is_seen_on_filtered_events": None,
+    }
+
+
+_EVENT_DEFINITIONS = [
+    ("$browser", "String"),
+    ("$current_url", "String"),
+    ("$os", "String"),
+    ("$pathname", "String"),
+    ("revenue", "Numeric"),
+]
+
+
+@dataclass
+class DemoData:
+    """The demo project's persons (newest first) with their pre-serialised JSON bytes.
+
+    ``persons`` and ``blobs`` are replaced, never mutated, so a reader holding a snapshot from
+    :meth:`snapshot` sees a consistent list while :meth:`add_person` runs on another thread.
+    """
+
+    persons: list[dict[str, Any]]
+    blobs: list[bytes]
+    now: datetime = DEMO_NOW
+    seed: int = 0
+    _lock: threading.Lock = field(default_factory=threading.Lock, repr=False)
+    _added: int = 0
+    _definitions: dict[str, list[dict[str, Any]]] = field(default_factory=dict, repr=False)
+
+    @classmethod
+    def generate(cls, count: int, seed: int = 0, now: datetime = DEMO_NOW) -> DemoData:
+        """Generate *count* persons for *seed* (100,000 take a few seconds).
+
+        Example:
+            >>> DemoData.generate(3, seed=1).persons[-1]["id"]
+            1
+        """
+        if count < 0:
+            raise ValueError(f"persons must be >= 0, got {count}")
+        persons = generate_persons(count, seed, now)
+        return cls(persons, [orjson.dumps(p) for p in persons], now=now, seed=seed)
+
+    def snapshot(self) -> tuple[list[dict[str, Any]], list[bytes]]:
+        """The current (persons, blobs) pair; safe to use while another thread adds persons."""
+        with self._lock:
+            return self.persons, self.blobs
+
+    def add_person(self, **properties: Any) -> dict[str, Any]:
+        """Add one person created "now" (so it becomes the first row and shifts every offset).
+
+        Example:
+            >>> data = DemoData.generate(2)
+            >>> data.add_person(email="new@example.com")["id"]
+            3
+        """
+        with self._lock:
+            self._added += 1
+            pk = max((p["id"] for p in self.persons), default=0) + 1
+            created = self.now + timedelta(milliseconds=self._added)
+            person = added_person(pk, properties, seed=self.seed, created=created)
+            self.persons = [person, *self.persons]
+            self.blobs = [orjson.dumps(person), *self.blobs]
+            self._definitions.pop("person", None)
+            return person
+
+    def property_definitions(self, kind: str) -> list[dict[str, Any]]:
+        """Definitions for ``kind`` "person" (derived from the data) or "event", sorted by name."""
+        cached = self._definitions.get(kind)
+        if cached is not None:
+            return cached
+        if kind == "event":
+            result = [_definition(kind, n, t) for n, t in _EVENT_DEFINITIONS]
+        elif kind == "person":
+            result = self._person_definitions()
+        else:
+            result = []
+        self._definitions[kind] = result
+        return result
+
+    def _person_definitions(self) -> list[dict[str, Any]]:
+        seen: dict[str, list[Any]] = {}
+        persons, _ = self.snapshot()
+        for person in persons:
+            for key, value in person["properties"].items():
+                bucket = seen.setdefault(key, [])
+                if len(bucket) < 50:
+                    bucket.append(value)
+        return [_definition("person", k, _property_type(k, v)) for k, v in sorted(seen.items())]

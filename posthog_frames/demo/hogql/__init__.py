@@ -1,0 +1,1 @@
+"""The demo's HogQL subset: parser, compiler to SQLite SQL, and the engine that runs it."""

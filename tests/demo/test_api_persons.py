@@ -1,0 +1,144 @@
+"""The demo server over real HTTP with plain `requests`: the persons endpoints, their
+filters and PostHog's pagination quirks (``api.persons``).
+
+Expected values come from the unfiltered persons listing (what a client sees) and independent
+Python computations over it, never from the server's own modules.
+"""
+
+from __future__ import annotations
+
+from collections import Counter
+from urllib.parse import parse_qs, urlsplit
+
+import orjson
+import requests
+
+from posthog_frames.demo import serve
+from tests.demo.http_helpers import get
+
+
+def test_persons_are_ordered_newest_first_with_posthog_fields(everyone):
+    keys = [(p["created_at"], p["id"]) for p in everyone]
+    assert keys == sorted(keys, reverse=True)
+    assert set(everyone[0]) == {
+        "id",
+        "uuid",
+        "name",
+        "distinct_ids",
+        "properties",
+        "created_at",
+        "last_seen_at",
+    }
+    assert sorted(p["id"] for p in everyone) == list(range(1, 501))
+    for person in everyone:
+        assert person["created_at"].endswith("Z")
+        props = person["properties"]
+        expected = props.get("email") or props.get("name") or person["distinct_ids"][0]
+        assert person["name"] == expected
+
+
+def test_following_next_collects_every_person_once(demo, everyone):
+    url: str | None = f"{demo.url}/api/projects/1/persons/?limit=37"
+    seen, pages = [], 0
+    while url:
+        body = requests.get(url, headers={"Authorization": f"Bearer {demo.api_key}"}).json()
+        assert body["next"] is None or body["next"].startswith(demo.url + "/api/")
+        if pages == 0:
+            assert body["previous"] is None
+        elif pages >= 2:
+            assert body["previous"].startswith(demo.url + "/api/")
+        seen += [p["id"] for p in body["results"]]
+        url, pages = body["next"], pages + 1
+    assert seen == [p["id"] for p in everyone]
+    assert pages == -(-500 // 37)
+
+
+def test_next_links_keep_other_parameters(demo):
+    body = get(demo, "/api/projects/1/persons/", params={"limit": 3, "search": "a"}).json()
+    query = parse_qs(urlsplit(body["next"]).query)
+    assert query == {"limit": ["3"], "search": ["a"], "offset": ["3"]}
+
+
+def test_previous_link_of_the_second_page_repeats_posthogs_offset_quirk(demo):
+    # format_query_params_absolute_url skips a falsy offset, so offset 0 is never written.
+    body = get(demo, "/api/projects/1/persons/", params={"limit": 4, "offset": 4}).json()
+    assert parse_qs(urlsplit(body["previous"]).query)["offset"] == ["4"]
+    third = get(demo, "/api/projects/1/persons/", params={"limit": 4, "offset": 8}).json()
+    assert parse_qs(urlsplit(third["previous"]).query)["offset"] == ["4"]
+
+
+def test_include_total_adds_count_only_when_asked(demo):
+    plain = get(demo, "/api/projects/1/persons/", params={"limit": 2}).json()
+    assert "count" not in plain
+    total = get(demo, "/api/projects/1/persons/", params={"limit": 2, "include_total": 1}).json()
+    assert total["count"] == 500
+
+
+def test_email_distinct_id_and_search(demo, everyone):
+    person = next(
+        p for p in everyone if p["properties"].get("email") and len(p["distinct_ids"]) > 1
+    )
+    email = person["properties"]["email"]
+    by_email = get(demo, "/api/projects/1/persons/", params={"email": email}).json()["results"]
+    assert [p["id"] for p in by_email] == [person["id"]]
+    anon = person["distinct_ids"][-1]
+    by_did = get(demo, "/api/projects/1/persons/", params={"distinct_id": anon}).json()["results"]
+    assert [p["id"] for p in by_did] == [person["id"]]
+    nobody = get(demo, "/api/projects/1/persons/", params={"distinct_id": "nobody"}).json()
+    assert nobody["results"] == [] and nobody["next"] is None
+
+    needle = "GMAIL"
+    found = get(demo, "/api/projects/1/persons/", params={"search": needle, "limit": 1000}).json()
+    expected = [
+        p["id"]
+        for p in everyone
+        if any(
+            needle.lower() in str(p["properties"].get(k, "")).lower()
+            for k in ("email", "name", "username")
+        )
+    ]
+    assert [p["id"] for p in found["results"]] == expected and expected
+
+
+def test_limit_above_50000_is_capped_and_has_no_next():
+    with serve(persons=50_003, seed=1) as big:
+        raw = get(big, "/api/projects/1/persons/", params={"limit": 60_000}).content
+    body = orjson.loads(raw)  # ~45 MB: orjson keeps this test fast
+    assert len(body["results"]) == 50_000
+    assert body["next"] is None  # PostHog's rule: next only when len(results) >= limit
+
+
+def test_retrieve_person_by_id_and_uuid(demo, everyone):
+    person = everyone[7]
+    assert get(demo, f"/api/projects/1/persons/{person['id']}/").json() == person
+    assert get(demo, f"/api/projects/1/persons/{person['uuid']}").json() == person
+
+
+def test_retrieve_person_by_distinct_id_is_a_400(demo):
+    response = get(demo, "/api/projects/1/persons/user-42/")
+    assert response.status_code == 400
+    assert response.json() == {
+        "type": "validation_error",
+        "code": "invalid_input",
+        "detail": "The ID provided does not look like a personID. If you are using a distinctId,"
+        " please use /persons?distinct_id=user-42 instead.",
+        "attr": None,
+    }
+
+
+def test_person_values_count_like_an_independent_count(demo, everyone):
+    response = get(demo, "/api/projects/1/persons/values/", params={"key": "plan"})
+    assert response.headers["Cache-Control"] == "max-age=10"
+    body = response.json()
+    assert body["refreshing"] is False
+    expected = Counter(p["properties"]["plan"] for p in everyone if "plan" in p["properties"])
+    assert {r["name"]: r["count"] for r in body["results"]} == dict(expected)
+    counts = [r["count"] for r in body["results"]]
+    assert counts == sorted(counts, reverse=True)
+
+    verified = get(demo, "/api/projects/1/persons/values/", params={"key": "is_verified"}).json()
+    assert {r["name"] for r in verified["results"]} == {"true", "false"}
+    searched = get(demo, "/api/projects/1/persons/values/?key=plan&value=PRO").json()["results"]
+    assert [r["name"] for r in searched] == ["pro"]
+    empty = get(demo, "/api/projects/1/persons/values/", params={"key": ""}).json()
+    assert empty == {"results": [], "refreshing": False}
