@@ -11,7 +11,7 @@ the zone in ``df.attrs["timezone"]`` (``tz=True`` makes them tz-aware); person t
 tz-aware UTC.
 """
 
-from posthog_frames import plot
+from posthog_frames import plotting as plot
 from posthog_frames._client import Client
 from posthog_frames._connect import connect
 from posthog_frames._query_api import StreamResult
@@ -52,7 +52,7 @@ from posthog_frames.frames import (
 from posthog_frames.frames.sql import TruncatedResult
 from posthog_frames.insight import Insight
 from posthog_frames.persons import apply_property_types, concat_person_pages, persons_frame
-from posthog_frames.plot import (
+from posthog_frames.plotting import (
     plot_funnel,
     plot_funnel_trends,
     plot_lifecycle,

@@ -1,4 +1,4 @@
-"""Tests for posthog_frames.plot: drawn artists checked against hand-built frames (Agg backend)."""
+"""Tests for posthog_frames.plotting: drawn artists checked against hand-built frames (Agg)."""
 
 from __future__ import annotations
 
@@ -20,7 +20,7 @@ from matplotlib.image import AxesImage  # noqa: E402
 from posthog_frames.exceptions import ValidationError  # noqa: E402
 
 # By module path: the package may re-export the plot() function under the same name.
-P = importlib.import_module("posthog_frames.plot")
+P = importlib.import_module("posthog_frames.plotting")
 
 # PostHog's lifecycle colours (frontend/src/styles/vars.scss), stated independently of the code.
 LIFECYCLE = {
@@ -159,7 +159,7 @@ def test_ax_given_creates_no_new_figure_and_kwargs_reach_the_artists():
     ],
 )
 def test_human_duration(seconds, text):
-    from posthog_frames._plot_style import human_duration
+    from posthog_frames.plotting._style import human_duration
 
     assert human_duration(seconds) == text
 

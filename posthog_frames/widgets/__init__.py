@@ -24,9 +24,9 @@ import ipywidgets as w
 import pandas as pd
 import traitlets
 
-from posthog_frames._widget_rows import FilterRow, display_value, operator_menu
 from posthog_frames.exceptions import ConfigurationError, PostHogError, ValidationError
 from posthog_frames.filters import FilterLike, PropertyFilter, filters_param, normalize_filters
+from posthog_frames.widgets.rows import FilterRow, display_value, operator_menu
 
 if TYPE_CHECKING:
     from posthog_frames._client import Client

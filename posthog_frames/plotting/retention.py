@@ -1,4 +1,4 @@
-"""Matrix- and table-shaped plots: the retention heatmap, top path flows, and SQL results.
+"""Retention plot: the cohort heatmap, in percent, with counts or percents in the cells.
 
 Example:
     >>> ax = plot_retention(df)  # df from insight_frame() on a retention insight
@@ -14,25 +14,11 @@ import numpy as np
 import pandas as pd
 from matplotlib.axes import Axes
 
-from posthog_frames._plot_common import (
-    check_frame,
-    floats,
-    new_axes,
-    pad_value_axis,
-    set_title,
-    style_axes,
-)
-from posthog_frames._plot_style import (
-    DATA_COLORS,
-    display_text,
-    human_duration,
-    number_text,
-    percent_text,
-    truncate,
-)
 from posthog_frames.exceptions import ValidationError
+from posthog_frames.plotting._common import check_frame, floats, new_axes, set_title
+from posthog_frames.plotting._style import display_text, number_text, percent_text
 
-__all__ = ["plot_paths", "plot_retention", "plot_sql"]
+__all__ = ["plot_retention"]
 
 _DARK_CELL = 55.0  # percent above which annotations switch to white text
 
@@ -175,102 +161,4 @@ def plot_retention(
     for spine in ax.spines.values():
         spine.set_visible(False)
     set_title(ax, df, title, pad=12)
-    return ax
-
-
-def _ranked_bars(
-    ax: Axes, labels: list[str], values: np.ndarray, notes: list[str], color: str, **kw: Any
-) -> None:
-    """Horizontal bars top to bottom in the given order, each labelled at its end."""
-    positions = np.arange(len(values))
-    bars = ax.barh(positions, values, color=color, **kw)
-    ax.bar_label(bars, labels=notes, padding=3, fontsize="small")
-    ax.set_yticks(positions, labels=labels)
-    ax.invert_yaxis()
-    pad_value_axis(ax, values, horizontal=True, room=0.2)
-    style_axes(ax, "x")
-
-
-def plot_paths(
-    df: pd.DataFrame,
-    ax: Axes | None = None,
-    top: int = 15,
-    *,
-    title: str | None = None,
-    figsize: tuple[float, float] | None = None,
-    **kw: Any,
-) -> Axes:
-    """The *top* busiest path links as horizontal bars labelled "source → target".
-
-    Example:
-        >>> ax = plot_paths(df, top=10)
-    """
-    check_frame(df, ["source", "target", "value"], "plot_paths", "paths")
-    if isinstance(top, bool) or not isinstance(top, (int, np.integer)) or top < 1:
-        raise ValidationError(f"plot_paths(): top must be a positive integer, not {top!r}.")
-    data = df.assign(_value=floats(df["value"]))
-    data = data.sort_values("_value", ascending=False, kind="stable").head(int(top))
-    labels = [
-        truncate(f"{s} → {t}", 70) for s, t in zip(data["source"], data["target"], strict=True)
-    ]
-    notes = [number_text(v) for v in data["_value"]]
-    if "average_conversion_time" in data.columns:
-        times = floats(data["average_conversion_time"])
-        notes = [
-            note if np.isnan(t) else f"{note} · avg {human_duration(t)}"
-            for note, t in zip(notes, times, strict=True)
-        ]
-    ax = new_axes(ax, figsize or (11.0, max(2.5, 0.38 * len(data) + 1.2)))
-    _ranked_bars(ax, labels, data["_value"].to_numpy(), notes, DATA_COLORS[0], **kw)
-    ax.set_xlabel("people")
-    set_title(ax, df, title)
-    return ax
-
-
-def plot_sql(
-    df: pd.DataFrame,
-    ax: Axes | None = None,
-    limit: int = 30,
-    *,
-    title: str | None = None,
-    figsize: tuple[float, float] | None = None,
-    **kw: Any,
-) -> Axes:
-    """Bars of the first numeric column by the first text column, for the first *limit* rows.
-
-    Rows keep the query's order. When the first text column repeats (a query grouped by several
-    columns), bars are labelled with all text columns joined by " · " so each reads uniquely.
-
-    Example:
-        >>> ax = plot_sql(df)  # e.g. count() by event, in the query's row order
-    """
-    check_frame(df, [], "plot_sql", "SQL")
-    numeric = [
-        c
-        for c in df.columns
-        if pd.api.types.is_numeric_dtype(df[c]) and not pd.api.types.is_bool_dtype(df[c])
-    ]
-    text = [c for c in df.columns if pd.api.types.is_string_dtype(df[c])]
-    if not numeric or not text:
-        raise ValidationError(
-            "plot_sql() draws the first numeric column by the first text column, but this frame "
-            f"has numeric {numeric} and text {text} (columns {list(df.columns)}); choose the "
-            "columns yourself, e.g. df.plot.barh(x='name', y='count')."
-        )
-    if isinstance(limit, bool) or not isinstance(limit, (int, np.integer)) or limit < 1:
-        raise ValidationError(f"plot_sql(): limit must be a positive integer, not {limit!r}.")
-    data = df.head(int(limit))
-    shown = text[:1] if df[text[0]].is_unique else text
-    labels = [
-        truncate(" · ".join(display_text(v) for v in row), 60)
-        for row in data[shown].itertuples(index=False)
-    ]
-    values = floats(data[numeric[0]])
-    ax = new_axes(ax, figsize or (10.0, max(2.5, 0.35 * len(data) + 1.2)))
-    _ranked_bars(ax, labels, values, [number_text(v) for v in values], DATA_COLORS[0], **kw)
-    ax.set_xlabel(str(numeric[0]))
-    ax.set_ylabel(" · ".join(str(c) for c in shown))
-    if len(df) > len(data) and title is None:
-        title = f"{df.attrs.get('name') or 'SQL'} (first {len(data)} of {len(df)} rows)"
-    set_title(ax, df, title)
     return ax

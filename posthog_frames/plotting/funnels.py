@@ -16,10 +16,12 @@ import pandas as pd
 from matplotlib.axes import Axes
 from matplotlib.ticker import FuncFormatter, MultipleLocator
 
-from posthog_frames._plot_common import (
+from posthog_frames.exceptions import ValidationError
+from posthog_frames.plotting._common import (
     MAX_BAR_LABELS,
     BarGroup,
     check_frame,
+    draw_time_lines,
     floats,
     grouped_bars,
     new_axes,
@@ -29,7 +31,7 @@ from posthog_frames._plot_common import (
     style_axes,
     with_names,
 )
-from posthog_frames._plot_style import (
+from posthog_frames.plotting._style import (
     PREVIOUS_ALPHA,
     color_for,
     human_duration,
@@ -37,8 +39,6 @@ from posthog_frames._plot_style import (
     number_text,
     percent_text,
 )
-from posthog_frames._plot_trends import draw_time_lines
-from posthog_frames.exceptions import ValidationError
 
 __all__ = ["plot_funnel", "plot_funnel_trends", "plot_time_to_convert"]
 

@@ -21,10 +21,14 @@ from typing import Any
 import pandas as pd
 from matplotlib.axes import Axes
 
-from posthog_frames._plot_funnels import plot_funnel, plot_funnel_trends, plot_time_to_convert
-from posthog_frames._plot_tables import plot_paths, plot_retention, plot_sql
-from posthog_frames._plot_trends import plot_lifecycle, plot_number, plot_stickiness, plot_trends
 from posthog_frames.exceptions import ValidationError
+from posthog_frames.plotting.funnels import plot_funnel, plot_funnel_trends, plot_time_to_convert
+from posthog_frames.plotting.lifecycle import plot_lifecycle
+from posthog_frames.plotting.paths import plot_paths
+from posthog_frames.plotting.retention import plot_retention
+from posthog_frames.plotting.sql import plot_sql
+from posthog_frames.plotting.stickiness import plot_stickiness
+from posthog_frames.plotting.trends import plot_number, plot_trends
 
 __all__ = [
     "SUPPORTED_KINDS",
@@ -123,7 +127,7 @@ def plot(df: pd.DataFrame, ax: Axes | None = None, **kw: Any) -> Axes:
 
 
 class _PlotModule(types.ModuleType):
-    """``posthog_frames.plot`` is both this module and the dispatcher: ``phf.plot(df)`` draws,
+    """``phf.plot`` is both this module and the dispatcher: ``phf.plot(df)`` draws,
     ``phf.plot.plot_funnel(df)`` reaches one chart."""
 
     def __call__(self, df: pd.DataFrame, ax: Axes | None = None, **kw: Any) -> Axes:
