@@ -26,7 +26,8 @@ import traitlets
 
 from posthog_frames.exceptions import ConfigurationError, PostHogError, ValidationError
 from posthog_frames.filters import FilterLike, PropertyFilter, filters_param, normalize_filters
-from posthog_frames.widgets.rows import FilterRow, display_value, operator_menu
+from posthog_frames.widgets.catalog import PropertyCatalog
+from posthog_frames.widgets.rows import FilterRow
 
 if TYPE_CHECKING:
     from posthog_frames._client import Client
@@ -36,7 +37,6 @@ __all__ = ["FilterBuilder", "FilterRow"]
 log = logging.getLogger("posthog_frames")
 
 _TYPES = ("person", "event", "session")
-_MAX_SUGGESTIONS = 200  # a datalist longer than this is no help to scroll
 _PREVIEW_ROWS = 20  # Apply fetches one page this long: enough for the count and a glimpse
 _WARN = '<span style="color:#b45309">{}</span>'
 
@@ -104,8 +104,7 @@ class FilterBuilder(w.VBox):
         super().__init__(layout=w.Layout(width="100%"))
         self._client = client
         self._type = type
-        self._definitions: dict[str, str | None] | None = None  # fetched on first need
-        self._values: dict[str, list[str]] = {}
+        self._catalog = PropertyCatalog(client, type, notify=self._show_notice)
         self._syncing = False
         self.rows: list[FilterRow] = []
         self.result: pd.DataFrame | None = None
@@ -199,7 +198,7 @@ class FilterBuilder(w.VBox):
     def _rebuild_rows(self) -> None:
         self._syncing = True  # rows being built report no changes
         try:
-            self.rows = [FilterRow(self, f) for f in self.filters]
+            self.rows = [FilterRow(self, self._catalog, f) for f in self.filters]
         finally:
             self._syncing = False
         self.rows_box.children = tuple(self.rows)
@@ -238,7 +237,7 @@ class FilterBuilder(w.VBox):
         loaded = normalize_filters(filter)
         if len(loaded) > 1:
             raise ValidationError("add_row takes one filter; set .value for several.")
-        row = FilterRow(self, loaded[0] if loaded else None, type=self._type)
+        row = FilterRow(self, self._catalog, loaded[0] if loaded else None, type=self._type)
         self.rows.append(row)
         self.rows_box.children = tuple(self.rows)
         self._row_changed(row)
@@ -256,51 +255,6 @@ class FilterBuilder(w.VBox):
         self.rows = [r for r in self.rows if r is not row]
         self.rows_box.children = tuple(self.rows)
         self._row_changed(row)
-
-    # -- what rows ask of the project -------------------------------------------------------------
-    def _property_types(self) -> dict[str, str | None] | None:
-        """Property name -> type from the project's definitions; None when there are none."""
-        if self._client is None:
-            return None
-        if self._definitions is None:
-            self._definitions = {}
-            try:
-                frame = self._client.property_definitions(type=self._type)
-            except PostHogError as err:
-                self._show_notice(f"⚠ property names unavailable, type keys by hand: {err}")
-                return self._definitions or None
-            types = [t if isinstance(t, str) else None for t in frame["property_type"]]
-            self._definitions = dict(zip(frame["name"], types, strict=True))
-        return self._definitions or None
-
-    def _definition_type(self, key: str) -> str | None:
-        """The definition's ``property_type`` of *key* (None when unknown)."""
-        return (self._property_types() or {}).get(key)
-
-    def _operator_codes(self, key: str) -> list[str]:
-        """Operators offered for *key*: by its type, or every kind when types are unknown."""
-        types = self._property_types()
-        return operator_menu(types.get(key) if types else None, known=types is not None)
-
-    def _key_options(self) -> Sequence[str]:
-        """Property names to suggest for keys."""
-        return sorted(self._property_types() or {})
-
-    def _value_options(self, key: str, type: str) -> Sequence[str]:
-        """The most common values of person property *key*, fetched once per key."""
-        types = self._property_types()
-        if self._client is None or type != "person" or (types and key not in types):
-            return ()  # values exist only for person properties; an unknown key is a typo
-        if key not in self._values:
-            self._values[key] = []
-            try:
-                frame = self._client.property_values(key)
-            except PostHogError as err:
-                self._show_notice(f"⚠ no value suggestions for {key!r}: {err}")
-                return ()
-            values = frame["value"].dropna().head(_MAX_SUGGESTIONS)
-            self._values[key] = list(dict.fromkeys(display_value(v) for v in values))
-        return self._values[key]
 
     # -- preview ----------------------------------------------------------------------------------
     def apply(self) -> pd.DataFrame | None:
