@@ -11,7 +11,6 @@ the zone in ``df.attrs["timezone"]`` (``tz=True`` makes them tz-aware); person t
 tz-aware UTC.
 """
 
-from posthog_frames import plotting as plot
 from posthog_frames._client import Client
 from posthog_frames._connect import connect
 from posthog_frames._query_api import StreamResult
@@ -53,6 +52,7 @@ from posthog_frames.frames.sql import TruncatedResult
 from posthog_frames.insight import Insight
 from posthog_frames.persons import apply_property_types, concat_person_pages, persons_frame
 from posthog_frames.plotting import (
+    plot,
     plot_funnel,
     plot_funnel_trends,
     plot_lifecycle,
@@ -86,7 +86,7 @@ __all__ = [
     "persons_frame",
     "apply_property_types",
     "concat_person_pages",
-    # plots (phf.plot is the module and, called, the dispatcher)
+    # plots (phf.plot, called, draws the chart that fits; phf.plot.funnel etc. reach one chart)
     "plot",
     "plot_trends",
     "plot_number",

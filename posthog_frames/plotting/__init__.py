@@ -1,20 +1,20 @@
 """matplotlib plots for every PostHog insight kind, drawn from posthog_frames DataFrames.
 
-:func:`plot` picks the right chart from ``df.attrs["kind"]`` / ``df.attrs["view"]``; the
-specific functions can be called directly. Every function draws into ``ax=`` when given (else a
-new figure), returns the Axes, titles it from ``df.attrs["name"]`` and leaves global matplotlib
+``phf.plot`` is :data:`plot`, a :class:`Plotter`: called, it picks the chart that fits from
+``df.attrs["kind"]`` / ``df.attrs["view"]``; its attributes reach one chart, by short name
+(``phf.plot.funnel(df)``, as pandas' ``df.plot.bar()``) or by the function's own name
+(``phf.plot.plot_funnel(df)``). Every function draws into ``ax=`` when given (else a new
+figure), returns the Axes, titles it from ``df.attrs["name"]`` and leaves global matplotlib
 state (rcParams, styles) untouched.
 
 Example:
-    >>> import posthog_frames as phf
     >>> ax = phf.plot(client.insight_frame("U6hMkMoa"))
-    >>> ax.figure.savefig("insight.png", dpi=150)
+    >>> ax.get_title(loc="left")
+    'Daily traffic and signups'
 """
 
 from __future__ import annotations
 
-import sys
-import types
 from collections.abc import Callable
 from typing import Any
 
@@ -32,6 +32,7 @@ from posthog_frames.plotting.trends import plot_number, plot_trends
 
 __all__ = [
     "SUPPORTED_KINDS",
+    "Plotter",
     "plot",
     "plot_funnel",
     "plot_funnel_trends",
@@ -87,51 +88,86 @@ def _funnel_plotter(df: pd.DataFrame) -> Callable[..., Axes]:
     return _FUNNEL_VIEWS[view]
 
 
-def plot(df: pd.DataFrame, ax: Axes | None = None, **kw: Any) -> Axes:
-    """Draw the chart that fits a posthog_frames insight frame; returns the Axes.
+class Plotter:
+    """``phf.plot``: call it for the chart that fits a frame, or reach one chart by name.
 
-    Dispatches on ``df.attrs["kind"]`` (and ``df.attrs["view"]`` for funnels and trends);
-    keywords go to the specific function (e.g. ``top=`` for paths, ``annotate=`` for retention).
+    Calling dispatches on ``df.attrs["kind"]`` (and ``df.attrs["view"]`` for funnels and
+    trends); keywords go to the specific function (e.g. ``top=`` for paths, ``annotate=`` for
+    retention). An :class:`~posthog_frames.Insight` is drawn from its frame.
 
     Example:
-        >>> ax = plot(insight_frame(response))
-        >>> ax = plot(client.insight("U6hMkMoa"))      # an Insight: plots ins.frame()
-        >>> fig, axes = plt.subplots(1, 2); plot(df_a, ax=axes[0]); plot(df_b, ax=axes[1])
+        >>> import matplotlib.pyplot as plt
+        >>> fig, axes = plt.subplots(1, 2, figsize=(12, 4))
+        >>> left = phf.plot(client.insight_frame("U6hMkMoa"), ax=axes[0])
+        >>> right = phf.plot.funnel(client.insight_frame("C6VbrwPs"), ax=axes[1])
+        >>> [ax.get_title(loc="left") for ax in axes]
+        ['Daily traffic and signups', 'Purchase funnel']
     """
-    frame_of = getattr(df, "frame", None)
-    if not isinstance(df, pd.DataFrame) and callable(frame_of) and hasattr(df, "raw"):
-        df = frame_of()  # an Insight: draw its frame, as Insight.plot() does
-    if not isinstance(df, pd.DataFrame):
-        raise ValidationError(
-            f"plot() needs a pandas DataFrame from a posthog_frames converter (e.g. "
-            f"phf.plot(client.insight_frame(id)) or ins.plot()), got {type(df).__name__}."
-        )
-    kind = df.attrs.get("kind")
-    if kind is None:
-        raise ValidationError(
-            "plot() cannot tell what this frame holds: df.attrs['kind'] is missing. Pass a frame "
-            "straight from a posthog_frames converter (posthog_frames.frames.insight_frame(); "
-            "some pandas operations such as merge drop attrs) or call a specific function: "
-            f"{_SPECIFIC}.",
-            attr="kind",
-        )
-    if kind == "funnels":
-        return _funnel_plotter(df)(df, ax, **kw)
-    if kind not in _BY_KIND:
-        raise ValidationError(
-            f"plot(): unknown insight kind {kind!r}; supported kinds: "
-            f"{', '.join(SUPPORTED_KINDS)}.",
-            attr="kind",
-        )
-    return _BY_KIND[kind](df, ax, **kw)
 
+    SUPPORTED_KINDS = SUPPORTED_KINDS
 
-class _PlotModule(types.ModuleType):
-    """``phf.plot`` is both this module and the dispatcher: ``phf.plot(df)`` draws,
-    ``phf.plot.plot_funnel(df)`` reaches one chart."""
+    trends = staticmethod(plot_trends)
+    number = staticmethod(plot_number)
+    stickiness = staticmethod(plot_stickiness)
+    lifecycle = staticmethod(plot_lifecycle)
+    funnel = staticmethod(plot_funnel)
+    time_to_convert = staticmethod(plot_time_to_convert)
+    funnel_trends = staticmethod(plot_funnel_trends)
+    retention = staticmethod(plot_retention)
+    paths = staticmethod(plot_paths)
+    sql = staticmethod(plot_sql)
+
+    # The names phf.plot had when it was a module, so code written against it keeps working.
+    plot_trends = trends
+    plot_number = number
+    plot_stickiness = stickiness
+    plot_lifecycle = lifecycle
+    plot_funnel = funnel
+    plot_time_to_convert = time_to_convert
+    plot_funnel_trends = funnel_trends
+    plot_retention = retention
+    plot_paths = paths
+    plot_sql = sql
 
     def __call__(self, df: pd.DataFrame, ax: Axes | None = None, **kw: Any) -> Axes:
-        return plot(df, ax=ax, **kw)
+        """Draw the chart that fits a posthog_frames insight frame; returns the Axes.
+
+        Example:
+            >>> ax = phf.plot(client.insight("sY43mSt7"))  # an Insight: plots ins.frame()
+            >>> ax.get_title(loc="left")
+            'Weekly retention after signup'
+        """
+        frame_of = getattr(df, "frame", None)
+        if not isinstance(df, pd.DataFrame) and callable(frame_of) and hasattr(df, "raw"):
+            df = frame_of()  # an Insight: draw its frame, as Insight.plot() does
+        if not isinstance(df, pd.DataFrame):
+            raise ValidationError(
+                f"plot() needs a pandas DataFrame from a posthog_frames converter (e.g. "
+                f"phf.plot(client.insight_frame(id)) or ins.plot()), got {type(df).__name__}."
+            )
+        kind = df.attrs.get("kind")
+        if kind is None:
+            raise ValidationError(
+                "plot() cannot tell what this frame holds: df.attrs['kind'] is missing. Pass a "
+                "frame straight from a posthog_frames converter "
+                "(posthog_frames.frames.insight_frame(); some pandas operations such as merge drop "
+                f"attrs) or call a specific function: {_SPECIFIC}.",
+                attr="kind",
+            )
+        if kind == "funnels":
+            return _funnel_plotter(df)(df, ax, **kw)
+        if kind not in _BY_KIND:
+            raise ValidationError(
+                f"plot(): unknown insight kind {kind!r}; supported kinds: "
+                f"{', '.join(SUPPORTED_KINDS)}.",
+                attr="kind",
+            )
+        return _BY_KIND[kind](df, ax, **kw)
+
+    plot = __call__  # phf.plot.plot(df), as when phf.plot was a module
+
+    def __repr__(self) -> str:
+        return "<posthog_frames.plot: plot(df) draws the chart that fits; plot.trends(df), ...>"
 
 
-sys.modules[__name__].__class__ = _PlotModule
+plot = Plotter()

@@ -13,7 +13,7 @@ from __future__ import annotations
 import textwrap
 from collections.abc import Iterable, Sequence
 from dataclasses import dataclass
-from typing import Any
+from typing import Any, Literal
 
 import matplotlib.dates as mdates
 import matplotlib.pyplot as plt
@@ -112,7 +112,9 @@ def set_title(ax: Axes, df: pd.DataFrame, title: str | None, pad: float | None =
     text = title if title is not None else df.attrs.get("name")
     if text:
         # Long insight names wrap to the figure width instead of running off the canvas.
-        width = max(30, int(ax.figure.get_figwidth() * _TITLE_CHARS_PER_INCH))
+        figure = ax.get_figure(root=True)  # a subfigure has no width of its own
+        inches = figure.get_figwidth() if figure is not None else DEFAULT_FIGSIZE[0]
+        width = max(30, int(inches * _TITLE_CHARS_PER_INCH))
         ax.set_title(textwrap.fill(str(text), width), loc="left", fontweight="bold", pad=pad)
 
 
@@ -130,7 +132,7 @@ def place_legend(ax: Axes, minimum: int = 2) -> None:
         ax.legend(loc="upper left", bbox_to_anchor=(1.01, 1.0), frameon=False, fontsize="small")
 
 
-def style_axes(ax: Axes, value_axis: str = "y", numbers: bool = True) -> None:
+def style_axes(ax: Axes, value_axis: Literal["x", "y"] = "y", numbers: bool = True) -> None:
     """PostHog-like chrome: no top/right spines, a light grid and 12,345-style value ticks."""
     ax.spines[["top", "right"]].set_visible(False)
     ax.set_axisbelow(True)

@@ -97,8 +97,9 @@ def plot_funnel(
         rates.append(rate.to_numpy())
     ax = new_axes(ax, figsize or ((9.0, 1.0 + 0.9 * len(steps)) if horizontal else None))
     containers = grouped_bars(ax, bars, horizontal=horizontal, **kw)
-    for container, rate in zip(containers, rates, strict=True):
-        ax.bar_label(container, labels=[percent_text(r) for r in rate], padding=2, fontsize="small")
+    for container, group_rates in zip(containers, rates, strict=True):
+        texts = [percent_text(r) for r in group_rates]
+        ax.bar_label(container, labels=texts, padding=2, fontsize="small")
     labels = [
         textwrap.fill(f"{s}. {step_names.get(s, '')}", _TICK_WIDTH if not horizontal else 40)
         for s in steps

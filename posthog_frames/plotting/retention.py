@@ -25,7 +25,9 @@ _DARK_CELL = 55.0  # percent above which annotations switch to white text
 
 def _period_columns(df: pd.DataFrame) -> list[Any]:
     """The retention frame's period columns (0..N), as ints or digit strings, in order."""
-    found = [(int(c), c) for c in df.columns if isinstance(c, (int, np.integer))]
+    found: list[tuple[int, Any]] = [
+        (int(c), c) for c in df.columns if isinstance(c, (int, np.integer))
+    ]
     found += [(int(c), c) for c in df.columns if isinstance(c, str) and c.isdigit()]
     return [c for _, c in sorted(found)]
 
@@ -116,6 +118,7 @@ def plot_retention(
         percent = matrix * 100
         counts = matrix * sizes[:, None] if sizes is not None else None
     else:
+        assert sizes is not None  # a count frame's sizes default to its first period
         with np.errstate(divide="ignore", invalid="ignore"):
             percent = np.where(sizes[:, None] > 0, matrix / sizes[:, None] * 100, np.nan)
         counts = matrix

@@ -88,7 +88,9 @@ class FilterBuilder(w.VBox):
         >>> builder.value = [{"key": "$initial_os", "value": ["Linux"]}]   # or set them in code
     """
 
-    value = traitlets.List(help="The valid filters, as PostHog filter dicts.")
+    value: traitlets.List[dict[str, Any]] = traitlets.List(
+        help="The valid filters, as PostHog filter dicts."
+    )
 
     def __init__(
         self,

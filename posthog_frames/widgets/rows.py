@@ -128,7 +128,7 @@ class FilterRow(w.HBox):
         self.filter: PropertyFilter | None = None
         self.problem: str | None = None
         self._build_controls()
-        if self.read_only:
+        if loaded is not None and self.read_only:
             self._show_read_only(loaded)
         else:
             self._load(loaded)

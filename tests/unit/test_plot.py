@@ -532,6 +532,69 @@ def test_plot_infers_the_funnel_view_from_columns_when_view_is_missing():
     assert [p.get_height() for p in ax.patches] == [3, 1]
 
 
+# The names phf.plot answered to when it was a module (its __all__ then).
+OLD_NAMES = [
+    "SUPPORTED_KINDS",
+    "plot",
+    "plot_funnel",
+    "plot_funnel_trends",
+    "plot_lifecycle",
+    "plot_number",
+    "plot_paths",
+    "plot_retention",
+    "plot_sql",
+    "plot_stickiness",
+    "plot_time_to_convert",
+    "plot_trends",
+]
+SHORT_NAMES = {
+    "trends": "plot_trends",
+    "number": "plot_number",
+    "stickiness": "plot_stickiness",
+    "lifecycle": "plot_lifecycle",
+    "funnel": "plot_funnel",
+    "time_to_convert": "plot_time_to_convert",
+    "funnel_trends": "plot_funnel_trends",
+    "retention": "plot_retention",
+    "paths": "plot_paths",
+    "sql": "plot_sql",
+}
+
+
+def test_phf_plot_is_callable_and_draws():
+    import posthog_frames as phf
+
+    fig, ax = plt.subplots()
+    assert callable(phf.plot) and phf.plot is P.plot
+    assert phf.plot(trends_line(), ax=ax) is ax and len(ax.get_lines()) == 1
+
+
+def test_phf_plot_keeps_every_old_name_and_has_short_ones():
+    import posthog_frames as phf
+
+    for name in OLD_NAMES:
+        assert hasattr(phf.plot, name), name
+    for short, name in SHORT_NAMES.items():
+        function = getattr(P, name)
+        assert getattr(phf.plot, short) is function and getattr(phf.plot, name) is function
+        assert getattr(phf, name) is function  # the top-level names too
+    assert phf.plot.SUPPORTED_KINDS == P.SUPPORTED_KINDS
+    assert len(phf.plot.plot(trends_line()).get_lines()) == 1
+
+
+def test_posthog_frames_plot_is_no_module():
+    import sys
+    import types
+
+    import posthog_frames as phf
+
+    assert not isinstance(phf.plot, types.ModuleType)
+    assert "posthog_frames.plot" not in sys.modules
+    with pytest.raises(ModuleNotFoundError):
+        importlib.import_module("posthog_frames.plot")
+    assert callable(phf.plot)  # the failed import left phf.plot alone
+
+
 def test_plot_without_attrs_explains_what_to_do():
     with pytest.raises(ValidationError, match=r"attrs\['kind'\].*plot_trends"):
         P.plot(pd.DataFrame({"value": [1]}))
