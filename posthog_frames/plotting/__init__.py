@@ -22,6 +22,7 @@ import pandas as pd
 from matplotlib.axes import Axes
 
 from posthog_frames.exceptions import ValidationError
+from posthog_frames.plotting._docstrings import fill_docstring
 from posthog_frames.plotting.funnels import plot_funnel, plot_funnel_trends, plot_time_to_convert
 from posthog_frames.plotting.lifecycle import plot_lifecycle
 from posthog_frames.plotting.paths import plot_paths
@@ -129,8 +130,20 @@ class Plotter:
     plot_paths = paths
     plot_sql = sql
 
+    @fill_docstring
     def __call__(self, df: pd.DataFrame, ax: Axes | None = None, **kw: Any) -> Axes:
-        """Draw the chart that fits a posthog_frames insight frame; returns the Axes.
+        """Draw the chart that fits a posthog_frames insight frame.
+
+        Args:
+            df: a frame from a posthog_frames converter, or an :class:`~posthog_frames.Insight`
+                (drawn from its frame, as ``ins.plot()`` does).
+            {params.ax}
+            kw: passed on to the chart's function: ``title=`` and ``figsize=`` for every one,
+                ``orientation=`` for funnel steps, ``annotate=`` for retention, ``top=`` for
+                paths, ``limit=`` for SQL.
+
+        Returns:
+            {returns.ax}
 
         Example:
             >>> ax = phf.plot(client.insight("sY43mSt7"))  # an Insight: plots ins.frame()

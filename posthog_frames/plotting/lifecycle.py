@@ -1,8 +1,4 @@
-"""Lifecycle plot: stacked bars of new, returning, resurrecting and dormant users per date.
-
-Example:
-    >>> ax = plot_lifecycle(df)  # df from insight_frame() on a lifecycle insight
-"""
+"""Lifecycle plot: stacked bars of new, returning, resurrecting and dormant users per date."""
 
 from __future__ import annotations
 
@@ -22,6 +18,7 @@ from posthog_frames.plotting._common import (
     set_title,
     style_axes,
 )
+from posthog_frames.plotting._docstrings import fill_docstring
 from posthog_frames.plotting._style import LIFECYCLE_COLORS, LIFECYCLE_ORDER, color_for
 
 __all__ = ["plot_lifecycle"]
@@ -35,6 +32,7 @@ def _bar_width(dates: np.ndarray) -> np.timedelta64:
     return (step * 0.8).astype("timedelta64[ns]")
 
 
+@fill_docstring
 def plot_lifecycle(
     df: pd.DataFrame,
     ax: Axes | None = None,
@@ -45,8 +43,20 @@ def plot_lifecycle(
 ) -> Axes:
     """Stacked bars per date in PostHog's lifecycle colours, dormant below a zero line.
 
+    Args:
+        {params.df}
+        {params.ax}
+        {params.title}
+        {params.figsize}
+        kw: passed on to ``ax.bar``.
+
+    Returns:
+        {returns.ax}
+
     Example:
-        >>> ax = plot_lifecycle(df)  # df from insight_frame() on a lifecycle insight
+        >>> ax = plot_lifecycle(client.insight_frame("cW54vhj6"))
+        >>> [text.get_text() for text in ax.get_legend().get_texts()]
+        ['new', 'returning', 'resurrecting', 'dormant']
     """
     check_frame(df, ["date", "status", "value"], "plot_lifecycle", "lifecycle")
     data = pd.DataFrame(
@@ -78,3 +88,8 @@ def plot_lifecycle(
     place_legend(ax)
     set_title(ax, df, title)
     return ax
+
+
+# posthog_frames/__init__ gives re-exported functions its own __module__, which hides them from
+# doctest here; __test__ names them so their examples still run with this module.
+__test__ = {"plot_lifecycle": plot_lifecycle}

@@ -1,8 +1,4 @@
-"""Paths plot: the busiest links between two steps of user paths, as ranked bars.
-
-Example:
-    >>> ax = plot_paths(df, top=10)  # df from insight_frame() on a paths insight
-"""
+"""Paths plot: the busiest links between two steps of user paths, as ranked bars."""
 
 from __future__ import annotations
 
@@ -14,11 +10,13 @@ from matplotlib.axes import Axes
 
 from posthog_frames.exceptions import ValidationError
 from posthog_frames.plotting._common import check_frame, floats, new_axes, ranked_bars, set_title
+from posthog_frames.plotting._docstrings import fill_docstring
 from posthog_frames.plotting._style import DATA_COLORS, human_duration, number_text, truncate
 
 __all__ = ["plot_paths"]
 
 
+@fill_docstring
 def plot_paths(
     df: pd.DataFrame,
     ax: Axes | None = None,
@@ -30,8 +28,24 @@ def plot_paths(
 ) -> Axes:
     """The *top* busiest path links as horizontal bars labelled "source → target".
 
+    Each bar is labelled with its people count, and the average time between the two steps
+    when the frame has it.
+
+    Args:
+        {params.df}
+        {params.ax}
+        top: how many links to draw, busiest first.
+        {params.title}
+        {params.figsize}
+        kw: passed on to ``ax.barh``.
+
+    Returns:
+        {returns.ax}
+
     Example:
-        >>> ax = plot_paths(df, top=10)
+        >>> ax = plot_paths(client.insight_frame("IhaMPlRs"), top=2)
+        >>> [label.get_text() for label in ax.get_yticklabels()]
+        ['1_/ → 2_/pricing', '1_/ → 2_/docs']
     """
     check_frame(df, ["source", "target", "value"], "plot_paths", "paths")
     if isinstance(top, bool) or not isinstance(top, (int, np.integer)) or top < 1:
@@ -53,3 +67,8 @@ def plot_paths(
     ax.set_xlabel("people")
     set_title(ax, df, title)
     return ax
+
+
+# posthog_frames/__init__ gives re-exported functions its own __module__, which hides them from
+# doctest here; __test__ names them so their examples still run with this module.
+__test__ = {"plot_paths": plot_paths}

@@ -1,8 +1,4 @@
-"""Retention plot: the cohort heatmap, in percent, with counts or percents in the cells.
-
-Example:
-    >>> ax = plot_retention(df)  # df from insight_frame() on a retention insight
-"""
+"""Retention plot: the cohort heatmap, in percent, with counts or percents in the cells."""
 
 from __future__ import annotations
 
@@ -16,6 +12,7 @@ from matplotlib.axes import Axes
 
 from posthog_frames.exceptions import ValidationError
 from posthog_frames.plotting._common import check_frame, floats, new_axes, set_title
+from posthog_frames.plotting._docstrings import fill_docstring
 from posthog_frames.plotting._style import display_text, number_text, percent_text
 
 __all__ = ["plot_retention"]
@@ -83,6 +80,7 @@ def _cohort_labels(df: pd.DataFrame, sizes: np.ndarray | None) -> list[str]:
     return labels
 
 
+@fill_docstring
 def plot_retention(
     df: pd.DataFrame,
     ax: Axes | None = None,
@@ -95,11 +93,24 @@ def plot_retention(
 ) -> Axes:
     """Heatmap of retention in percent (0–100): cohorts as rows, periods as columns.
 
-    Cells are annotated with percents (``annotate="count"`` for counts, ``False`` for none);
-    periods that have not happened yet (NaN) stay blank. Row labels show the cohort size.
+    Periods that have not happened yet (NaN) stay blank. Row labels show the cohort size.
+
+    Args:
+        {params.df}
+        {params.ax}
+        annotate: what the cells say: percents for ``True`` (the default) or ``"percent"``,
+            people for ``"count"``, nothing for ``False``.
+        {params.title}
+        {params.figsize}
+        kw: passed on to ``ax.imshow``.
+
+    Returns:
+        {returns.ax}
 
     Example:
-        >>> ax = plot_retention(df, annotate="count")
+        >>> ax = plot_retention(client.insight_frame("sY43mSt7"), annotate="count")
+        >>> [label.get_text() for label in ax.get_xticklabels()][:3]
+        ['Week 0', 'Week 1', 'Week 2']
     """
     columns = _period_columns(check_frame(df, [], "plot_retention", "retention"))
     if not columns:
@@ -165,3 +176,8 @@ def plot_retention(
         spine.set_visible(False)
     set_title(ax, df, title, pad=12)
     return ax
+
+
+# posthog_frames/__init__ gives re-exported functions its own __module__, which hides them from
+# doctest here; __test__ names them so their examples still run with this module.
+__test__ = {"plot_retention": plot_retention}

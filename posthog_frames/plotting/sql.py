@@ -1,8 +1,4 @@
-"""SQL plot: bars of a HogQL result's first numeric column by its first text column.
-
-Example:
-    >>> ax = plot_sql(df)  # df from insight_frame() on a SQL insight, or client.query()
-"""
+"""SQL plot: bars of a HogQL result's first numeric column by its first text column."""
 
 from __future__ import annotations
 
@@ -14,11 +10,13 @@ from matplotlib.axes import Axes
 
 from posthog_frames.exceptions import ValidationError
 from posthog_frames.plotting._common import check_frame, floats, new_axes, ranked_bars, set_title
+from posthog_frames.plotting._docstrings import fill_docstring
 from posthog_frames.plotting._style import DATA_COLORS, display_text, number_text, truncate
 
 __all__ = ["plot_sql"]
 
 
+@fill_docstring
 def plot_sql(
     df: pd.DataFrame,
     ax: Axes | None = None,
@@ -33,8 +31,23 @@ def plot_sql(
     Rows keep the query's order. When the first text column repeats (a query grouped by several
     columns), bars are labelled with all text columns joined by " · " so each reads uniquely.
 
+    Args:
+        {params.df}
+        {params.ax}
+        limit: how many rows to draw, from the top; the title says when rows were left out.
+        {params.title}
+        {params.figsize}
+        kw: passed on to ``ax.barh``.
+
+    Returns:
+        {returns.ax}
+
     Example:
-        >>> ax = plot_sql(df)  # e.g. count() by event, in the query's row order
+        >>> ax = plot_sql(client.insight_frame("AMjOgY2v"), limit=3)
+        >>> ax.get_xlabel(), [label.get_text() for label in ax.get_yticklabels()]
+        ('pageviews', ['Chrome', 'Mobile Safari', 'Safari'])
+        >>> ax.get_title(loc="left")
+        'Pageviews per browser (SQL) (first 3 of 7 rows)'
     """
     check_frame(df, [], "plot_sql", "SQL")
     numeric = [
@@ -66,3 +79,8 @@ def plot_sql(
         title = f"{df.attrs.get('name') or 'SQL'} (first {len(data)} of {len(df)} rows)"
     set_title(ax, df, title)
     return ax
+
+
+# posthog_frames/__init__ gives re-exported functions its own __module__, which hides them from
+# doctest here; __test__ names them so their examples still run with this module.
+__test__ = {"plot_sql": plot_sql}

@@ -1,8 +1,4 @@
-"""Stickiness plot: how many users were active on exactly N days (or weeks, months).
-
-Example:
-    >>> ax = plot_stickiness(df)  # df from insight_frame() on a stickiness insight
-"""
+"""Stickiness plot: how many users were active on exactly N days (or weeks, months)."""
 
 from __future__ import annotations
 
@@ -26,11 +22,13 @@ from posthog_frames.plotting._common import (
     style_axes,
     with_names,
 )
+from posthog_frames.plotting._docstrings import fill_docstring
 from posthog_frames.plotting._style import color_for, number_text
 
 __all__ = ["plot_stickiness"]
 
 
+@fill_docstring
 def plot_stickiness(
     df: pd.DataFrame,
     ax: Axes | None = None,
@@ -41,8 +39,20 @@ def plot_stickiness(
 ) -> Axes:
     """Bars of how many users were active on exactly N days, grouped per series.
 
+    Args:
+        {params.df}
+        {params.ax}
+        {params.title}
+        {params.figsize}
+        kw: passed on to ``ax.bar``.
+
+    Returns:
+        {returns.ax}
+
     Example:
-        >>> ax = plot_stickiness(df)  # df from insight_frame() on a stickiness insight
+        >>> ax = plot_stickiness(client.insight_frame("89GO7nIg"))
+        >>> ax.get_xlabel(), [bars.get_label() for bars in ax.containers]
+        ('days active', ['$pageview'])
     """
     check_frame(df, ["days", "value"], "plot_stickiness", "stickiness")
     data = with_names(df, SERIES_NAME_COLUMNS, "value")
@@ -71,3 +81,8 @@ def plot_stickiness(
     place_legend(ax)
     set_title(ax, df, title)
     return ax
+
+
+# posthog_frames/__init__ gives re-exported functions its own __module__, which hides them from
+# doctest here; __test__ names them so their examples still run with this module.
+__test__ = {"plot_stickiness": plot_stickiness}

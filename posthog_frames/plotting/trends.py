@@ -1,9 +1,9 @@
 """Trends plots: lines over time, aggregated values (bars, pie) and the big number.
 
 Example:
-    >>> import posthog_frames as phf
-    >>> df = phf.frames.insight_frame(client.insight("abc12345"))
-    >>> ax = plot_trends(df)
+    >>> ax = phf.plot.number(client.insight_frame("HbtKE1IY"))  # "Signups this week"
+    >>> [text.get_text() for text in ax.texts]
+    ['62']
 """
 
 from __future__ import annotations
@@ -30,6 +30,7 @@ from posthog_frames.plotting._common import (
     style_axes,
     with_names,
 )
+from posthog_frames.plotting._docstrings import fill_docstring
 from posthog_frames.plotting._style import color_for, number_text, percent_text
 
 __all__ = ["plot_number", "plot_trends"]
@@ -42,6 +43,7 @@ def _floor_zero(ax: Axes, values: np.ndarray) -> None:
         ax.set_ylim(bottom=0)
 
 
+@fill_docstring
 def plot_trends(
     df: pd.DataFrame,
     ax: Axes | None = None,
@@ -52,11 +54,26 @@ def plot_trends(
 ) -> Axes:
     """Plot a trends frame: lines over time, or bars/pie/number for aggregated views.
 
-    Extra keywords go to the drawing call (``ax.plot`` for lines, ``ax.barh`` for bars).
+    Line views draw one line per series (a compared previous period dashed in its colour);
+    the pie view draws a wedge per series, the number view is :func:`plot_number`, and other
+    aggregated views (bar value, table) draw a bar per series total, largest first.
+
+    Args:
+        {params.df}
+        {params.ax}
+        {params.title}
+        {params.figsize}
+        kw: passed on to the drawing call (``ax.plot`` for lines, ``ax.barh`` for bars).
+
+    Returns:
+        {returns.ax}
 
     Example:
-        >>> ax = plot_trends(df)  # df from insight_frame() on a trends insight
-        >>> ax.figure.savefig("trends.png")
+        >>> ax = plot_trends(client.insight_frame("U6hMkMoa"))
+        >>> ax.get_title(loc="left")
+        'Daily traffic and signups'
+        >>> [line.get_label() for line in ax.get_lines()]
+        ['$pageview - Pageviews', '$pageview - Daily visitors', 'signed up']
     """
     check_frame(df, ["value"], "plot_trends", "trends")
     view = df.attrs.get("view")
@@ -139,6 +156,7 @@ def _plot_pie(
     return ax
 
 
+@fill_docstring
 def plot_number(
     df: pd.DataFrame,
     ax: Axes | None = None,
@@ -149,10 +167,20 @@ def plot_number(
 ) -> Axes:
     """Show the insight's total as a big number with the change versus the previous period.
 
-    Extra keywords style the number's text (e.g. ``color=``, ``fontsize=``).
+    Args:
+        {params.df}
+        {params.ax}
+        {params.title}
+        {params.figsize}
+        kw: style the number's text (e.g. ``color=``, ``fontsize=``).
+
+    Returns:
+        {returns.ax}
 
     Example:
-        >>> ax = plot_number(df)  # "1,234" and "▲ 12.5% vs previous period" when compared
+        >>> ax = plot_number(client.insight_frame("HbtKE1IY"), color="#1d4aff")
+        >>> ax.texts[0].get_text()  # with "▲ 12.5% vs previous period" below when compared
+        '62'
     """
     check_frame(df, ["value"], "plot_number", "trends")
     current, previous = _totals(df)
@@ -189,3 +217,8 @@ def _delta_text(current: float, previous: float) -> tuple[str, str]:
         return "no change vs previous period", "#5f5f5f"
     arrow, color = (_UP, "#388600") if change > 0 else (_DOWN, "#db3707")
     return f"{arrow} {percent_text(abs(change))} vs previous period", color
+
+
+# posthog_frames/__init__ gives re-exported functions its own __module__, which hides them from
+# doctest here; __test__ names them so their examples still run with this module.
+__test__ = {"plot_trends": plot_trends, "plot_number": plot_number}
