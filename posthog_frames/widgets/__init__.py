@@ -8,8 +8,10 @@ when a client is given; without one everything is typed by hand.
 Example:
     >>> from posthog_frames.widgets import FilterBuilder
     >>> builder = FilterBuilder(client, filters=[PropertyFilter("$initial_os", ["Linux"])])
-    >>> builder                      # edit in the notebook, press Apply for a preview
-    >>> client.persons(properties=builder.filters)
+    >>> builder  # in a notebook, the editor: change the filters, press Apply for a preview
+    FilterBuilder(type='person', filters=[PropertyFilter('$initial_os', ['Linux'])])
+    >>> len(client.persons(properties=builder.filters))
+    40
 """
 
 from __future__ import annotations
@@ -82,10 +84,13 @@ class FilterBuilder(w.VBox):
     are the :class:`FilterRow` editors; ``result``/``count``/``error`` hold the last Apply.
 
     Example:
-        >>> builder = phf.FilterBuilder(client)
-        >>> builder            # displayed: pick property, operator and value, then press Apply
-        >>> people = client.persons(properties=builder.filters)   # the filters you picked
-        >>> builder.value = [{"key": "$initial_os", "value": ["Linux"]}]   # or set them in code
+        >>> builder = phf.FilterBuilder(client)  # displayed: pick property, operator, value
+        >>> builder.value = [{"key": "plan", "value": ["pro"]}]  # or set the filters in code
+        >>> builder.filters
+        [PropertyFilter('plan', ['pro'])]
+        >>> people = client.persons(properties=builder.filters)
+        >>> set(people["properties.plan"])
+        {'pro'}
     """
 
     value: traitlets.List[dict[str, Any]] = traitlets.List(
@@ -133,17 +138,24 @@ class FilterBuilder(w.VBox):
         buttons: list[w.Widget] = [self.add_button]
         if with_apply:
             self.apply_button = w.Button(
-                description="Apply", icon="search", tooltip="count and show matching persons",
-                button_style="primary", layout=w.Layout(width="100px"),
-            )  # fmt: skip
+                description="Apply",
+                icon="search",
+                tooltip="count and show matching persons",
+                button_style="primary",
+                layout=w.Layout(width="100px"),
+            )
             self.apply_button.on_click(self._guard(lambda _: self.apply()))
             buttons.append(self.apply_button)
         toolbar = w.HBox([*buttons, self.summary], layout=w.Layout(align_items="center"))
         self.children = (self.rows_box, toolbar, self.notice, self.preview, self.output)
         # Stable hooks for the browser test (tests/browser) and for users' own CSS.
         self.add_class("phf-filter-builder")
-        for control, name in ((self.add_button, "add-filter"), (self.apply_button, "apply"),
-                              (self.summary, "summary"), (self.notice, "notice")):  # fmt: skip
+        for control, name in (
+            (self.add_button, "add-filter"),
+            (self.apply_button, "apply"),
+            (self.summary, "summary"),
+            (self.notice, "notice"),
+        ):
             if control is not None:
                 control.add_class(f"phf-{name}")
 
@@ -234,7 +246,11 @@ class FilterBuilder(w.VBox):
         """Add a row: empty, or editing *filter* (which then joins ``value`` if valid).
 
         Example:
-            >>> row = builder.add_row(); row.key.value = "email"; row.operator.value = "is_set"
+            >>> builder = FilterBuilder()
+            >>> row = builder.add_row()
+            >>> row.key.value = "email"; row.operator.value = "is_set"
+            >>> builder.filters
+            [PropertyFilter('email', operator='is_set')]
         """
         loaded = normalize_filters(filter)
         if len(loaded) > 1:
@@ -268,9 +284,10 @@ class FilterBuilder(w.VBox):
         ``error``; a PostHog error is shown in the widget and returned as None, not raised.
 
         Example:
-            >>> builder.apply()
-            >>> builder.count
-            129
+            >>> builder = FilterBuilder(client, filters=[PropertyFilter("plan", ["pro"])])
+            >>> first_page = builder.apply()
+            >>> len(first_page), builder.count
+            (20, 63)
         """
         if self._client is None:
             raise ConfigurationError("apply() needs a client: FilterBuilder(client=...).")
@@ -317,3 +334,8 @@ def _display_data(frame: pd.DataFrame) -> dict[str, Any]:
         "data": {"text/html": frame.to_html(), "text/plain": frame.to_string()},
         "metadata": {},
     }
+
+
+# posthog_frames/__init__ gives re-exported classes its own __module__, which hides them from
+# doctest here; __test__ names them so their examples still run with this module.
+__test__ = {"FilterBuilder": FilterBuilder}

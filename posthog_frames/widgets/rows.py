@@ -5,7 +5,7 @@ complete and valid, and otherwise says in place what is missing. Every observer 
 a bad keystroke shows a message instead of a traceback in the browser console.
 
 Example:
-    >>> builder = FilterBuilder()
+    >>> builder = phf.FilterBuilder()
     >>> builder.add_button.click()
     >>> row = builder.rows[0]
     >>> row.key.value = "plan"
@@ -103,6 +103,7 @@ class FilterRow(w.HBox):
     not, also shown in ``message``.
 
     Example:
+        >>> builder = phf.FilterBuilder(filters=[phf.PropertyFilter("seats", 3, operator="gt")])
         >>> row = builder.rows[0]
         >>> row.operator.value = "between"; row.low.value = "1"; row.high.value = "5"
         >>> row.filter
@@ -140,16 +141,23 @@ class FilterRow(w.HBox):
     def _build_controls(self) -> None:
         plain = {"description_allow_html": False}
         self.key = w.Combobox(
-            placeholder="property, e.g. $initial_os", options=tuple(self._catalog.key_options()),
-            ensure_option=False, continuous_update=False, layout=_layout("190px"), **plain,
-        )  # fmt: skip
+            placeholder="property, e.g. $initial_os",
+            options=tuple(self._catalog.key_options()),
+            ensure_option=False,
+            continuous_update=False,
+            layout=_layout("190px"),
+            **plain,
+        )
         self.operator = w.Dropdown(layout=_layout("170px"), **plain)
         self.tags = w.TagsInput(allow_duplicates=False, placeholder="value ⏎", **plain)
         self.tags.layout = _layout("auto")
         self.add_value = w.Combobox(
-            placeholder="+ value (suggestions)", ensure_option=False, continuous_update=False,
-            layout=_layout("150px"), **plain,
-        )  # fmt: skip
+            placeholder="+ value (suggestions)",
+            ensure_option=False,
+            continuous_update=False,
+            layout=_layout("150px"),
+            **plain,
+        )
         self.text = w.Text(placeholder="text", layout=_layout("220px"), **plain)
         self.number = w.Text(placeholder="number", layout=_layout("110px"), **plain)
         self.low = w.Text(placeholder="min", layout=_layout("90px"), **plain)
@@ -162,8 +170,13 @@ class FilterRow(w.HBox):
         )
         self.message = w.Label(style={"text_color": _WARN}, layout=w.Layout(margin="0 0 0 6px"))
         self.remove_button.on_click(self._guard(lambda _: self._host._remove_row(self)))
-        self.children = (self.key, self.operator, self.value_widget, self.remove_button,
-                         self.message)  # fmt: skip
+        self.children = (
+            self.key,
+            self.operator,
+            self.value_widget,
+            self.remove_button,
+            self.message,
+        )
         self.add_class("phf-row")  # stable hooks for the browser test and users' CSS
         for name in ("key", "operator", "tags", "add_value", "remove_button", "message"):
             getattr(self, name).add_class("phf-" + name.removesuffix("_button").replace("_", "-"))
