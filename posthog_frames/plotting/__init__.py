@@ -16,7 +16,7 @@ Example:
 from __future__ import annotations
 
 from collections.abc import Callable
-from typing import Any
+from typing import TYPE_CHECKING, Any
 
 import pandas as pd
 from matplotlib.axes import Axes
@@ -30,6 +30,9 @@ from posthog_frames.plotting.retention import plot_retention
 from posthog_frames.plotting.sql import plot_sql
 from posthog_frames.plotting.stickiness import plot_stickiness
 from posthog_frames.plotting.trends import plot_number, plot_trends
+
+if TYPE_CHECKING:
+    from posthog_frames.insight import Insight
 
 __all__ = [
     "SUPPORTED_KINDS",
@@ -131,7 +134,7 @@ class Plotter:
     plot_sql = sql
 
     @fill_docstring
-    def __call__(self, df: pd.DataFrame, ax: Axes | None = None, **kw: Any) -> Axes:
+    def __call__(self, df: pd.DataFrame | Insight, ax: Axes | None = None, **kw: Any) -> Axes:
         """Draw the chart that fits a posthog_frames insight frame.
 
         Args:
