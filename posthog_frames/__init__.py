@@ -16,7 +16,6 @@ the zone in ``df.attrs["timezone"]`` (``tz=True`` makes them tz-aware); person t
 tz-aware UTC.
 """
 
-from posthog_frames import plot
 from posthog_frames.client import Client, StreamResult, connect
 from posthog_frames.exceptions import (
     AuthenticationError,
@@ -57,7 +56,8 @@ from posthog_frames.frames import (
     trends_frame,
 )
 from posthog_frames.insight import Insight
-from posthog_frames.plot import (
+from posthog_frames.plotting import (
+    plot,
     plot_funnel,
     plot_funnel_trends,
     plot_lifecycle,
@@ -91,7 +91,7 @@ __all__ = [
     "persons_frame",
     "apply_property_types",
     "concat_person_pages",
-    # plots (phf.plot is the module and, called, the dispatcher)
+    # plots (phf.plot, called, draws the chart that fits; phf.plot.funnel etc. reach one chart)
     "plot",
     "plot_trends",
     "plot_number",

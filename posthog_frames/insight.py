@@ -179,7 +179,7 @@ class Insight:
         return frame.copy()
 
     def plot(self, **kw: Any) -> Any:
-        """Draw the insight with :func:`posthog_frames.plot.plot` (matplotlib, imported lazily).
+        """Draw the insight with :func:`posthog_frames.plot` (matplotlib, imported lazily).
 
         Keywords go to the plot function (``ax=``, ``title=``, ``figsize=`` …); returns the Axes.
 
@@ -187,7 +187,7 @@ class Insight:
             >>> ax = client.insight("abc12345", refresh="blocking").plot(title="Signups")
             >>> ax.figure.savefig("signups.png")
         """
-        from posthog_frames.plot import plot
+        from posthog_frames.plotting import plot
 
         return plot(self.frame(), **kw)
 

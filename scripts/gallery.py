@@ -29,7 +29,7 @@ import pandas as pd  # noqa: E402
 ROOT = Path(__file__).resolve().parents[1]
 sys.path.insert(0, str(ROOT))
 
-from posthog_frames.plot import plot  # noqa: E402
+from posthog_frames.plotting import plot  # noqa: E402
 
 FIXTURES = Path(
     os.environ.get("POSTHOG_FRAMES_FIXTURES", ROOT.parent / "shared" / "posthog-fixtures")

@@ -14,7 +14,7 @@ from posthog_frames.demo.data.insight_definitions import insight_definitions
 from posthog_frames.exceptions import ConfigurationError
 from posthog_frames.frames import detect_kind, insight_frame, trends_frame
 from posthog_frames.insight import Insight
-from posthog_frames.plot import plot
+from posthog_frames.plotting import plot
 from tests.conftest import load_fixture
 
 matplotlib.use("Agg")

@@ -121,9 +121,9 @@ def test_insight_plot_passes_its_frame(monkeypatch: pytest.MonkeyPatch) -> None:
     import types
 
     seen = {}
-    fake = types.ModuleType("posthog_frames.plot")
+    fake = types.ModuleType("posthog_frames.plotting")
     fake.plot = lambda df, **kw: seen.update(df=df, kw=kw) or "axes"  # type: ignore[attr-defined]
-    monkeypatch.setitem(sys.modules, "posthog_frames.plot", fake)
+    monkeypatch.setitem(sys.modules, "posthog_frames.plotting", fake)
     raw = load_fixture("insights/insight-paths.json")
     assert Insight(raw).plot(title="t") == "axes"
     assert len(seen["df"]) == len(raw["result"]) and seen["kw"] == {"title": "t"}

@@ -1,8 +1,4 @@
-"""Matrix- and table-shaped plots: the retention heatmap, top path flows, and SQL results.
-
-Example:
-    >>> ax = plot_retention(df)  # df from insight_frame() on a retention insight
-"""
+"""Retention plot: the cohort heatmap, in percent, with counts or percents in the cells."""
 
 from __future__ import annotations
 
@@ -14,32 +10,21 @@ import numpy as np
 import pandas as pd
 from matplotlib.axes import Axes
 
-from posthog_frames._plot_common import (
-    check_frame,
-    floats,
-    new_axes,
-    pad_value_axis,
-    set_title,
-    style_axes,
-)
-from posthog_frames._plot_style import (
-    DATA_COLORS,
-    display_text,
-    human_duration,
-    number_text,
-    percent_text,
-    truncate,
-)
 from posthog_frames.exceptions import ValidationError
+from posthog_frames.plotting._common import check_frame, floats, new_axes, set_title
+from posthog_frames.plotting._docstrings import fill_docstring
+from posthog_frames.plotting._style import display_text, number_text, percent_text
 
-__all__ = ["plot_paths", "plot_retention", "plot_sql"]
+__all__ = ["plot_retention"]
 
 _DARK_CELL = 55.0  # percent above which annotations switch to white text
 
 
 def _period_columns(df: pd.DataFrame) -> list[Any]:
     """The retention frame's period columns (0..N), as ints or digit strings, in order."""
-    found = [(int(c), c) for c in df.columns if isinstance(c, (int, np.integer))]
+    found: list[tuple[int, Any]] = [
+        (int(c), c) for c in df.columns if isinstance(c, (int, np.integer))
+    ]
     found += [(int(c), c) for c in df.columns if isinstance(c, str) and c.isdigit()]
     return [c for _, c in sorted(found)]
 
@@ -95,6 +80,7 @@ def _cohort_labels(df: pd.DataFrame, sizes: np.ndarray | None) -> list[str]:
     return labels
 
 
+@fill_docstring
 def plot_retention(
     df: pd.DataFrame,
     ax: Axes | None = None,
@@ -107,11 +93,24 @@ def plot_retention(
 ) -> Axes:
     """Heatmap of retention in percent (0–100): cohorts as rows, periods as columns.
 
-    Cells are annotated with percents (``annotate="count"`` for counts, ``False`` for none);
-    periods that have not happened yet (NaN) stay blank. Row labels show the cohort size.
+    Periods that have not happened yet (NaN) stay blank. Row labels show the cohort size.
+
+    Args:
+        {params.df}
+        {params.ax}
+        annotate: what the cells say: percents for ``True`` (the default) or ``"percent"``,
+            people for ``"count"``, nothing for ``False``.
+        {params.title}
+        {params.figsize}
+        kw: passed on to ``ax.imshow``.
+
+    Returns:
+        {returns.ax}
 
     Example:
-        >>> ax = plot_retention(df, annotate="count")
+        >>> ax = plot_retention(client.insight_frame("sY43mSt7"), annotate="count")
+        >>> [label.get_text() for label in ax.get_xticklabels()][:3]
+        ['Week 0', 'Week 1', 'Week 2']
     """
     columns = _period_columns(check_frame(df, [], "plot_retention", "retention"))
     if not columns:
@@ -130,6 +129,7 @@ def plot_retention(
         percent = matrix * 100
         counts = matrix * sizes[:, None] if sizes is not None else None
     else:
+        assert sizes is not None  # a count frame's sizes default to its first period
         with np.errstate(divide="ignore", invalid="ignore"):
             percent = np.where(sizes[:, None] > 0, matrix / sizes[:, None] * 100, np.nan)
         counts = matrix
@@ -178,99 +178,6 @@ def plot_retention(
     return ax
 
 
-def _ranked_bars(
-    ax: Axes, labels: list[str], values: np.ndarray, notes: list[str], color: str, **kw: Any
-) -> None:
-    """Horizontal bars top to bottom in the given order, each labelled at its end."""
-    positions = np.arange(len(values))
-    bars = ax.barh(positions, values, color=color, **kw)
-    ax.bar_label(bars, labels=notes, padding=3, fontsize="small")
-    ax.set_yticks(positions, labels=labels)
-    ax.invert_yaxis()
-    pad_value_axis(ax, values, horizontal=True, room=0.2)
-    style_axes(ax, "x")
-
-
-def plot_paths(
-    df: pd.DataFrame,
-    ax: Axes | None = None,
-    top: int = 15,
-    *,
-    title: str | None = None,
-    figsize: tuple[float, float] | None = None,
-    **kw: Any,
-) -> Axes:
-    """The *top* busiest path links as horizontal bars labelled "source → target".
-
-    Example:
-        >>> ax = plot_paths(df, top=10)
-    """
-    check_frame(df, ["source", "target", "value"], "plot_paths", "paths")
-    if isinstance(top, bool) or not isinstance(top, (int, np.integer)) or top < 1:
-        raise ValidationError(f"plot_paths(): top must be a positive integer, not {top!r}.")
-    data = df.assign(_value=floats(df["value"]))
-    data = data.sort_values("_value", ascending=False, kind="stable").head(int(top))
-    labels = [
-        truncate(f"{s} → {t}", 70) for s, t in zip(data["source"], data["target"], strict=True)
-    ]
-    notes = [number_text(v) for v in data["_value"]]
-    if "average_conversion_time" in data.columns:
-        times = floats(data["average_conversion_time"])
-        notes = [
-            note if np.isnan(t) else f"{note} · avg {human_duration(t)}"
-            for note, t in zip(notes, times, strict=True)
-        ]
-    ax = new_axes(ax, figsize or (11.0, max(2.5, 0.38 * len(data) + 1.2)))
-    _ranked_bars(ax, labels, data["_value"].to_numpy(), notes, DATA_COLORS[0], **kw)
-    ax.set_xlabel("people")
-    set_title(ax, df, title)
-    return ax
-
-
-def plot_sql(
-    df: pd.DataFrame,
-    ax: Axes | None = None,
-    limit: int = 30,
-    *,
-    title: str | None = None,
-    figsize: tuple[float, float] | None = None,
-    **kw: Any,
-) -> Axes:
-    """Bars of the first numeric column by the first text column, for the first *limit* rows.
-
-    Rows keep the query's order. When the first text column repeats (a query grouped by several
-    columns), bars are labelled with all text columns joined by " · " so each reads uniquely.
-
-    Example:
-        >>> ax = plot_sql(df)  # e.g. count() by event, in the query's row order
-    """
-    check_frame(df, [], "plot_sql", "SQL")
-    numeric = [
-        c
-        for c in df.columns
-        if pd.api.types.is_numeric_dtype(df[c]) and not pd.api.types.is_bool_dtype(df[c])
-    ]
-    text = [c for c in df.columns if pd.api.types.is_string_dtype(df[c])]
-    if not numeric or not text:
-        raise ValidationError(
-            "plot_sql() draws the first numeric column by the first text column, but this frame "
-            f"has numeric {numeric} and text {text} (columns {list(df.columns)}); choose the "
-            "columns yourself, e.g. df.plot.barh(x='name', y='count')."
-        )
-    if isinstance(limit, bool) or not isinstance(limit, (int, np.integer)) or limit < 1:
-        raise ValidationError(f"plot_sql(): limit must be a positive integer, not {limit!r}.")
-    data = df.head(int(limit))
-    shown = text[:1] if df[text[0]].is_unique else text
-    labels = [
-        truncate(" · ".join(display_text(v) for v in row), 60)
-        for row in data[shown].itertuples(index=False)
-    ]
-    values = floats(data[numeric[0]])
-    ax = new_axes(ax, figsize or (10.0, max(2.5, 0.35 * len(data) + 1.2)))
-    _ranked_bars(ax, labels, values, [number_text(v) for v in values], DATA_COLORS[0], **kw)
-    ax.set_xlabel(str(numeric[0]))
-    ax.set_ylabel(" · ".join(str(c) for c in shown))
-    if len(df) > len(data) and title is None:
-        title = f"{df.attrs.get('name') or 'SQL'} (first {len(data)} of {len(df)} rows)"
-    set_title(ax, df, title)
-    return ax
+# posthog_frames/__init__ gives re-exported functions its own __module__, which hides them from
+# doctest here; __test__ names them so their examples still run with this module.
+__test__ = {"plot_retention": plot_retention}

@@ -1,10 +1,10 @@
-"""Plumbing shared by the plot functions: input checks, axes, legends, dates, grouped bars.
+"""Plumbing shared by the plot functions: input checks, axes, legends, dates, lines and bars.
 
 Nothing here touches global matplotlib state: figures come from ``plt.subplots`` with an explicit
 size and layout, and every style is set on the artists themselves.
 
 Example:
-    >>> from posthog_frames._plot_common import new_axes
+    >>> from posthog_frames.plotting._common import new_axes
     >>> ax = new_axes(None)
 """
 
@@ -13,7 +13,7 @@ from __future__ import annotations
 import textwrap
 from collections.abc import Iterable, Sequence
 from dataclasses import dataclass
-from typing import Any
+from typing import Any, Literal
 
 import matplotlib.dates as mdates
 import matplotlib.pyplot as plt
@@ -21,15 +21,18 @@ import numpy as np
 import pandas as pd
 from matplotlib.axes import Axes
 from matplotlib.container import BarContainer
+from matplotlib.lines import Line2D
 from matplotlib.ticker import FuncFormatter
 
-from posthog_frames._plot_style import PREVIOUS_ALPHA, display_text, number_text
 from posthog_frames.exceptions import ValidationError
+from posthog_frames.plotting._style import PREVIOUS_ALPHA, color_for, display_text, number_text
 
 __all__ = [
     "MAX_BAR_LABELS",
+    "SERIES_NAME_COLUMNS",
     "BarGroup",
     "check_frame",
+    "draw_time_lines",
     "floats",
     "format_date_axis",
     "grouped_bars",
@@ -38,6 +41,7 @@ __all__ = [
     "new_axes",
     "pad_value_axis",
     "place_legend",
+    "ranked_bars",
     "set_title",
     "style_axes",
     "with_names",
@@ -47,6 +51,10 @@ DEFAULT_FIGSIZE = (10.0, 5.0)
 MAX_BAR_LABELS = 40  # beyond this many bars, value labels collide
 _MAX_LEGEND_INSIDE = 4
 _TITLE_CHARS_PER_INCH = 8.5  # bold 12pt DejaVu Sans, measured on the gallery
+_MARKER_MAX_POINTS = 60
+# The legend shows PostHog's label, extended only where two series share one (a breakdown value,
+# then the series' display name, e.g. its custom name).
+SERIES_NAME_COLUMNS = ("label", "breakdown_value", "series")
 
 
 def new_axes(ax: Axes | None, figsize: tuple[float, float] | None = None) -> Axes:
@@ -104,7 +112,9 @@ def set_title(ax: Axes, df: pd.DataFrame, title: str | None, pad: float | None =
     text = title if title is not None else df.attrs.get("name")
     if text:
         # Long insight names wrap to the figure width instead of running off the canvas.
-        width = max(30, int(ax.figure.get_figwidth() * _TITLE_CHARS_PER_INCH))
+        figure = ax.get_figure(root=True)  # a subfigure has no width of its own
+        inches = figure.get_figwidth() if figure is not None else DEFAULT_FIGSIZE[0]
+        width = max(30, int(inches * _TITLE_CHARS_PER_INCH))
         ax.set_title(textwrap.fill(str(text), width), loc="left", fontweight="bold", pad=pad)
 
 
@@ -122,7 +132,7 @@ def place_legend(ax: Axes, minimum: int = 2) -> None:
         ax.legend(loc="upper left", bbox_to_anchor=(1.01, 1.0), frameon=False, fontsize="small")
 
 
-def style_axes(ax: Axes, value_axis: str = "y", numbers: bool = True) -> None:
+def style_axes(ax: Axes, value_axis: Literal["x", "y"] = "y", numbers: bool = True) -> None:
     """PostHog-like chrome: no top/right spines, a light grid and 12,345-style value ticks."""
     ax.spines[["top", "right"]].set_visible(False)
     ax.set_axisbelow(True)
@@ -226,3 +236,59 @@ def grouped_bars(
             )
         containers.append(bars)
     return containers
+
+
+def draw_time_lines(
+    ax: Axes, df: pd.DataFrame, y: str, name_columns: tuple[str, ...], default: str, **kw: Any
+) -> list[Line2D]:
+    """One line per series over ``date``; a previous period is dashed in its current's colour.
+
+    Previous-period points are drawn at the current period's dates (position by position, or
+    shifted by the period offset when lengths differ) so the two periods overlay as in PostHog.
+    """
+    data = with_names(df, name_columns, default)
+    data["_x"] = naive_dates(data["date"])
+    keys = list(dict.fromkeys(data["_key"]))
+    parts = [
+        (key, prev, part.sort_values("_x"))
+        for (key, prev), part in data.groupby(["_key", "_previous"], sort=False)
+    ]
+    current_x = {key: part["_x"].to_numpy() for key, prev, part in parts if not prev}
+    lines = []
+    for key, prev, part in parts:
+        x = part["_x"].to_numpy()
+        if prev and key in current_x:
+            x = _overlay(x, current_x[key])
+        name = str(part["_name"].iloc[0])
+        style: dict[str, Any] = {
+            "color": color_for(keys.index(key)),
+            "linestyle": "--" if prev else "-",
+            "linewidth": 2,
+            "label": f"{name} (previous)" if prev else name,
+        }
+        if len(x) <= _MARKER_MAX_POINTS:
+            style.update(marker="o", markersize=3)
+        style.update(kw)
+        (line,) = ax.plot(x, floats(part[y]), **style)
+        lines.append(line)
+    format_date_axis(ax)
+    return lines
+
+
+def _overlay(previous: np.ndarray, current: np.ndarray) -> np.ndarray:
+    if len(previous) == len(current):
+        return current
+    return previous + (current[0] - previous[0])
+
+
+def ranked_bars(
+    ax: Axes, labels: list[str], values: np.ndarray, notes: list[str], color: str, **kw: Any
+) -> None:
+    """Horizontal bars top to bottom in the given order, each labelled at its end."""
+    positions = np.arange(len(values))
+    bars = ax.barh(positions, values, color=color, **kw)
+    ax.bar_label(bars, labels=notes, padding=3, fontsize="small")
+    ax.set_yticks(positions, labels=labels)
+    ax.invert_yaxis()
+    pad_value_axis(ax, values, horizontal=True, room=0.2)
+    style_axes(ax, "x")

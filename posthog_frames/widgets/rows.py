@@ -5,7 +5,7 @@ complete and valid, and otherwise says in place what is missing. Every observer 
 a bad keystroke shows a message instead of a traceback in the browser console.
 
 Example:
-    >>> builder = FilterBuilder()
+    >>> builder = phf.FilterBuilder()
     >>> builder.add_button.click()
     >>> row = builder.rows[0]
     >>> row.key.value = "plan"
@@ -21,25 +21,25 @@ import functools
 import logging
 import math
 import re
-from collections.abc import Callable, Sequence
+from collections.abc import Callable
 from typing import Any, Protocol
 
 import ipywidgets as w
 
-from posthog_frames.filters import OPERATORS, PropertyFilter, operators_for
+from posthog_frames.filters import OPERATORS, PropertyFilter
+from posthog_frames.widgets.catalog import SET_OPERATORS, PropertyCatalog, display_value
 
-__all__ = ["FilterRow", "RowHost", "display_value", "operator_label", "operator_menu"]
+__all__ = ["FilterRow", "RowHost", "operator_label"]
 
 log = logging.getLogger("posthog_frames")
 
-_SET_OPS = ("is_set", "is_not_set")
 # Which control edits the value, by operator.
 _KIND = {
     **dict.fromkeys(("exact", "is_not", "icontains_multi", "not_icontains_multi"), "tags"),
     **dict.fromkeys(("gt", "gte", "lt", "lte", "min", "max"), "number"),
     **dict.fromkeys(("between", "not_between"), "range"),
     **dict.fromkeys(("is_date_exact", "is_date_before", "is_date_after"), "date"),
-    **dict.fromkeys(_SET_OPS, "none"),
+    **dict.fromkeys(SET_OPERATORS, "none"),
 }
 # Filters the row can show but not edit: their value is no property value (cohort id, HogQL, flag).
 _READ_ONLY_OPS = frozenset({"in", "not_in", "flag_evaluates_to", None})
@@ -63,46 +63,15 @@ def operator_label(code: str) -> str:
     return _DATE_LABELS.get(code) or OPERATORS.get(code, code)
 
 
-def operator_menu(property_type: str | None, *, known: bool = True) -> list[str]:
-    """Operator codes offered for a property of *property_type*; every type can be (un)set.
-
-    ``known=False`` (no property definitions to go by) offers the string, number and date
-    operators together, so filters can still be built without a client.
-
-    Example:
-        >>> operator_menu("DateTime")
-        ['is_date_exact', 'is_date_before', 'is_date_after', 'is_set', 'is_not_set']
-    """
-    types = (property_type,) if known else ("String", "Numeric", "DateTime")
-    codes = [op for t in types for op in operators_for(t) if op not in _SET_OPS]
-    return list(dict.fromkeys(codes)) + list(_SET_OPS)
-
-
 class RowHost(Protocol):
-    """What a row asks of the builder that owns it (private: only rows call these)."""
+    """What a row tells the builder that owns it (private: only rows call these)."""
 
-    def _operator_codes(self, key: str) -> list[str]: ...
-    def _definition_type(self, key: str) -> str | None: ...
-    def _key_options(self) -> Sequence[str]: ...
-    def _value_options(self, key: str, type: str) -> Sequence[str]: ...
     def _row_changed(self, row: FilterRow) -> None: ...
     def _remove_row(self, row: FilterRow) -> None: ...
 
 
 class _Incomplete(Exception):
     """The row's draft lacks something; the message says what."""
-
-
-def display_value(value: Any) -> str:
-    """A value as a tag or suggestion: booleans the way PostHog writes them.
-
-    Example:
-        >>> display_value(True)
-        'true'
-    """
-    if isinstance(value, bool):
-        return "true" if value else "false"
-    return str(value)
 
 
 def _number(text: str, label: str) -> int | float | None:
@@ -134,6 +103,7 @@ class FilterRow(w.HBox):
     not, also shown in ``message``.
 
     Example:
+        >>> builder = phf.FilterBuilder(filters=[phf.PropertyFilter("seats", 3, operator="gt")])
         >>> row = builder.rows[0]
         >>> row.operator.value = "between"; row.low.value = "1"; row.high.value = "5"
         >>> row.filter
@@ -141,10 +111,16 @@ class FilterRow(w.HBox):
     """
 
     def __init__(
-        self, host: RowHost, loaded: PropertyFilter | None = None, *, type: str = "person"
+        self,
+        host: RowHost,
+        catalog: PropertyCatalog,
+        loaded: PropertyFilter | None = None,
+        *,
+        type: str = "person",
     ) -> None:
         super().__init__(layout=w.Layout(align_items="center", margin="2px 0"))
         self._host = host
+        self._catalog = catalog
         self._quiet = True  # no change events while the controls are set up
         self._loaded_tags: dict[str, Any] = {}  # tag text -> loaded value, so 10 stays 10
         self.ptype = loaded.type if loaded else type
@@ -153,7 +129,7 @@ class FilterRow(w.HBox):
         self.filter: PropertyFilter | None = None
         self.problem: str | None = None
         self._build_controls()
-        if self.read_only:
+        if loaded is not None and self.read_only:
             self._show_read_only(loaded)
         else:
             self._load(loaded)
@@ -165,16 +141,23 @@ class FilterRow(w.HBox):
     def _build_controls(self) -> None:
         plain = {"description_allow_html": False}
         self.key = w.Combobox(
-            placeholder="property, e.g. $initial_os", options=tuple(self._host._key_options()),
-            ensure_option=False, continuous_update=False, layout=_layout("190px"), **plain,
-        )  # fmt: skip
+            placeholder="property, e.g. $initial_os",
+            options=tuple(self._catalog.key_options()),
+            ensure_option=False,
+            continuous_update=False,
+            layout=_layout("190px"),
+            **plain,
+        )
         self.operator = w.Dropdown(layout=_layout("170px"), **plain)
         self.tags = w.TagsInput(allow_duplicates=False, placeholder="value ⏎", **plain)
         self.tags.layout = _layout("auto")
         self.add_value = w.Combobox(
-            placeholder="+ value (suggestions)", ensure_option=False, continuous_update=False,
-            layout=_layout("150px"), **plain,
-        )  # fmt: skip
+            placeholder="+ value (suggestions)",
+            ensure_option=False,
+            continuous_update=False,
+            layout=_layout("150px"),
+            **plain,
+        )
         self.text = w.Text(placeholder="text", layout=_layout("220px"), **plain)
         self.number = w.Text(placeholder="number", layout=_layout("110px"), **plain)
         self.low = w.Text(placeholder="min", layout=_layout("90px"), **plain)
@@ -187,8 +170,13 @@ class FilterRow(w.HBox):
         )
         self.message = w.Label(style={"text_color": _WARN}, layout=w.Layout(margin="0 0 0 6px"))
         self.remove_button.on_click(self._guard(lambda _: self._host._remove_row(self)))
-        self.children = (self.key, self.operator, self.value_widget, self.remove_button,
-                         self.message)  # fmt: skip
+        self.children = (
+            self.key,
+            self.operator,
+            self.value_widget,
+            self.remove_button,
+            self.message,
+        )
         self.add_class("phf-row")  # stable hooks for the browser test and users' CSS
         for name in ("key", "operator", "tags", "add_value", "remove_button", "message"):
             getattr(self, name).add_class("phf-" + name.removesuffix("_button").replace("_", "-"))
@@ -208,7 +196,7 @@ class FilterRow(w.HBox):
         key = loaded.key if loaded else ""
         op = loaded.operator if loaded else None
         self.key.value = key
-        self._set_menu(self._host._operator_codes(key), keep=op, loading=True)
+        self._set_menu(self._catalog.operator_codes(key), keep=op, loading=True)
         value = loaded.value if loaded else None
         kind = _KIND.get(self.operator.value, "text")
         if value is None:
@@ -260,7 +248,9 @@ class FilterRow(w.HBox):
         return guarded
 
     def _on_key(self, _change: Any) -> None:
-        self._set_menu(self._host._operator_codes(self.key.value.strip()), keep=self.operator.value)
+        self._set_menu(
+            self._catalog.operator_codes(self.key.value.strip()), keep=self.operator.value
+        )
         self._show_value_controls()
         self._validate()
 
@@ -303,7 +293,7 @@ class FilterRow(w.HBox):
         if kind == "tags":
             key = self.key.value.strip()
             self.add_value.options = (
-                tuple(self._host._value_options(key, self.ptype)) if key else ()
+                tuple(self._catalog.value_options(key, self.ptype)) if key else ()
             )
         self.value_widget.children = {
             "tags": (self.tags, self.add_value),
@@ -365,7 +355,7 @@ class FilterRow(w.HBox):
         """A tag's value: as loaded, or typed by the property's definition (Numeric, Boolean)."""
         if tag in self._loaded_tags:
             return self._loaded_tags[tag]
-        ptype = (self._host._definition_type(key) or "").lower()
+        ptype = (self._catalog.definition_type(key) or "").lower()
         if ptype == "boolean" and tag.lower() in ("true", "false"):
             return tag.lower() == "true"
         if ptype == "numeric":

@@ -1,9 +1,4 @@
-"""Funnel plots: conversion steps, time to convert, and conversion over time.
-
-Example:
-    >>> df = phf.frames.insight_frame(client.insight("abc12345"))  # a funnel insight
-    >>> ax = plot_funnel(df, orientation="horizontal")
-"""
+"""Funnel plots: conversion steps, time to convert, and conversion over time."""
 
 from __future__ import annotations
 
@@ -16,10 +11,12 @@ import pandas as pd
 from matplotlib.axes import Axes
 from matplotlib.ticker import FuncFormatter, MultipleLocator
 
-from posthog_frames._plot_common import (
+from posthog_frames.exceptions import ValidationError
+from posthog_frames.plotting._common import (
     MAX_BAR_LABELS,
     BarGroup,
     check_frame,
+    draw_time_lines,
     floats,
     grouped_bars,
     new_axes,
@@ -29,7 +26,8 @@ from posthog_frames._plot_common import (
     style_axes,
     with_names,
 )
-from posthog_frames._plot_style import (
+from posthog_frames.plotting._docstrings import fill_docstring
+from posthog_frames.plotting._style import (
     PREVIOUS_ALPHA,
     color_for,
     human_duration,
@@ -37,8 +35,6 @@ from posthog_frames._plot_style import (
     number_text,
     percent_text,
 )
-from posthog_frames._plot_trends import draw_time_lines
-from posthog_frames.exceptions import ValidationError
 
 __all__ = ["plot_funnel", "plot_funnel_trends", "plot_time_to_convert"]
 
@@ -60,6 +56,7 @@ def _groups(df: pd.DataFrame) -> list[tuple[str, bool, str, pd.DataFrame]]:
     return out
 
 
+@fill_docstring
 def plot_funnel(
     df: pd.DataFrame,
     ax: Axes | None = None,
@@ -73,8 +70,21 @@ def plot_funnel(
 
     Breakdown values and compare periods are drawn side by side with a legend.
 
+    Args:
+        {params.df}
+        {params.ax}
+        orientation: ``"vertical"`` (the default) or ``"horizontal"`` bars.
+        {params.title}
+        {params.figsize}
+        kw: passed on to ``ax.bar`` (``ax.barh`` when horizontal).
+
+    Returns:
+        {returns.ax}
+
     Example:
-        >>> ax = plot_funnel(df)  # bars labelled "100%", "42.1%", ...
+        >>> ax = plot_funnel(client.insight_frame("C6VbrwPs"), orientation="horizontal")
+        >>> [text.get_text() for text in ax.texts]
+        ['100%', '84.2%', '49.3%', '18.2%']
     """
     check_frame(df, ["step", "name", "count"], "plot_funnel", "funnels")
     if orientation not in ("vertical", "horizontal"):
@@ -97,8 +107,9 @@ def plot_funnel(
         rates.append(rate.to_numpy())
     ax = new_axes(ax, figsize or ((9.0, 1.0 + 0.9 * len(steps)) if horizontal else None))
     containers = grouped_bars(ax, bars, horizontal=horizontal, **kw)
-    for container, rate in zip(containers, rates, strict=True):
-        ax.bar_label(container, labels=[percent_text(r) for r in rate], padding=2, fontsize="small")
+    for container, group_rates in zip(containers, rates, strict=True):
+        texts = [percent_text(r) for r in group_rates]
+        ax.bar_label(container, labels=texts, padding=2, fontsize="small")
     labels = [
         textwrap.fill(f"{s}. {step_names.get(s, '')}", _TICK_WIDTH if not horizontal else 40)
         for s in steps
@@ -127,6 +138,7 @@ def _averages(df: pd.DataFrame, label: str, part: pd.DataFrame) -> float | None:
     return None if value is None or pd.isna(value) else float(value)
 
 
+@fill_docstring
 def plot_time_to_convert(
     df: pd.DataFrame,
     ax: Axes | None = None,
@@ -137,8 +149,20 @@ def plot_time_to_convert(
 ) -> Axes:
     """Histogram of conversions by time to convert, on a human time axis, with the average marked.
 
+    Args:
+        {params.df}
+        {params.ax}
+        {params.title}
+        {params.figsize}
+        kw: passed on to ``ax.bar``.
+
+    Returns:
+        {returns.ax}
+
     Example:
-        >>> ax = plot_time_to_convert(df)  # x ticks like "30min", "1h", "1h 30min"
+        >>> ax = plot_time_to_convert(client.insight_frame("C81YBdeD"))
+        >>> [line.get_label() for line in ax.get_lines()]  # x ticks read "1d", "2d", ...
+        ['average 3d 4h']
     """
     check_frame(df, ["seconds", "count"], "plot_time_to_convert", "funnels (time to convert)")
     groups = _groups(df)
@@ -187,6 +211,7 @@ def plot_time_to_convert(
     return ax
 
 
+@fill_docstring
 def plot_funnel_trends(
     df: pd.DataFrame,
     ax: Axes | None = None,
@@ -197,8 +222,20 @@ def plot_funnel_trends(
 ) -> Axes:
     """Conversion rate over time, one line per breakdown value, on a 0–100% axis.
 
+    Args:
+        {params.df}
+        {params.ax}
+        {params.title}
+        {params.figsize}
+        kw: passed on to ``ax.plot``.
+
+    Returns:
+        {returns.ax}
+
     Example:
-        >>> ax = plot_funnel_trends(df)  # df from a funnel insight in "trends" view
+        >>> ax = plot_funnel_trends(client.insight_frame("LcRc4wfJ"))
+        >>> ax.get_ylabel(), ax.yaxis.get_major_formatter()(0.25, 0)
+        ('conversion rate', '25%')
     """
     check_frame(df, ["date", "conversion_rate"], "plot_funnel_trends", "funnels (trends)")
     ax = new_axes(ax, figsize)
@@ -210,3 +247,12 @@ def plot_funnel_trends(
     place_legend(ax)
     set_title(ax, df, title)
     return ax
+
+
+# posthog_frames/__init__ gives re-exported functions its own __module__, which hides them from
+# doctest here; __test__ names them so their examples still run with this module.
+__test__ = {
+    "plot_funnel": plot_funnel,
+    "plot_time_to_convert": plot_time_to_convert,
+    "plot_funnel_trends": plot_funnel_trends,
+}

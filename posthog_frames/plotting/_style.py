@@ -1,11 +1,11 @@
-"""Colours and text formatting shared by the plots in :mod:`posthog_frames.plot`.
+"""Colours and text formatting shared by the plots in :mod:`posthog_frames.plotting`.
 
 Colours follow PostHog's frontend (``frontend/src/styles/vars.scss``): the series palette is its
 ``--data-color-1..15`` and the lifecycle colours are ``$_lifecycle_*`` (new = primary blue,
 returning = success green, resurrecting = ``--data-lilac``, dormant = danger red).
 
 Example:
-    >>> from posthog_frames._plot_style import human_duration, percent_text
+    >>> from posthog_frames.plotting._style import human_duration, percent_text
     >>> human_duration(5400), percent_text(0.421)
     ('1h 30min', '42.1%')
 """

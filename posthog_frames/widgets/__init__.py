@@ -8,8 +8,10 @@ when a client is given; without one everything is typed by hand.
 Example:
     >>> from posthog_frames.widgets import FilterBuilder
     >>> builder = FilterBuilder(client, filters=[PropertyFilter("$initial_os", ["Linux"])])
-    >>> builder                      # edit in the notebook, press Apply for a preview
-    >>> client.persons(properties=builder.filters)
+    >>> builder  # in a notebook, the editor: change the filters, press Apply for a preview
+    FilterBuilder(type='person', filters=[PropertyFilter('$initial_os', ['Linux'])])
+    >>> len(client.persons(properties=builder.filters))
+    40
 """
 
 from __future__ import annotations
@@ -24,9 +26,10 @@ import ipywidgets as w
 import pandas as pd
 import traitlets
 
-from posthog_frames._widget_rows import FilterRow, display_value, operator_menu
 from posthog_frames.exceptions import ConfigurationError, PostHogError, ValidationError
 from posthog_frames.filters import FilterLike, PropertyFilter, filters_param, normalize_filters
+from posthog_frames.widgets.catalog import PropertyCatalog
+from posthog_frames.widgets.rows import FilterRow
 
 if TYPE_CHECKING:
     from posthog_frames.client.client import Client
@@ -36,7 +39,6 @@ __all__ = ["FilterBuilder", "FilterRow"]
 log = logging.getLogger("posthog_frames")
 
 _TYPES = ("person", "event", "session")
-_MAX_SUGGESTIONS = 200  # a datalist longer than this is no help to scroll
 _PREVIEW_ROWS = 20  # Apply fetches one page this long: enough for the count and a glimpse
 _WARN = '<span style="color:#b45309">{}</span>'
 
@@ -82,13 +84,18 @@ class FilterBuilder(w.VBox):
     are the :class:`FilterRow` editors; ``result``/``count``/``error`` hold the last Apply.
 
     Example:
-        >>> builder = phf.FilterBuilder(client)
-        >>> builder            # displayed: pick property, operator and value, then press Apply
-        >>> people = client.persons(properties=builder.filters)   # the filters you picked
-        >>> builder.value = [{"key": "$initial_os", "value": ["Linux"]}]   # or set them in code
+        >>> builder = phf.FilterBuilder(client)  # displayed: pick property, operator, value
+        >>> builder.value = [{"key": "plan", "value": ["pro"]}]  # or set the filters in code
+        >>> builder.filters
+        [PropertyFilter('plan', ['pro'])]
+        >>> people = client.persons(properties=builder.filters)
+        >>> set(people["properties.plan"])
+        {'pro'}
     """
 
-    value = traitlets.List(help="The valid filters, as PostHog filter dicts.")
+    value: traitlets.List[dict[str, Any]] = traitlets.List(
+        help="The valid filters, as PostHog filter dicts."
+    )
 
     def __init__(
         self,
@@ -104,8 +111,7 @@ class FilterBuilder(w.VBox):
         super().__init__(layout=w.Layout(width="100%"))
         self._client = client
         self._type = type
-        self._definitions: dict[str, str | None] | None = None  # fetched on first need
-        self._values: dict[str, list[str]] = {}
+        self._catalog = PropertyCatalog(client, type, notify=self._show_notice)
         self._syncing = False
         self.rows: list[FilterRow] = []
         self.result: pd.DataFrame | None = None
@@ -132,17 +138,24 @@ class FilterBuilder(w.VBox):
         buttons: list[w.Widget] = [self.add_button]
         if with_apply:
             self.apply_button = w.Button(
-                description="Apply", icon="search", tooltip="count and show matching persons",
-                button_style="primary", layout=w.Layout(width="100px"),
-            )  # fmt: skip
+                description="Apply",
+                icon="search",
+                tooltip="count and show matching persons",
+                button_style="primary",
+                layout=w.Layout(width="100px"),
+            )
             self.apply_button.on_click(self._guard(lambda _: self.apply()))
             buttons.append(self.apply_button)
         toolbar = w.HBox([*buttons, self.summary], layout=w.Layout(align_items="center"))
         self.children = (self.rows_box, toolbar, self.notice, self.preview, self.output)
         # Stable hooks for the browser test (tests/browser) and for users' own CSS.
         self.add_class("phf-filter-builder")
-        for control, name in ((self.add_button, "add-filter"), (self.apply_button, "apply"),
-                              (self.summary, "summary"), (self.notice, "notice")):  # fmt: skip
+        for control, name in (
+            (self.add_button, "add-filter"),
+            (self.apply_button, "apply"),
+            (self.summary, "summary"),
+            (self.notice, "notice"),
+        ):
             if control is not None:
                 control.add_class(f"phf-{name}")
 
@@ -199,7 +212,7 @@ class FilterBuilder(w.VBox):
     def _rebuild_rows(self) -> None:
         self._syncing = True  # rows being built report no changes
         try:
-            self.rows = [FilterRow(self, f) for f in self.filters]
+            self.rows = [FilterRow(self, self._catalog, f) for f in self.filters]
         finally:
             self._syncing = False
         self.rows_box.children = tuple(self.rows)
@@ -233,12 +246,16 @@ class FilterBuilder(w.VBox):
         """Add a row: empty, or editing *filter* (which then joins ``value`` if valid).
 
         Example:
-            >>> row = builder.add_row(); row.key.value = "email"; row.operator.value = "is_set"
+            >>> builder = FilterBuilder()
+            >>> row = builder.add_row()
+            >>> row.key.value = "email"; row.operator.value = "is_set"
+            >>> builder.filters
+            [PropertyFilter('email', operator='is_set')]
         """
         loaded = normalize_filters(filter)
         if len(loaded) > 1:
             raise ValidationError("add_row takes one filter; set .value for several.")
-        row = FilterRow(self, loaded[0] if loaded else None, type=self._type)
+        row = FilterRow(self, self._catalog, loaded[0] if loaded else None, type=self._type)
         self.rows.append(row)
         self.rows_box.children = tuple(self.rows)
         self._row_changed(row)
@@ -257,51 +274,6 @@ class FilterBuilder(w.VBox):
         self.rows_box.children = tuple(self.rows)
         self._row_changed(row)
 
-    # -- what rows ask of the project -------------------------------------------------------------
-    def _property_types(self) -> dict[str, str | None] | None:
-        """Property name -> type from the project's definitions; None when there are none."""
-        if self._client is None:
-            return None
-        if self._definitions is None:
-            self._definitions = {}
-            try:
-                frame = self._client.property_definitions(type=self._type)
-            except PostHogError as err:
-                self._show_notice(f"⚠ property names unavailable, type keys by hand: {err}")
-                return self._definitions or None
-            types = [t if isinstance(t, str) else None for t in frame["property_type"]]
-            self._definitions = dict(zip(frame["name"], types, strict=True))
-        return self._definitions or None
-
-    def _definition_type(self, key: str) -> str | None:
-        """The definition's ``property_type`` of *key* (None when unknown)."""
-        return (self._property_types() or {}).get(key)
-
-    def _operator_codes(self, key: str) -> list[str]:
-        """Operators offered for *key*: by its type, or every kind when types are unknown."""
-        types = self._property_types()
-        return operator_menu(types.get(key) if types else None, known=types is not None)
-
-    def _key_options(self) -> Sequence[str]:
-        """Property names to suggest for keys."""
-        return sorted(self._property_types() or {})
-
-    def _value_options(self, key: str, type: str) -> Sequence[str]:
-        """The most common values of person property *key*, fetched once per key."""
-        types = self._property_types()
-        if self._client is None or type != "person" or (types and key not in types):
-            return ()  # values exist only for person properties; an unknown key is a typo
-        if key not in self._values:
-            self._values[key] = []
-            try:
-                frame = self._client.property_values(key)
-            except PostHogError as err:
-                self._show_notice(f"⚠ no value suggestions for {key!r}: {err}")
-                return ()
-            values = frame["value"].dropna().head(_MAX_SUGGESTIONS)
-            self._values[key] = list(dict.fromkeys(display_value(v) for v in values))
-        return self._values[key]
-
     # -- preview ----------------------------------------------------------------------------------
     def apply(self) -> pd.DataFrame | None:
         """Count the persons matching the valid filters and show the first few.
@@ -312,9 +284,10 @@ class FilterBuilder(w.VBox):
         ``error``; a PostHog error is shown in the widget and returned as None, not raised.
 
         Example:
-            >>> builder.apply()
-            >>> builder.count
-            129
+            >>> builder = FilterBuilder(client, filters=[PropertyFilter("plan", ["pro"])])
+            >>> first_page = builder.apply()
+            >>> len(first_page), builder.count
+            (20, 63)
         """
         if self._client is None:
             raise ConfigurationError("apply() needs a client: FilterBuilder(client=...).")
@@ -361,3 +334,8 @@ def _display_data(frame: pd.DataFrame) -> dict[str, Any]:
         "data": {"text/html": frame.to_html(), "text/plain": frame.to_string()},
         "metadata": {},
     }
+
+
+# posthog_frames/__init__ gives re-exported classes its own __module__, which hides them from
+# doctest here; __test__ names them so their examples still run with this module.
+__test__ = {"FilterBuilder": FilterBuilder}

@@ -1,0 +1,56 @@
+"""posthog_frames.plotting.retention: the cohort heatmap in percent, with annotated cells."""
+
+from __future__ import annotations
+
+import numpy as np
+from matplotlib.image import AxesImage
+
+from posthog_frames.plotting import plot
+from posthog_frames.plotting.retention import plot_retention
+from tests.unit.plotting._frames import retention_frame
+
+
+def test_retention_image_is_percent_matrix_with_blank_nan():
+    df = retention_frame()
+    ax = plot(df)
+    (image,) = [a for a in ax.get_children() if isinstance(a, AxesImage)]
+    expected = np.array([[100, 40, 20], [100, 20, np.nan], [np.nan, np.nan, np.nan]])
+    got = np.ma.filled(image.get_array().astype(float), np.nan)
+    np.testing.assert_array_equal(got, expected)
+    assert [t.get_text() for t in ax.texts] == ["100%", "40%", "20%", "100%", "20%"]
+    assert ax.get_yticklabels()[0].get_text().startswith("2024-01-01")
+    assert [t.get_text() for t in ax.get_xticklabels()] == ["Day 0", "Day 1", "Day 2"]
+
+
+def test_retention_percent_frame_and_count_annotations():
+    ax = plot_retention(retention_frame(percent=True), annotate="count")
+    image = next(a for a in ax.get_children() if isinstance(a, AxesImage))
+    np.testing.assert_allclose(
+        np.ma.filled(image.get_array().astype(float), np.nan)[0], [100, 40, 20]
+    )
+    assert [t.get_text() for t in ax.texts][:3] == ["100", "40", "20"]
+    assert len(plot_retention(retention_frame(), annotate=False).texts) == 0
+
+
+def test_retention_with_breakdown_labels_rows_by_breakdown_and_cohort():
+    from posthog_frames.frames import retention_frame as convert
+
+    rows = [
+        {
+            "date": "2024-01-01",
+            "breakdown_value": "Chrome",
+            "values": [{"count": 10}, {"count": 5}],
+        },
+        {"date": "2024-01-02", "breakdown_value": "Chrome", "values": [{"count": 4}]},
+        {"date": "2024-01-01", "breakdown_value": None, "values": [{"count": 8}, {"count": 2}]},
+    ]
+    ax = plot(convert(rows))
+    labels = [t.get_text() for t in ax.get_yticklabels()]
+    assert labels == [
+        "Chrome · 2024-01-01  (10)",
+        "Chrome · 2024-01-02  (4)",
+        "(none) · 2024-01-01  (8)",
+    ]
+    image = next(a for a in ax.get_children() if isinstance(a, AxesImage))
+    got = np.ma.filled(image.get_array().astype(float), np.nan)
+    np.testing.assert_allclose(got[:, 1], [5 / 10 * 100, np.nan, 2 / 8 * 100])
