@@ -28,9 +28,10 @@ demo: $(STAMP_NB)
 # Notebooks and tests never use a real PostHog account, whatever the calling shell has set.
 NO_ACCOUNT := env -u POSTHOG_PERSONAL_API_KEY -u POSTHOG_HOST -u POSTHOG_PROJECT_ID -u POSTHOG_FRAMES_DEMO POSTHOG_FRAMES_PROGRESS=0 MPLBACKEND=Agg
 
-## make test: the whole suite (unit, integration against the demo server, notebooks under nbval)
+## make test: the whole suite (unit, integration against the demo server, every docstring
+## example, notebooks under nbval)
 test: $(STAMP_DEV)
-	$(NO_ACCOUNT) $(BIN)/python -m pytest tests $(wildcard notebooks/*.ipynb) --nbval --nbval-current-env --nbval-sanitize-with notebooks/nbval_sanitize.cfg
+	$(NO_ACCOUNT) $(BIN)/python -m pytest tests posthog_frames $(wildcard notebooks/*.ipynb) --doctest-modules --nbval --nbval-current-env --nbval-sanitize-with notebooks/nbval_sanitize.cfg
 
 ## make notebooks: re-execute every notebook against a fresh demo server and save the outputs
 notebooks: $(STAMP_DEV)

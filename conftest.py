@@ -16,8 +16,10 @@ import pytest
 @pytest.fixture(scope="session")
 def _doctest_demo() -> Iterator[Any]:
     from posthog_frames.demo import serve
+    from posthog_frames.testing import virtual_time
 
     with serve(port=0) as server:
+        virtual_time(server)
         yield server
 
 

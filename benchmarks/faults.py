@@ -95,7 +95,7 @@ def run_scenario(scenario: Scenario, expected: pd.DataFrame) -> dict[str, Any]:
     clock = ManualClock()
     with serve(persons=PERSONS, seed=1, **scenario.faults) as demo:
         client = demo.client(cache="memory", page_size=PAGE, **scenario.client)
-        client._transport.sleep = clock.sleep
+        client._transport.sleep_with = clock.sleep
         if scenario.pace is not None:
             demo.app.faults.clock = clock
             client._transport.pacer = Pacer(

@@ -26,6 +26,7 @@ from posthog_frames.exceptions import (
     OfflineCacheMiss,
     PermissionDenied,
     PostHogError,
+    QueryFailed,
     RateLimited,
     ServerError,
     Timeout,
@@ -125,6 +126,7 @@ __all__ = [
     "OfflineCacheMiss",
     "InvalidResponse",
     "InsightNotComputed",
+    "QueryFailed",
     "TruncatedResult",
     "StreamResult",
 ]

@@ -34,6 +34,7 @@ __all__ = [
     "OfflineCacheMiss",
     "InvalidResponse",
     "InsightNotComputed",
+    "QueryFailed",
     "ConfigurationError",
     "redact",
 ]
@@ -147,6 +148,15 @@ class InvalidResponse(PostHogError, ValueError):
 
 class InsightNotComputed(PostHogError, LookupError):
     """The insight has no result in PostHog's cache (``result: null``); it was never computed."""
+
+
+class QueryFailed(PostHogError, RuntimeError):
+    """PostHog tried to compute a query or an insight and failed; ``error_message`` is what
+    PostHog said (its ``query_status.error_message``)."""
+
+    def __init__(self, message: str, *, error_message: str | None = None, **kw: Any) -> None:
+        super().__init__(message, **kw)
+        self.error_message = error_message
 
 
 def parse_wait(detail: str | None, header: str | None = None) -> float | None:

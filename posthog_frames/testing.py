@@ -28,6 +28,7 @@ from typing import Any
 from posthog_frames.client.client import Client
 
 __all__ = [
+    "virtual_time",
     "demo_client",
     "fake_person",
     "fake_persons_page",
@@ -51,6 +52,34 @@ def demo_client(**serve_options: Any) -> Iterator[Client]:
 
     with serve(**serve_options) as demo:
         yield demo.client(cache="memory")
+
+
+def virtual_time(demo: Any) -> Any:
+    """Run *demo*'s rate limits (PostHog's budgets) and the pacing of its clients on one fake
+    clock that moves only when slept on: a pull that waits an hour for PostHog's budget takes no
+    real time, and the demo still refuses whatever PostHog would. Returns the clock.
+
+    Call it before making the demo's clients; clients made with other ``rate_limits=`` or
+    ``requests_per_minute=`` keep real time.
+
+    Example:
+        >>> from posthog_frames.demo import serve
+        >>> with serve(persons=50) as demo:
+        ...     clock = virtual_time(demo)
+        ...     demo_client = demo.client(cache=False)
+        ...     for _ in range(250):          # more than PostHog's 240 a minute for persons
+        ...         _ = demo_client.get("persons/", limit=1)
+        ...     demo.budget_refusals, clock.now >= 1060   # no 429: the pacer waited a minute
+        ({}, True)
+    """
+    from posthog_frames.demo.faults import ManualClock
+    from posthog_frames.http.pacing import Pacer, use_pacer
+
+    clock = ManualClock()
+    demo.app.faults.clock = clock
+    fingerprint = demo.client(cache=False).settings.fingerprint
+    use_pacer(fingerprint, Pacer(clock=clock, sleep=clock.sleep))
+    return clock
 
 
 def fake_person(
@@ -147,6 +176,7 @@ else:
         from posthog_frames.demo import serve
 
         with serve() as demo:
+            virtual_time(demo)  # PostHog's budgets apply, and their waits take no real time
             yield demo
 
     @pytest.fixture

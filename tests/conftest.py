@@ -38,8 +38,10 @@ def insight_fixture(request: pytest.FixtureRequest) -> dict:
 def demo() -> Iterator:
     """One demo server for the session (500 persons, seed 0, fixed clock)."""
     from posthog_frames.demo import serve
+    from posthog_frames.testing import virtual_time
 
     with serve(port=0) as server:
+        virtual_time(server)  # PostHog's budgets apply; their waits take no real time
         yield server
 
 

@@ -16,7 +16,7 @@ import weakref
 from collections.abc import Generator, Mapping, Sequence
 from datetime import timedelta
 from typing import Any
-from urllib.parse import urlsplit, urlunsplit
+from urllib.parse import parse_qsl, urlencode, urlsplit, urlunsplit
 
 import requests
 import requests_cache
@@ -32,7 +32,7 @@ from posthog_frames._settings import (
 from posthog_frames.exceptions import ConfigurationError, InvalidResponse, ValidationError
 from posthog_frames.http.paging import expect_page, iter_pages
 from posthog_frames.http.session import build_session
-from posthog_frames.http.transport import Expect, Transport
+from posthog_frames.http.transport import Expect, Transport, expect_object
 
 __all__ = ["BaseClient", "clean_params", "progress_bar"]
 
@@ -236,7 +236,13 @@ class BaseClient:
         )
 
     def paginate(
-        self, path: str, *, refresh: bool = False, ahead: int = 0, **params: Any
+        self,
+        path: str,
+        *,
+        refresh: bool = False,
+        ahead: int = 0,
+        first_only: Sequence[str] = (),
+        **params: Any,
     ) -> Generator[dict[str, Any], None, None]:
         """Yield each page (the JSON dict) of a paginated endpoint, following every ``next``.
 
@@ -245,7 +251,8 @@ class BaseClient:
         when the endpoint pages by offset. A page that is not ``{"results": [{...}, ...]}``
         raises :class:`InvalidResponse` and is not kept in the local cache; a cached page older
         than one already read (its ``count`` differs) is fetched again from PostHog, so a pull
-        never mixes pages from before and after a change.
+        never mixes pages from before and after a change. Query parameters named in
+        *first_only* are sent with the first request only (``next`` links repeat them all).
 
         Example:
             >>> [len(page["results"]) for page in client.paginate("insights/", limit=10)]
@@ -273,7 +280,7 @@ class BaseClient:
             first,
             ahead=ahead,
             total=lambda: latest.get("count"),
-            rewrite=self._pin,
+            rewrite=lambda url: _without(self._pin(url), first_only),
             refetch=lambda url: fetch(url, True),
         )
 
@@ -291,6 +298,14 @@ class BaseClient:
         if not self._bars and seconds >= 30:
             log.warning("%s (%.0f s)", text, seconds)
 
+    def pause(self, seconds: float) -> None:
+        """Sleep *seconds* between retries (the transport's clock, so tests can fake time).
+
+        Example:
+            >>> client.pause(0)
+        """
+        self._transport.sleep(seconds)
+
     def clear_cache(self) -> None:
         """Delete every cached answer of this client's session (the sqlite file stays).
 
@@ -300,6 +315,14 @@ class BaseClient:
         if isinstance(self.session, requests_cache.CachedSession):
             self.session.cache.clear()
         self._me = None
+
+
+def _without(url: str, names: Sequence[str]) -> str:
+    if not names:
+        return url
+    parts = urlsplit(url)
+    kept = [(k, v) for k, v in parse_qsl(parts.query, keep_blank_values=True) if k not in names]
+    return urlunsplit((*parts[:3], urlencode(kept), ""))
 
 
 def clean_params(params: dict[str, Any]) -> dict[str, Any]:
@@ -340,8 +363,10 @@ def progress_bar(client: BaseClient, explicit: bool | None, total: int | None, u
     return bar
 
 
-def _expect_user(body: dict[str, Any]) -> str | None:
+def _expect_user(body: Any) -> str | None:
     # /api/users/@me/ is a user: a later project_id lookup reads its team.
+    if not isinstance(body, dict):
+        return expect_object(body)
     if "team" in body and ("email" in body or "uuid" in body):
         return None
     return f"expected the user object {{'email', 'team', ...}}, got keys {sorted(body)[:8]}"

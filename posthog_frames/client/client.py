@@ -9,7 +9,7 @@ low-level verbs of :class:`~posthog_frames.client.base.BaseClient` (``get``, ``p
 
 from __future__ import annotations
 
-from collections.abc import Iterator
+from collections.abc import Iterator, Sequence
 from pathlib import Path
 from typing import Any
 
@@ -69,8 +69,8 @@ class Client(BaseClient):
 
     Example:
         >>> client = phf.Client(api_key, host="eu")  # doctest: +SKIP
-        >>> client.persons(properties=[phf.PropertyFilter("$initial_os", ["Linux"])]).shape
-        (40, 36)
+        >>> len(client.persons(properties=[phf.PropertyFilter("$initial_os", ["Linux"])]))
+        40
     """
 
     # -- persons ------------------------------------------------------------------------------
@@ -101,21 +101,25 @@ class Client(BaseClient):
                 ``POSTHOG_FRAMES_PROGRESS=0``).
             refresh: bypass the local cache (pages, property definitions and the kept frame).
             dtypes: use the project's property definitions to type property columns.
-            via: ``"rest"`` (the persons API), or ``"query"``: HogQL pages of 50,000 rows
-                (few requests for big projects; ``id`` is then the UUID and ``last_seen_at``
-                empty, see :mod:`posthog_frames.client.hogql`).
+            via: ``"rest"`` (the persons API), or ``"query"``: HogQL pages of up to 49,999
+                persons, paged by keyset on ``(created_at, id)`` (few requests for big
+                projects; the same rows and columns, but ``last_seen_at`` is empty: HogQL has
+                no such column; see :mod:`posthog_frames.client.hogql`).
 
-        Columns: ``id``, ``uuid``, ``name``, ``distinct_ids``, ``created_at``,
-        ``last_seen_at`` (UTC) and ``properties.<key>`` for every person property.
-        ``df.attrs["total"]`` is PostHog's count when it gave one.
+        Columns: ``id`` (the person's UUID, as PostHog's persons list gives it), ``uuid``,
+        ``name``, ``distinct_ids``, ``created_at``, ``last_seen_at`` (UTC), ``is_identified``
+        and ``properties.<key>`` for every person property. ``df.attrs["total"]`` is PostHog's
+        count when it gave one (it is asked for with the first page only: each count makes
+        PostHog count every matching person again).
 
-        Persons changing during a pull: PostHog pages by offset over persons ordered newest
-        first, so a person created mid-pull shifts every later row down by one. Each person who
-        exists for the whole pull is returned exactly once (a row seen twice at a page boundary
-        is kept once, and a page that predates the change is fetched again). Persons created
-        after the pull started are not included, and a person deleted or merged mid-pull can make
-        one other person at a page boundary go missing; either way a ``UserWarning`` says the
-        count changed, and running again (``refresh=True``) gives a consistent result.
+        Persons changing during a pull: PostHog pages its list by offset over persons ordered
+        newest first, so a person created mid-pull shifts every later row down by one; the row
+        seen twice at a page boundary is kept once, and the newcomer is not included. A person
+        deleted or merged mid-pull, or a page fetched ahead before a change, can make a person at
+        a page boundary go missing: then the pull returns fewer persons than PostHog counted, a
+        ``UserWarning`` says so, the frame is not kept in the cache, and running again
+        (``refresh=True``) gives a consistent result. ``via="query"`` pages by keyset, so
+        changes shift nothing there.
 
         A repeated call is answered from the cache (pages and the finished frame) while
         ``expire_after`` allows, without any request; ``refresh=True`` replaces both.
@@ -266,6 +270,7 @@ class Client(BaseClient):
         limit: int | None = None,
         refresh: str = "blocking",
         paginate: bool = False,
+        keyset: Sequence[str] | None = None,
     ) -> pd.DataFrame:
         """Run HogQL on PostHog and return the rows as a typed DataFrame.
 
@@ -276,13 +281,19 @@ class Client(BaseClient):
             refresh: PostHog's mode: ``"blocking"`` (cached answers are fine),
                 ``"force_blocking"`` (recompute, and skip the local cache), ``"async"`` (start,
                 then poll ``query/:id/`` until complete), …
-            paginate: fetch every row in pages of 50,000 (LIMIT/OFFSET). Give the query an
-                ORDER BY on unique columns: without one, ClickHouse may order pages
-                differently and rows repeat or go missing between them.
+            paginate: fetch every row in pages of up to 49,999, by keyset: each page asks for
+                the rows after the last one seen, ordered by the query's trailing ORDER BY (on
+                selected columns that order rows uniquely, e.g. ``order by timestamp, uuid``)
+                or by *keyset*. PostHog refuses OFFSET from personal API keys, so no page uses
+                it; a query that cannot be paged safely raises ValidationError saying how.
+            keyset: with ``paginate=True``, the selected column names that order rows
+                uniquely, when the query's ORDER BY is not enough (e.g. ``("timestamp",
+                "uuid")``).
 
         Columns are typed from PostHog's ``types``; ``df.attrs`` holds ``hogql``,
         ``is_cached``, ``last_refresh``, ``timezone``, ``columns`` and ``types``. When PostHog
-        cut the answer (100 rows without a LIMIT) a :class:`TruncatedResult` warning says so.
+        cut the answer (100 rows without a LIMIT, or 50,000 when the LIMIT asks for more, which
+        PostHog does silently) a :class:`TruncatedResult` warning says so.
 
         Example:
             >>> client.query("select properties.$browser as browser, count() as n from events "
@@ -291,7 +302,13 @@ class Client(BaseClient):
             ['browser', 'n']
         """
         return query_api.query(
-            self, sql, values=values, limit=limit, refresh=refresh, paginate=paginate
+            self,
+            sql,
+            values=values,
+            limit=limit,
+            refresh=refresh,
+            paginate=paginate,
+            keyset=keyset,
         )
 
     def stream_to_parquet(
@@ -303,14 +320,17 @@ class Client(BaseClient):
         values: dict[str, Any] | None = None,
         page_size: int = MAX_ROWS,
         progress: bool | None = None,
+        keyset: Sequence[str] | None = None,
     ) -> StreamResult:
         """Write ``"persons"`` or a HogQL query's rows to a Parquet file, one page at a time.
 
-        Each page (up to 50,000 rows) becomes one row group, so memory stays at about one
-        page however many rows there are; pages are not kept in the local cache. The schema
-        is fixed before the first page: for persons from the property definitions (Numeric →
-        float64, Boolean → bool, DateTime → timestamp, else string), for SQL from PostHog's
-        ``types``. Needs pyarrow: ``pip install "posthog-frames[parquet]"``.
+        Each page (up to 49,999 rows) becomes one row group, so memory stays at about one
+        page however many rows there are; pages are not kept in the local cache. Pages come by
+        keyset, never OFFSET: a SQL source needs an ORDER BY on selected columns that order rows
+        uniquely (or *keyset*, as in :meth:`query`). The schema is fixed before the first page:
+        for persons from the property definitions (Numeric → float64, Boolean → bool, DateTime →
+        timestamp, else string), for SQL from PostHog's ``types``. Needs pyarrow:
+        ``pip install "posthog-frames[parquet]"``.
 
         Example:
             >>> import tempfile, pathlib
@@ -327,6 +347,7 @@ class Client(BaseClient):
             values=values,
             page_size=page_size,
             progress=progress,
+            keyset=keyset,
         )
 
     # -- the account --------------------------------------------------------------------------

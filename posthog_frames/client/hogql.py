@@ -1,14 +1,13 @@
-"""The HogQL this library writes: row limits, pages, and the persons query. Pure text; no I/O.
+"""The HogQL this library writes: row limits and the persons query. Pure text; no I/O.
 
-A query's trailing LIMIT is replaced (:func:`with_limit`); pages append LIMIT/OFFSET or wrap a
-query that has its own (:func:`page_sql`).
+A query's trailing LIMIT is replaced (:func:`with_limit`); pages of any query are written by
+:mod:`posthog_frames.client.keyset`, never with OFFSET (PostHog refuses it with a personal key).
 
-Persons through HogQL: the page query, property filters as a WHERE, rows as person dicts.
-
-PostHog's HogQL ``persons`` table has ``id`` (the person UUID), ``created_at``, ``properties``
-(JSON text) and ``is_identified``; distinct ids come through its ``pdi`` join. The numeric
-person id and ``last_seen_at`` live only in PostHog's Postgres, so HogQL cannot return them:
-under ``via="query"`` the ``id`` column holds the UUID and ``last_seen_at`` is empty (NaT).
+Persons through HogQL: one page of persons after a keyset position, property filters as a
+WHERE, rows as person dicts. PostHog's HogQL ``persons`` table has ``id`` (the person UUID, as
+the persons list's ``id``), ``created_at``, ``properties`` (JSON text) and ``is_identified``;
+distinct ids come through its ``pdi`` join. ``last_seen_at`` lives only in PostHog's Postgres, so
+under ``via="query"`` it is empty (NaT).
 PostHog's ``{filters}`` placeholder does not work on ``persons`` (posthog/hogql/filters.py
 accepts events, sessions, logs, traces and groups only), so filters become a HogQL WHERE whose
 values travel as ``{placeholders}``, never pasted into the SQL text.
@@ -32,11 +31,11 @@ from posthog_frames.filters import PropertyFilter
 
 __all__ = [
     "MAX_ROWS",
-    "PERSONS_SQL",
+    "PERSON_COLUMNS",
     "filters_where",
-    "page_sql",
     "person_dicts",
-    "persons_sql",
+    "persons_page_sql",
+    "persons_where",
     "with_limit",
 ]
 
@@ -46,13 +45,19 @@ _TAIL_LIMIT = re.compile(
     r"(?:\s*(?:,|\s+offset\s+)\s*(?P<offset>\d+|\{\s*\w+\s*\}))?\s*$",
     re.IGNORECASE,
 )
-_TAIL_OFFSET = re.compile(r"\s+offset\s+(\d+|\{\s*\w+\s*\})\s*$", re.IGNORECASE)
 
-PERSONS_SQL = (
+# One page of persons, newest first as the persons list orders them. The inner query picks the
+# page's ids after the keyset position; the outer one gathers distinct ids for those alone, so a
+# page never aggregates the whole table.
+_PERSONS_PAGE = (
     "SELECT id, any(created_at) AS created, any(properties) AS props, "
-    "groupArray(pdi.distinct_id) AS distinct_ids, count() OVER () AS total "
-    "FROM persons{where} GROUP BY id ORDER BY created DESC, id DESC"
+    "any(is_identified) AS identified, groupArray(pdi.distinct_id) AS distinct_ids "
+    "FROM persons WHERE id IN (SELECT id FROM persons{where} "
+    "ORDER BY created_at DESC, id DESC LIMIT {size}) "
+    "GROUP BY id ORDER BY created DESC, id DESC LIMIT {size}"
 )
+_AFTER = "(created_at < toDateTime({{c}}) OR (created_at = toDateTime({{c}}) AND id < {{i}}))"
+PERSON_COLUMNS = ["id", "created", "props", "identified", "distinct_ids"]
 _PLAIN_KEY = re.compile(r"^[A-Za-z_$][\w$]*$")
 _NUMERIC = {"gt": ">", "gte": ">=", "lt": "<", "lte": "<=", "min": ">=", "max": "<="}
 _SUPPORTED = (
@@ -73,20 +78,6 @@ def with_limit(sql: str, limit: int) -> str:
         offset = f" OFFSET {found['offset']}" if found["offset"] else ""
         return f"{sql[: found.start()]} LIMIT {limit}{offset}"
     return f"{sql} LIMIT {limit}"
-
-
-def page_sql(sql: str, limit: int, offset: int) -> str:
-    """One page of *sql*: LIMIT/OFFSET appended, or the query wrapped when it has its own.
-
-    Example:
-        >>> page_sql("select event from events", 10, 20)
-        'select event from events LIMIT 10 OFFSET 20'
-        >>> page_sql("select event from events limit 5", 10, 0)
-        'SELECT * FROM (select event from events limit 5) LIMIT 10 OFFSET 0'
-    """
-    if _TAIL_LIMIT.search(sql) or _TAIL_OFFSET.search(sql):
-        return f"SELECT * FROM ({sql}) LIMIT {limit} OFFSET {offset}"
-    return f"{sql} LIMIT {limit} OFFSET {offset}"
 
 
 class _Values:
@@ -179,35 +170,64 @@ def filters_where(filters: list[PropertyFilter]) -> tuple[str, dict[str, Any]]:
     return " AND ".join(parts), out.values
 
 
-def persons_sql(
+def persons_where(
     filters: list[PropertyFilter],
     *,
     search: str | None = None,
     distinct_id: str | None = None,
     email: str | None = None,
 ) -> tuple[str, dict[str, Any]]:
-    """The HogQL for one ordered persons listing (paged by the caller) and its values.
+    """The persons list's filters as one HogQL condition (``""`` for none) and its values.
+
+    ``search`` is PostHog's search box (``actor_strategies.py``): a case-insensitive substring
+    of the email, the name, the person's UUID or any of its distinct ids.
 
     Example:
-        >>> sql, values = persons_sql([], email="ada@example.com")
-        >>> "properties.email = {v0}" in sql, values
-        (True, {'v0': 'ada@example.com'})
+        >>> where, values = persons_where([], email="ada@example.com")
+        >>> where, values
+        ('properties.email = {v0}', {'v0': 'ada@example.com'})
     """
     where, values = filters_where(filters)
     out = _Values()
     out.values = dict(values)
     parts = [where] if where else []
-    by_distinct = "id IN (SELECT person_id FROM person_distinct_ids WHERE distinct_id = {})"
     if email is not None:
         parts.append(f"properties.email = {out.add(email)}")
     if distinct_id is not None:
-        parts.append(by_distinct.format(out.add(distinct_id)))
-    if search:
-        # PostHog's search box: email (substring) or distinct id (exact).
-        found = by_distinct.format(out.add(search))
-        parts.append(f"(properties.email ILIKE {out.add(_like(search))} OR {found})")
+        found = out.add(distinct_id)
+        parts.append(
+            f"id IN (SELECT person_id FROM person_distinct_ids WHERE distinct_id = {found})"
+        )
+    text = (search or "").strip()
+    if text:
+        # PostHog leaves % and _ in the search text as wildcards; so do we.
+        like = out.add(f"%{text}%")
+        parts.append(
+            f"(toString(properties.email) ILIKE {like} OR toString(properties.name) ILIKE {like} "
+            f"OR toString(id) ILIKE {like} OR id IN (SELECT person_id FROM person_distinct_ids "
+            f"WHERE distinct_id ILIKE {like}))"
+        )
+    return " AND ".join(parts), out.values
+
+
+def persons_page_sql(
+    where: str, values: dict[str, Any], size: int, after: tuple[Any, Any] | None
+) -> tuple[str, dict[str, Any]]:
+    """One page of at most *size* persons matching *where*, after the ``(created_at, id)`` of
+    the previous page's last person (None for the first page). No OFFSET: keyset paging.
+
+    Example:
+        >>> sql, values = persons_page_sql("", {}, 100, ("2025-03-01T00:00:00Z", "0195-…"))
+        >>> "created_at < toDateTime({c}) OR (created_at = toDateTime({c}) AND id < {i})" in sql
+        True
+    """
+    parts = [where] if where else []
+    values = dict(values)
+    if after is not None:
+        parts.append(_AFTER.format())
+        values.update({"c": after[0], "i": after[1]})
     clause = f" WHERE {' AND '.join(parts)}" if parts else ""
-    return PERSONS_SQL.format(where=clause), out.values
+    return _PERSONS_PAGE.format(where=clause, size=int(size)), values
 
 
 def _anonymous(distinct_id: str) -> bool:
@@ -226,31 +246,29 @@ def _name(props: dict[str, Any], distinct_ids: list[str], person_id: str) -> str
     return distinct_ids[0] if distinct_ids else person_id
 
 
-def person_dicts(response: dict[str, Any]) -> tuple[list[dict[str, Any]], int | None]:
-    """Rows of the persons query as REST-shaped person dicts, and the total count.
+def person_dicts(response: dict[str, Any]) -> list[dict[str, Any]]:
+    """Rows of a :func:`persons_page_sql` answer as the persons list's person dicts.
 
     Distinct ids are ordered as PostHog's REST API orders them: identified ones first.
 
     Example:
-        >>> answer = {"columns": ["id", "created", "props", "distinct_ids", "total"],
+        >>> answer = {"columns": PERSON_COLUMNS,
         ...           "results": [["0190-…", "2025-01-02T10:00:00Z", '{"email": "ada@x.io"}',
-        ...                        ["ada"], 1]]}
-        >>> people, total = person_dicts(answer)
-        >>> people[0]["name"], people[0]["distinct_ids"], total
-        ('ada@x.io', ['ada'], 1)
+        ...                        True, ["ada"]]]}
+        >>> person = person_dicts(answer)[0]
+        >>> person["id"], person["name"], person["distinct_ids"], person["is_identified"]
+        ('0190-…', 'ada@x.io', ['ada'], True)
     """
     columns = response.get("columns")
     rows = response.get("results")
-    wanted = ["id", "created", "props", "distinct_ids", "total"]
-    if columns != wanted or not isinstance(rows, list):
+    if columns != PERSON_COLUMNS or not isinstance(rows, list):
         raise InvalidResponse(
-            f"The persons query answered columns {columns!r}, expected {wanted}.",
+            f"The persons query answered columns {columns!r}, expected {PERSON_COLUMNS}.",
             endpoint="query/",
         )
     people = []
-    total = None
-    for person_id, created, raw, distinct, count in rows:
-        props = orjson.loads(raw) if isinstance(raw, str) and raw else {}
+    for person_id, created, raw, identified, distinct in rows:
+        props = orjson.loads(raw) if isinstance(raw, str) and raw else (raw or {})
         ids = sorted((str(d) for d in distinct or [] if d), key=_anonymous)
         people.append(
             {
@@ -261,7 +279,7 @@ def person_dicts(response: dict[str, Any]) -> tuple[list[dict[str, Any]], int | 
                 "properties": props,
                 "created_at": created,
                 "last_seen_at": None,
+                "is_identified": None if identified is None else bool(identified),
             }
         )
-        total = count
-    return people, total
+    return people

@@ -23,15 +23,20 @@ from posthog_frames.exceptions import (
     InsightNotComputed,
     InvalidResponse,
     PostHogError,
+    QueryFailed,
+    RateLimited,
     ValidationError,
 )
 from posthog_frames.filters import normalize_filters
 from posthog_frames.frames.listings import insights_frame
+from posthog_frames.http.transport import expect_object
 from posthog_frames.insight import Insight
 
 __all__ = ["REFRESH_MODES", "insight", "insight_frame", "insights", "split_frame_options"]
 
-# PostHog's ExecutionMode values (reference §4); True/False are the legacy spellings.
+# The ExecutionMode values the insight endpoint reads (refresh_requested_by_client, reference
+# §4); True/False are the legacy spellings. It reads async_except_on_cache_miss as force_cache,
+# so that mode is refused here rather than silently never computing.
 REFRESH_MODES = (
     "force_cache",
     "blocking",
@@ -39,8 +44,9 @@ REFRESH_MODES = (
     "lazy_async",
     "force_blocking",
     "force_async",
-    "async_except_on_cache_miss",
 )
+CONCURRENCY_LIMIT = "concurrency_limit_exceeded"  # InsightSerializer's error_message
+CONCURRENCY_RETRIES = 3
 _LEGACY_REFRESH = {
     True: "force_blocking",
     False: "force_cache",
@@ -125,6 +131,15 @@ def insight(
     if raw.get("result") is None and not bypass:
         # A cache miss kept by the local cache may be outdated: PostHog may have computed it.
         raw = _fetch(client, key, params, refresh=True)
+    for attempt in range(CONCURRENCY_RETRIES + 1):
+        if _failure(raw) != CONCURRENCY_LIMIT or attempt == CONCURRENCY_RETRIES:
+            break
+        # PostHog ran too many of the team's queries at once: a moment later there is room.
+        client.pause(client.settings.backoff * 2**attempt)
+        raw = _fetch(client, key, params, refresh=True)
+    failure = _failure(raw)
+    if failure is not None:
+        raise _calculation_error(key, failure)
     status = raw.get("query_status")
     if isinstance(status, dict) and status.get("complete") is False:
         raw = _await(client, key, status, params)
@@ -162,6 +177,36 @@ def insight_frame(
     """
     fetch, convert = split_frame_options(options)
     return insight(client, id_or_short_id, **fetch).frame(**convert)
+
+
+def _failure(raw: dict[str, Any]) -> str | None:
+    """PostHog's error_message when it could not calculate the insight, else None.
+
+    InsightSerializer answers ``result: null`` with an errored ``query_status`` when the query
+    hit the team's concurrency limit or crashed (reference §4); that is no query to poll.
+    """
+    status = raw.get("query_status")
+    if raw.get("result") is None and isinstance(status, dict) and status.get("error"):
+        return str(status.get("error_message") or "no reason given")
+    return None
+
+
+def _calculation_error(key: str, failure: str) -> PostHogError:
+    endpoint = f"insights/{key}/"
+    if failure == CONCURRENCY_LIMIT:
+        return RateLimited(
+            f"PostHog was running too many of this project's queries at once and could not "
+            f"calculate insight {key} ({failure}) after {CONCURRENCY_RETRIES + 1} tries. Try "
+            "again in a minute, or fetch fewer insights at the same time.",
+            detail=failure,
+            endpoint=endpoint,
+        )
+    return QueryFailed(
+        f"PostHog failed calculating insight {key}: {failure}. Try again later; if it keeps "
+        "failing, open the insight in PostHog to see the error.",
+        error_message=failure,
+        endpoint=endpoint,
+    )
 
 
 def _fetch(client: BaseClient, key: str, params: dict[str, Any], *, refresh: bool) -> dict:
@@ -262,6 +307,11 @@ def _insight_key(value: int | str) -> str:
 def _refresh_mode(refresh: str | bool) -> str:
     if isinstance(refresh, bool) or refresh in ("true", "false"):
         return _LEGACY_REFRESH[refresh]
+    if refresh == "async_except_on_cache_miss":
+        raise ValidationError(
+            "The insight endpoint reads refresh='async_except_on_cache_miss' as 'force_cache' "
+            "(it never computes). Use 'blocking' (compute when stale) or 'async'."
+        )
     if not isinstance(refresh, str) or refresh not in REFRESH_MODES:
         raise ValidationError(
             f"refresh={refresh!r} is not one of PostHog's modes: {', '.join(REFRESH_MODES)} "
@@ -281,9 +331,11 @@ def _override(date_from: Any, date_to: Any, properties: Any) -> str | None:
     return json.dumps(override) if override else None
 
 
-def _expect_insight(body: dict[str, Any]) -> str | None:
+def _expect_insight(body: Any) -> str | None:
     # PostHog's InsightSerializer always has "result" (null when not computed); a body without
     # it is not an insight (a proxy's JSON, a list endpoint, another API).
+    if not isinstance(body, dict):
+        return expect_object(body)
     if "result" in body:
         return None
     return f"expected an insight object with a 'result' key, got keys {sorted(body)[:8]}"

@@ -16,7 +16,7 @@ from __future__ import annotations
 import math
 import os
 import warnings
-from collections.abc import Iterable, Iterator
+from collections.abc import Iterable, Iterator, Sequence
 from datetime import date
 from pathlib import Path
 from typing import Any, NamedTuple
@@ -60,6 +60,7 @@ def stream_to_parquet(
     values: dict[str, Any] | None = None,
     page_size: int = MAX_ROWS,
     progress: bool | None = None,
+    keyset: Sequence[str] | None = None,
 ) -> StreamResult:
     """Write ``"persons"`` or a HogQL query's rows to *path* (see
     :meth:`posthog_frames.Client.stream_to_parquet`).
@@ -77,8 +78,11 @@ def stream_to_parquet(
     try:
         with no_cache(client):
             if source.strip().lower() == "persons":
-                if values:
-                    raise ValidationError('values apply to SQL sources, not "persons".')
+                if values or keyset:
+                    raise ValidationError(
+                        'values and keyset apply to SQL sources, not "persons" (paged by '
+                        "created_at and id)."
+                    )
                 types = person_property_types(client) or {}
                 request = PersonsRequest(properties, page_size=page_size)
                 frames = query_person_frames(
@@ -92,7 +96,12 @@ def stream_to_parquet(
                     )
                 sql = check_sql(source)
                 pages = query_pages(
-                    client, sql, values, refresh="force_blocking", page_size=page_size
+                    client,
+                    sql,
+                    values,
+                    keyset=keyset,
+                    refresh="force_blocking",
+                    page_size=page_size,
                 )
                 rows = stream_rows(target, pages, bar)
     finally:
@@ -263,6 +272,7 @@ def persons_schema(property_types: dict[str, str], prefix: str = "properties.") 
         pa.field("distinct_ids", pa.list_(pa.string())),
         pa.field("created_at", pa.timestamp("us", tz="UTC")),
         pa.field("last_seen_at", pa.timestamp("us", tz="UTC")),
+        pa.field("is_identified", pa.bool_()),
     ]
     for key in sorted(property_types):
         ch_type = _PROPERTY_TYPES.get(str(property_types[key]), "String")

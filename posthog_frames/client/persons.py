@@ -22,14 +22,15 @@ import pandas as pd
 import requests
 
 from posthog_frames.client.base import BaseClient, progress_bar
-from posthog_frames.client.hogql import MAX_ROWS, person_dicts, persons_sql
+from posthog_frames.client.hogql import MAX_ROWS, person_dicts, persons_page_sql, persons_where
 from posthog_frames.client.properties import filter_keys, hint_unknown, person_property_types
-from posthog_frames.client.query import check_limit, query_pages
+from posthog_frames.client.query import check_limit, run_query
 from posthog_frames.exceptions import ValidationError
 from posthog_frames.filters import filters_param, normalize_filters
 from posthog_frames.frames.persons import concat_person_pages, persons_frame
 from posthog_frames.http.frame_cache import ResultCache, result_key
 from posthog_frames.http.paging import canonical
+from posthog_frames.http.transport import expect_object
 
 __all__ = [
     "PersonsRequest",
@@ -126,12 +127,9 @@ def persons(
         5
     """
     if check_via(via) == "query":
-        counts: list[int] = []
-        pages = query_person_frames(
-            client, request, progress, refresh=refresh, dtypes=dtypes, counts=counts
-        )
+        pages = query_person_frames(client, request, progress, refresh=refresh, dtypes=dtypes)
         frame = concat_person_pages(list(pages))
-        _describe(frame, client.project_id, request, counts)
+        _describe(frame, client.project_id, request, [])
         frame.attrs["via"] = "query"
         hint_unknown(client, frame, filter_keys(request.properties))
         return frame
@@ -151,7 +149,7 @@ def persons(
     frame = concat_person_pages(frames)
     _describe(frame, client.project_id, request, counts)
     hint_unknown(client, frame, filter_keys(request.properties))
-    if store is not None and len(set(counts)) <= 1:
+    if store is not None and _complete(counts, len(frame), request.limit):
         store.put(key, url, frame)
     elif store is not None:
         # Never keep a pull that saw the count change, nor leave an older frame in its
@@ -164,8 +162,9 @@ def person(client: BaseClient, id_or_uuid: int | str, *, refresh: bool = False) 
     """One person by numeric id or UUID, as a Series (see :meth:`posthog_frames.Client.person`).
 
     Example:
-        >>> person(client, 1)["properties.email"]
-        '...@...'
+        >>> found = person(client, 1)
+        >>> found["id"] == found["uuid"] == found.name    # the UUID, as in persons()
+        True
     """
     key = str(id_or_uuid).strip()
     if isinstance(id_or_uuid, bool) or not (key.isdigit() or _UUID_RE.match(key)):
@@ -177,8 +176,11 @@ def person(client: BaseClient, id_or_uuid: int | str, *, refresh: bool = False) 
         f"persons/{key}/", refresh=refresh, hint=_person_hint(key), expect=_expect_person
     )
     types = person_property_types(client, refresh=refresh)
-    row = persons_frame([raw], property_types=types).iloc[0]
-    row.name = raw["id"]
+    # Retrieve answers PersonSerializer, whose id is the numeric key; the persons list (and so
+    # every frame here) uses the UUID as id.
+    listed = {**raw, "id": raw.get("uuid", raw["id"])}
+    row = persons_frame([listed], property_types=types).iloc[0]
+    row.name = listed["id"]
     return row
 
 
@@ -210,7 +212,13 @@ def _rest_frames(
     counts: list[int],
 ) -> Iterator[pd.DataFrame]:
     """One frame per page from *url*, without repeats; *counts* gets each page's ``count``."""
-    pages = client.paginate(url, refresh=refresh, ahead=client.settings.concurrency - 1)
+    # include_total makes PostHog count every matching person again: ask on the first page only.
+    pages = client.paginate(
+        url,
+        refresh=refresh,
+        ahead=client.settings.concurrency - 1,
+        first_only=("include_total",),
+    )
     seen: set[Any] = set()
     remaining = limit
     bar = None
@@ -237,7 +245,8 @@ def _rest_frames(
         pages.close()  # stop fetching ahead now, also when the caller stops early
         if bar is not None:
             bar.close()
-    _warn_if_changed(counts)
+    if not _complete(counts, len(seen), limit):
+        _warn_changed(counts[0], len(seen))
 
 
 def _page_size(page_size: int | None, limit: int | None, default: int) -> int:
@@ -268,12 +277,11 @@ def query_person_frames(
     refresh: bool = False,
     dtypes: bool = True,
     types: dict[str, str] | None = None,
-    counts: list[int] | None = None,
 ) -> Iterator[pd.DataFrame]:
-    """``iter_persons(via="query")``: one frame per HogQL page of up to 50,000 persons.
+    """``iter_persons(via="query")``: one frame per HogQL page of up to 50,000 persons, paged
+    by keyset on ``(created_at, id)`` (PostHog refuses OFFSET), newest first as the list.
 
-    *types* (property name → PostHog type) skips fetching the property definitions;
-    *counts* gets each page's total (the query's window count).
+    *types* (property name → PostHog type) skips fetching the property definitions.
 
     Example:
         >>> [len(f) for f in query_person_frames(client, PersonsRequest(page_size=300))]
@@ -283,7 +291,7 @@ def query_person_frames(
     if isinstance(size, bool) or not isinstance(size, int) or not 1 <= size <= MAX_ROWS:
         raise ValidationError(f"page_size must be between 1 and 50,000, got {request.page_size!r}.")
     limit = check_limit(request.limit, paginate=True)
-    sql, values = persons_sql(
+    where, values = persons_where(
         normalize_filters(request.properties) if request.properties else [],
         search=request.search,
         distinct_id=request.distinct_id,
@@ -292,27 +300,31 @@ def query_person_frames(
     if types is None and dtypes:
         types = person_property_types(client, refresh=refresh)
     mode = "force_blocking" if refresh else "blocking"
-    counts = [] if counts is None else counts
-    bar, read, ids = None, 0, set[Any]()
-    pages = query_pages(client, sql, values, refresh=mode, limit=limit, page_size=size)
+    size = min(size, MAX_ROWS - 1)  # one more row is asked for: it says whether more exist
+    bar, read, after = None, 0, None
     try:
-        for page in pages:
-            people, total = person_dicts(page)
-            if total is not None:
-                counts.append(total)
-            if bar is None and len(people) == size:
-                bar = progress_bar(client, progress, total, "persons")
+        while True:
+            wanted = size if limit is None else min(size, limit - read)
+            final = limit is not None and read + wanted >= limit
+            sql, params = persons_page_sql(where, values, wanted if final else wanted + 1, after)
+            page = run_query(client, sql, params, mode)
+            people = person_dicts(page)
+            more = len(people) > wanted
+            people = people[:wanted]
+            if bar is None and more:
+                bar = progress_bar(client, progress, limit, "persons")
             read += len(people)
-            frame = _drop_seen(persons_frame(people, property_types=types), ids)
+            frame = persons_frame(people, property_types=types)
             if bar is not None:
                 bar.update(len(frame))
             yield frame
-            if total is not None and read >= total:
-                break  # the window count saves the request that would find an empty page
+            if not more:
+                return
+            last = page["results"][wanted - 1]
+            after = (last[1], last[0])  # (created, id) of the page's last person
     finally:
         if bar is not None:
             bar.close()
-    _warn_if_changed(counts)
 
 
 # -- shared by both paths ---------------------------------------------------------------------
@@ -339,16 +351,21 @@ def _drop_seen(frame: pd.DataFrame, seen: set[Any]) -> pd.DataFrame:
     return frame
 
 
-def _warn_if_changed(counts: list[int]) -> None:
-    """The documented warning when PostHog's person count changed between pages of a pull."""
-    if len(set(counts)) > 1:
-        warnings.warn(
-            f"PostHog's person count changed during this pull (from {counts[0]:,} to "
-            f"{counts[-1]:,}): persons created meanwhile are missing, and a deletion can hide a "
-            "person at a page boundary. Run again with refresh=True for a consistent result.",
-            UserWarning,
-            stacklevel=_USER_FRAME,
-        )
+def _complete(counts: list[int], rows: int, limit: int | None) -> bool:
+    """Whether a REST pull got as many persons as PostHog counted when it started."""
+    return limit is not None or not counts or rows == counts[0]
+
+
+def _warn_changed(counted: int, got: int) -> None:
+    """The documented warning when a pull's persons changed while it ran."""
+    warnings.warn(
+        f"PostHog counted {counted:,} matching persons when this pull started, but it returned "
+        f"{got:,}: persons were added, merged or deleted during the pull (PostHog pages by "
+        "offset, so a change shifts later pages). Run again with refresh=True for a consistent "
+        "result.",
+        UserWarning,
+        stacklevel=_USER_FRAME,
+    )
 
 
 def _person_hint(key: str) -> str:
@@ -362,7 +379,9 @@ def _person_hint(key: str) -> str:
     return "Check the id with client.persons()."
 
 
-def _expect_person(body: dict[str, Any]) -> str | None:
+def _expect_person(body: Any) -> str | None:
+    if not isinstance(body, dict):
+        return expect_object(body)
     if "id" in body and isinstance(body.get("properties") or {}, dict):
         return None
     return f"expected a person object {{'id', 'properties', ...}}, got keys {sorted(body)[:8]}"

@@ -163,9 +163,11 @@ def warn_unknown_properties(
         )
 
 
-def _expect_values(body: dict[str, Any]) -> str | None:
-    problem = expect_page(body)
-    if problem is None and not all(_count(item.get("count")) for item in body["results"]):
+def _expect_values(body: Any) -> str | None:
+    # Self-hosted releases before PostHog/posthog@a8b2677e answer a bare list of the items.
+    page = {"results": body} if isinstance(body, list) else body
+    problem = expect_page(page)
+    if problem is None and not all(_count(item.get("count")) for item in page["results"]):
         problem = "expected {'name': ..., 'count': <whole number>} items in 'results'"
     return problem
 

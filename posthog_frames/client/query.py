@@ -2,8 +2,9 @@
 
 Every query is ``POST /api/projects/:id/query/`` with ``{"query": {"kind": "HogQLQuery",
 "query": sql, "values": {...}}, "refresh": ...}``; blocking answers are cached locally, keyed
-on that body. PostHog answers at most 100 rows without a LIMIT and at most 50,000 with one;
-``paginate=True`` pages through everything (see :func:`posthog_frames.client.hogql.page_sql`).
+on that body. PostHog answers at most 100 rows without a LIMIT and at most 50,000 with one (a
+larger LIMIT is cut silently); ``paginate=True`` pages through everything by keyset, never with
+OFFSET, which PostHog refuses from personal API keys (:mod:`posthog_frames.client.keyset`).
 
 Example:
     >>> query(client, "select event, count() as n from events group by event order by n desc"
@@ -14,16 +15,32 @@ Example:
 from __future__ import annotations
 
 import time
-from collections.abc import Iterator
+import warnings
+from collections.abc import Iterator, Sequence
 from contextlib import AbstractContextManager, nullcontext
 from typing import Any
 
 import pandas as pd
 
 from posthog_frames.client.base import BaseClient
-from posthog_frames.client.hogql import MAX_ROWS, page_sql, with_limit
-from posthog_frames.exceptions import InvalidResponse, Timeout, ValidationError
-from posthog_frames.frames.sql import hogql_frame
+from posthog_frames.client.hogql import MAX_ROWS, with_limit
+from posthog_frames.client.keyset import (
+    check_unique,
+    key_positions,
+    page_sql,
+    plan_keyset,
+    split_tail,
+)
+from posthog_frames.exceptions import (
+    InvalidResponse,
+    PostHogError,
+    QueryFailed,
+    ServerError,
+    Timeout,
+    ValidationError,
+)
+from posthog_frames.frames.sql import TruncatedResult, hogql_frame
+from posthog_frames.http.transport import expect_object
 
 __all__ = [
     "POLL_SECONDS",
@@ -94,6 +111,7 @@ def query(
     limit: int | None = None,
     refresh: str = "blocking",
     paginate: bool = False,
+    keyset: Sequence[str] | None = None,
 ) -> pd.DataFrame:
     """Run HogQL and return the typed frame (see :meth:`posthog_frames.Client.query`).
 
@@ -109,11 +127,15 @@ def query(
         raise ValidationError(
             f"refresh must be one of {', '.join(REFRESH_MODES)}, not {refresh!r}."
         )
+    if keyset is not None and not paginate:
+        raise ValidationError("keyset= orders the pages of paginate=True; pass paginate=True too.")
     if paginate:
-        pages = list(query_pages(client, sql, values, refresh=refresh, limit=limit))
-        response = {**pages[-1], "results": [row for p in pages for row in p["results"]]}
+        pages = query_pages(client, sql, values, keyset=keyset, refresh=refresh, limit=limit)
+        answers = list(pages)
+        response = {**answers[-1], "results": [row for p in answers for row in p["results"]]}
         response["hasMore"] = False
     else:
+        _warn_if_cut(sql, limit)
         # hogql_frame warns (TruncatedResult) when PostHog says hasMore.
         response = run_query(client, with_limit(sql, limit) if limit else sql, values, refresh)
     frame = hogql_frame(response)
@@ -157,10 +179,6 @@ def run_query(
     if "results" in answer:
         return answer
     status = await_query(client, answer["query_status"], POLL_SECONDS, "use refresh='blocking'")
-    if status.get("error"):
-        raise ValidationError(
-            f"The async query {status['id']} failed: {status.get('error_message')} {_HINT}"
-        )
     results = status.get("results")
     problem = _expect_results(results)
     if problem is not None or not isinstance(results, dict):
@@ -188,6 +206,8 @@ def await_query(
     query_id = status.get("id")
     started, wait = time.monotonic(), 0.1
     while not status.get("complete"):
+        if status.get("error"):
+            raise _failed(query_id, status.get("error_message"), None)
         if time.monotonic() - started > deadline:
             raise Timeout(
                 f"The async query {query_id} was still running after {deadline:g} s; poll "
@@ -196,9 +216,29 @@ def await_query(
             )
         time.sleep(wait)
         wait = min(wait * 2, 2.0)
-        answer = client.get(f"query/{query_id}/", refresh=True, expect=_expect_status)
+        try:
+            answer = client.get(f"query/{query_id}/", refresh=True, expect=_expect_status)
+        except (ValidationError, ServerError) as err:
+            # A failed query answers 400 (with PostHog's message) or 500, with its status.
+            raise _failed(query_id, err.detail, err) from None
         status = answer["query_status"]
     return status
+
+
+def _failed(query_id: Any, message: str | None, err: PostHogError | None) -> PostHogError:
+    """The error for an async query PostHog reports as failed (400: a query to fix)."""
+    said = message or "no reason given"
+    fields: dict[str, Any] = {"endpoint": f"query/{query_id}/"}
+    if err is not None:
+        fields.update(status=err.status, type=err.type, code=err.code, detail=err.detail)
+    if err is not None and err.status == 400:
+        return ValidationError(f"The async query {query_id} failed: {said}. {_HINT}", **fields)
+    return QueryFailed(
+        f"PostHog could not compute the async query {query_id}: {said}. Try again later, or "
+        "with refresh='blocking'.",
+        error_message=message,
+        **fields,
+    )
 
 
 def query_pages(
@@ -206,27 +246,76 @@ def query_pages(
     sql: str,
     values: dict[str, Any] | None,
     *,
+    keyset: Sequence[str] | None = None,
     refresh: str = "blocking",
     limit: int | None = None,
     page_size: int = MAX_ROWS,
 ) -> Iterator[dict[str, Any]]:
-    """Yield each page's answer (see :func:`~posthog_frames.client.hogql.page_sql`) until a
-    short page, or until *limit* rows.
+    """Yield each page's answer, paged by keyset (the query's ORDER BY, or *keyset*) until the
+    last row, or until *limit* rows (else the query's own LIMIT).
+
+    Each page asks for one row more than it keeps: that row says whether another page exists,
+    so the pull ends without asking for an empty page. Pages hold at most 49,999 rows (PostHog
+    answers at most 50,000, the extra row included).
 
     Example:
-        >>> [len(p["results"]) for p in query_pages(client, "select number from numbers(5)",
-        ...                                         None, page_size=2)]
-        [2, 2, 1]
+        >>> pages = query_pages(client, "select number from numbers(5) order by number", None,
+        ...                     page_size=2)
+        >>> [[row[0] for row in page["results"]] for page in pages]
+        [[0, 1], [2, 3], [4]]
     """
-    offset = 0
+    plan = plan_keyset(sql, keyset)
+    total = min(n for n in (limit, plan.limit) if n is not None) if limit or plan.limit else None
+    after: tuple[Any, ...] | None = None
+    positions: list[int] = []
+    kinds: list[str] = []
+    got = 0
     while True:
-        size = page_size if limit is None else min(page_size, limit - offset)
-        page = run_query(client, page_sql(sql, size, offset), values, refresh)
-        yield page
-        got = len(page["results"])
-        offset += got
-        if got < size or (limit is not None and offset >= limit):
+        size = min(page_size, MAX_ROWS - 1)
+        last = total is not None and total - got <= size
+        size = total - got if last and total is not None else size
+        text, key_values = page_sql(plan, size if last else size + 1, after, kinds)
+        clash = sorted(set(key_values) & set(values or {}))
+        if clash:
+            raise ValidationError(f"values may not use the names {clash}: paging needs them.")
+        page = run_query(client, text, {**(values or {}), **key_values}, refresh)
+        if not positions:
+            positions = key_positions(plan, page["columns"])
+            kinds = [_type_of(page.get("types"), i) for i in positions]
+        rows = page["results"]
+        check_unique(rows, positions, plan)
+        more = len(rows) > size
+        rows = rows[:size]
+        yield {**page, "results": rows}
+        got += len(rows)
+        if not more:
             return
+        after = tuple(rows[-1][i] for i in positions)
+
+
+def _type_of(types: Any, position: int) -> str:
+    """The ClickHouse type of a column from an answer's ``types`` (pairs or bare names)."""
+    try:
+        found = types[position]
+    except (TypeError, IndexError):
+        return ""
+    return str(found[1] if isinstance(found, list | tuple) else found)
+
+
+def _warn_if_cut(sql: str, limit: int | None) -> None:
+    """PostHog cuts a LIMIT above 50,000 to 50,000 without saying so (no ``hasMore``)."""
+    try:
+        asked = limit if limit is not None else split_tail(sql).limit
+    except ValidationError:  # LIMIT {placeholder}: PostHog will read it, we cannot
+        return
+    if asked is not None and asked > MAX_ROWS:
+        warnings.warn(
+            f"The query asks for {asked:,} rows, but PostHog answers at most {MAX_ROWS:,} per "
+            "query and cuts the rest without saying so. Pass paginate=True (with an ORDER BY "
+            "on unique columns) to get every row.",
+            TruncatedResult,
+            stacklevel=4,
+        )
 
 
 def no_cache(client: BaseClient) -> AbstractContextManager[Any]:
@@ -247,7 +336,9 @@ def _expect_results(body: Any) -> str | None:
     return f"expected a HogQL answer {{'results': [...], 'columns': [...]}}, got {got}"
 
 
-def _expect_status(body: dict[str, Any]) -> str | None:
+def _expect_status(body: Any) -> str | None:
+    if not isinstance(body, dict):
+        return expect_object(body)
     status = body.get("query_status")
     if isinstance(status, dict) and status.get("id"):
         return None
@@ -255,8 +346,8 @@ def _expect_status(body: dict[str, Any]) -> str | None:
     return f"expected {{'query_status': {{'id': ..., 'complete': ...}}}}, got keys {got}"
 
 
-def _expect_answer(body: dict[str, Any]) -> str | None:
+def _expect_answer(body: Any) -> str | None:
     """A /query/ answer: rows (blocking) or the status of a query still running (async)."""
-    if "results" not in body and "query_status" in body:
+    if isinstance(body, dict) and "results" not in body and "query_status" in body:
         return _expect_status(body)
     return _expect_results(body)

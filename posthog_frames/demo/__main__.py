@@ -75,6 +75,21 @@ def build_parser(prog: str = "python -m posthog_frames.demo") -> argparse.Argume
     fault(
         "--short-pages", action="store_true", help="shorten 30%% of persons pages (next continues)"
     )
+    calc = "share of insight calculations that"
+    fault("--concurrency-rate", type=_share, default=0.0, help=f"{calc} hit the concurrency limit")
+    fault("--calculation-error-rate", type=_share, default=0.0, help=f"{calc} crash")
+    rules = parser.add_argument_group("PostHog's rules")
+    rules.add_argument(
+        "--no-budgets", action="store_true", help="do not enforce PostHog's per-key rate limits"
+    )
+    rules.add_argument(
+        "--api-queries-budget",
+        action="store_true",
+        help="/query/ budget of the API-queries plan (240/minute, 2,400/hour)",
+    )
+    rules.add_argument(
+        "--allow-offset", action="store_true", help="accept OFFSET in HogQL (grandfathered orgs)"
+    )
     return parser
 
 
@@ -145,6 +160,11 @@ def run(args: argparse.Namespace) -> int:
         html_rate=args.html_rate,
         slow_body=args.slow_body,
         wrong_shape_rate=args.wrong_shape_rate,
+        concurrency_rate=args.concurrency_rate,
+        calculation_error_rate=args.calculation_error_rate,
+        budgets=not args.no_budgets,
+        api_queries_budget=args.api_queries_budget,
+        allow_offset=args.allow_offset,
         host=args.host,
     )
     try:

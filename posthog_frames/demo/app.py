@@ -21,6 +21,7 @@ import re
 import sys
 import threading
 import traceback
+from collections import deque
 from collections.abc import Callable
 from dataclasses import dataclass
 from typing import Any
@@ -44,10 +45,12 @@ from posthog_frames.demo.data.project import DemoData
 from posthog_frames.demo.errors import ApiError, error_response, not_found, validation_error
 from posthog_frames.demo.faults import Faults, throttled_detail
 from posthog_frames.demo.responses import json_response
+from posthog_frames.demo.throttle import Throttle, family_of
 
 __all__ = ["DemoApp"]
 
 _PROJECT = r"^/api/(?:projects|environments)/(?P<pid>\d+)"
+_LOG_SIZE = 10_000
 
 
 @dataclass(frozen=True)
@@ -79,6 +82,13 @@ _ROUTES = [
 ]
 
 
+def _json(request: Request) -> object:
+    try:
+        return orjson.loads(request.get_data(cache=True) or b"{}")
+    except orjson.JSONDecodeError:
+        return None
+
+
 def _answer(result: tuple[int, dict]) -> Response:
     status, body = result
     return json_response(body, status)
@@ -95,18 +105,27 @@ class DemoApp:
         faults: Faults,
         account: Account,
         timezone: str,
+        budgets: bool = True,
+        api_queries_budget: bool = False,
+        allow_offset: bool = False,
     ) -> None:
         self.data = data
         self.keys = keys
         self.faults = faults
         self.account = account
         self.timezone = timezone
+        self.allow_offset = allow_offset
+        # The budgets read the faults' clock, so tests can move both at once.
+        self.throttle = Throttle(clock=lambda: self.faults.clock(), api_queries=api_queries_budget)
+        self.budgets = budgets
         self._persons_ctx = PersonsContext(data, faults, data.now, timezone)
         self._empty_ctx = PersonsContext(None, faults, data.now, timezone)
         self._store: InsightStore | None = None
         self._store_lock = threading.Lock()
         self._count_lock = threading.Lock()
         self._count = 0
+        # What arrived, newest last: (method, path with query string, JSON body or None).
+        self.log: deque[tuple[str, str, Any]] = deque(maxlen=_LOG_SIZE)
 
     def insight_store(self) -> InsightStore:
         """Project 1's saved insights, built on first use: their event log is costly to make
@@ -120,6 +139,7 @@ class DemoApp:
                     timezone=self.timezone,
                     project_id=1,
                     user=self.account.user_basic(),
+                    failure=self.faults.calculation_failure,
                 )
             return self._store
 
@@ -132,6 +152,12 @@ class DemoApp:
     def reset_request_count(self) -> None:
         with self._count_lock:
             self._count = 0
+            self.log.clear()
+
+    def request_log(self) -> list[tuple[str, str, Any]]:
+        """A copy of :attr:`log`."""
+        with self._count_lock:
+            return list(self.log)
 
     # -- WSGI -------------------------------------------------------------------------------
     def __call__(self, environ: dict[str, Any], start_response: Callable) -> Any:
@@ -151,6 +177,9 @@ class DemoApp:
             return not_found()
         with self._count_lock:
             self._count += 1
+            query = request.query_string.decode("latin-1")
+            body = _json(request) if request.method == "POST" else None
+            self.log.append((request.method, path + (f"?{query}" if query else ""), body))
         self.faults.delay()
         injected = self.faults.server_error()
         if injected == 503:
@@ -178,8 +207,13 @@ class DemoApp:
         if route.project and self.account.project(int(match["pid"])) is None:
             return not_found()
         wait = self.faults.throttle(key)
+        if wait is None and self.budgets:
+            body = _json(request) if route.handler == "_query" else None
+            wait = self.throttle.check(key, family_of(route.handler, body))
         if wait is not None:
-            return error_response(429, "throttled_error", "throttled", throttled_detail(wait))
+            response = error_response(429, "throttled_error", "throttled", throttled_detail(wait))
+            response.headers["Retry-After"] = str(int(wait))  # drf-exceptions-hog: "%d" % wait
+            return response
         if request.method not in route.methods and not (
             request.method == "HEAD" and "GET" in route.methods
         ):
@@ -243,4 +277,7 @@ class DemoApp:
         rows = list(persons.snapshot()[0]) if persons else []
         with_store = int(match["pid"]) == 1  # the saved insights live in project 1 only
         store = self.insight_store() if with_store else None
-        return _answer(run_query(body, persons=rows, store=store, now=self.data.now))
+        answer = run_query(
+            body, persons=rows, store=store, now=self.data.now, allow_offset=self.allow_offset
+        )
+        return _answer(answer)

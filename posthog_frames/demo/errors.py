@@ -64,10 +64,11 @@ def not_found() -> Response:
     return json_response(NOT_FOUND, 404)
 
 
-def invalid(detail: str, attr: str | None = None) -> tuple[int, dict]:
+def invalid(detail: str, attr: str | None = None, code: str = "invalid_input") -> tuple[int, dict]:
     """A 400 ``validation_error`` as the (status, body) pair the insight and query handlers
-    answer (DRF's code ``invalid`` becomes ``invalid_input``)."""
-    return 400, error_body("validation_error", "invalid_input", detail, attr)
+    answer (DRF's code ``invalid`` becomes ``invalid_input``; HogQL's errors carry their own
+    ``code_name``, such as ``hogql_query_error``)."""
+    return 400, error_body("validation_error", code, detail, attr)
 
 
 def validation_error(detail: str, attr: str | None = None) -> Response:

@@ -7,7 +7,10 @@ shorter than ``limit`` whose ``next`` still continues). On successful (200) answ
 ``reset_rate`` (the connection is reset halfway through a body whose Content-Length promised
 more), ``truncate_rate`` (the body is cut in half with a matching Content-Length, so it arrives
 "complete" but is not valid JSON), ``wrong_shape_rate`` (valid JSON of the wrong shape:
-``{"data": <the real body>}``), ``slow_body`` (seconds the body stalls halfway).
+``{"data": <the real body>}``), ``slow_body`` (seconds the body stalls halfway). In PostHog
+itself: ``concurrency_rate`` (an insight calculation hits PostHog's query concurrency limit) and
+``calculation_error_rate`` (it crashes unexpectedly); either answers the insight with
+``result: null`` and an errored ``query_status``, as ``InsightSerializer`` does.
 
 Every random decision comes from RNGs seeded by the server's seed, so a run is reproducible
 (up to the order in which concurrent requests arrive). :meth:`Faults.injected` counts what was
@@ -39,7 +42,18 @@ __all__ = ["FaultSettings", "Faults", "ManualClock", "throttled_detail", "PROXY_
 
 _DEFAULT_SHORT_SHARE = 0.3
 _WINDOW = 60.0
-_RATES = ("error_rate", "reset_rate", "truncate_rate", "html_rate", "wrong_shape_rate")
+_RATES = (
+    "error_rate",
+    "reset_rate",
+    "truncate_rate",
+    "html_rate",
+    "wrong_shape_rate",
+    "concurrency_rate",
+    "calculation_error_rate",
+)
+# What InsightSerializer puts in error_message for each injected calculation failure.
+CONCURRENCY_LIMIT = "concurrency_limit_exceeded"
+CALCULATION_ERROR = "Query failed: the demo's injected calculation error"
 # What nginx answers when PostHog behind it is unreachable (its stock error page).
 PROXY_PAGE = (
     b"<html>\r\n<head><title>502 Bad Gateway</title></head>\r\n<body>\r\n"
@@ -62,6 +76,8 @@ class FaultSettings:
     html_rate: float = 0.0
     slow_body: float = 0.0
     wrong_shape_rate: float = 0.0
+    concurrency_rate: float = 0.0
+    calculation_error_rate: float = 0.0
 
     def __post_init__(self) -> None:
         for name in ("latency", "slow_body"):
@@ -134,6 +150,7 @@ class Faults:
         self._error_rng = random.Random(f"errors/{seed}")
         self._short_rng = random.Random(f"short-pages/{seed}")
         self._body_rng = random.Random(f"bodies/{seed}")
+        self._calc_rng = random.Random(f"calculations/{seed}")
         self._history: dict[str, deque[float]] = {}
         self._counts: Counter[str] = Counter()
         self.clock: Callable[[], float] = time.monotonic
@@ -197,6 +214,21 @@ class Faults:
         out = Response(stream, status=200, content_type=response.mimetype, direct_passthrough=True)
         out.headers["Content-Length"] = str(len(body))  # promises the whole body
         return out
+
+    def calculation_failure(self) -> str | None:
+        """The error_message of an insight calculation that fails now, else None."""
+        settings = self._settings
+        if settings.concurrency_rate <= 0 and settings.calculation_error_rate <= 0:
+            return None
+        with self._lock:
+            draw = self._calc_rng.random()
+            if draw < settings.concurrency_rate:
+                self._counts["concurrency_limit"] += 1
+                return CONCURRENCY_LIMIT
+            if draw < settings.concurrency_rate + settings.calculation_error_rate:
+                self._counts["calculation_error"] += 1
+                return CALCULATION_ERROR
+            return None
 
     def injected(self) -> dict[str, int]:
         """How many faults of each kind were injected so far (kinds never injected are absent).

@@ -59,9 +59,14 @@ class DemoServer:
         html_rate: float = 0.0,
         slow_body: float = 0.0,
         wrong_shape_rate: float = 0.0,
+        concurrency_rate: float = 0.0,
+        calculation_error_rate: float = 0.0,
         host: str = "127.0.0.1",
         now: datetime | str | None = None,
         timezone: str = "UTC",
+        budgets: bool = True,
+        api_queries_budget: bool = False,
+        allow_offset: bool = False,
     ) -> None:
         try:
             ZoneInfo(timezone)
@@ -79,6 +84,8 @@ class DemoServer:
             html_rate=html_rate,
             slow_body=slow_body,
             wrong_shape_rate=wrong_shape_rate,
+            concurrency_rate=concurrency_rate,
+            calculation_error_rate=calculation_error_rate,
         )
         self._host, self._port = host, port
         self._keys = KeyRing.create()
@@ -89,6 +96,9 @@ class DemoServer:
             faults=Faults(settings, seed=seed),
             account=Account.create(seed=seed, timezone=timezone),
             timezone=timezone,
+            budgets=budgets,
+            api_queries_budget=api_queries_budget,
+            allow_offset=allow_offset,
         )
         self._server: BaseWSGIServer | None = None
         self._thread: threading.Thread | None = None
@@ -155,12 +165,24 @@ class DemoServer:
         return self.app.request_count
 
     def reset_request_count(self) -> None:
+        """Start counting (and logging) requests afresh."""
         self.app.reset_request_count()
+
+    @property
+    def request_log(self) -> list[tuple[str, str, Any]]:
+        """The last 10,000 API requests, oldest first: ``(method, path?query, JSON body)``
+        (the body of POSTs only), so tests can check what a client really sent."""
+        return self.app.request_log()
 
     def configure(self, **changes: Any) -> FaultSettings:
         """Change fault injection while running: any keyword of :func:`serve` from ``latency``
         to ``wrong_shape_rate`` (see :mod:`posthog_frames.demo.faults`)."""
         return self.app.faults.configure(**changes)
+
+    @property
+    def budget_refusals(self) -> dict[str, int]:
+        """429s answered because a key exceeded PostHog's budget, per endpoint family."""
+        return dict(self.app.throttle.refused)
 
     @property
     def faults_injected(self) -> dict[str, int]:
@@ -170,6 +192,10 @@ class DemoServer:
     def add_person(self, **properties: Any) -> dict[str, Any]:
         """Add one person created now (it becomes the first row); returns the person dict."""
         return self.data.add_person(**properties)
+
+    def delete_person(self, person_uuid: str) -> dict[str, Any]:
+        """Delete one person (every later row moves up by one); returns the person dict."""
+        return self.data.delete_person(person_uuid)
 
     def client(self, **kwargs: Any) -> Any:
         """A ``posthog_frames.Client`` for this server (extra keywords go to the Client)."""
@@ -189,8 +215,13 @@ def serve(port: int = 0, persons: int = 500, seed: int = 0, **options: Any) -> D
     ``latency`` (seconds added per request), ``rate_limit`` (requests a minute per key before
     PostHog's 429), ``error_rate`` (share answered 500/503), ``short_pages`` (share of persons
     pages shorter than ``limit`` but linking on), ``reset_rate``, ``truncate_rate``,
-    ``html_rate``, ``slow_body``, ``wrong_shape_rate``; and ``host``, ``now`` (the fixed clock),
-    ``timezone`` (the project's zone).
+    ``html_rate``, ``slow_body``, ``wrong_shape_rate``, ``concurrency_rate`` and
+    ``calculation_error_rate`` (insight calculations that fail in PostHog); PostHog's own rules
+    ``budgets`` (its per-key rate limits per endpoint, minute and hour: on by default; see
+    :mod:`posthog_frames.demo.throttle`), ``api_queries_budget`` (the API-queries plan's
+    budget for ``/query/``), ``allow_offset`` (HogQL may use OFFSET, as for PostHog's
+    grandfathered organizations; refused by default); and ``host``, ``now`` (the fixed
+    clock), ``timezone`` (the project's zone).
 
     Example:
         >>> with serve(persons=100, seed=1, latency=0.05) as demo:

@@ -41,7 +41,7 @@ INSIGHT_LIST_COLUMNS = (
     "saved",
     "description",
 )
-_DEFINITION_COLUMNS = ("name", "property_type", "is_numerical", "id", "tags")
+_DEFINITION_COLUMNS = ("name", "property_type", "is_numerical", "id", "tags", "virtual")
 
 
 def _rows(answer: Any, what: str) -> list[dict[str, Any]]:
@@ -117,6 +117,9 @@ def property_definitions_frame(answer: Any, type: str = "person") -> pd.DataFram
     rows = _rows(answer, "property definitions")
     extra = [key for row in rows for key in row]
     frame = pd.DataFrame(rows, columns=list(dict.fromkeys([*_DEFINITION_COLUMNS, *extra])))
+    # PostHog ends person definitions with its virtual ($builtin_*) properties, computed rather
+    # than stored: kept (they filter like any other) and marked.
+    frame["virtual"] = pd.Series([row.get("virtual") is True for row in rows], dtype=bool)
     frame.attrs.update({"kind": "property_definitions", "type": type})
     return frame.sort_values("name", ignore_index=True)
 

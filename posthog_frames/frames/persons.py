@@ -1,7 +1,8 @@
 """PostHog persons (``GET /api/projects/:id/persons/``) as pandas DataFrames. Pure: no HTTP.
 
-One row per person: ``id, uuid, name, distinct_ids, created_at, last_seen_at`` and one column per
-person property (``properties.<key>``, sorted by key). Dtypes follow the JSON values (see
+One row per person: ``id`` (PostHog's persons list gives the person's UUID), ``uuid``, ``name``,
+``distinct_ids``, ``created_at``, ``last_seen_at``, ``is_identified`` and one column per person
+property (``properties.<key>``, sorted by key). Dtypes follow the JSON values (see
 :mod:`posthog_frames.frames.dtypes`), or PostHog's property definitions when ``property_types``
 is given.
 
@@ -9,9 +10,10 @@ Built for speed on large exports: one ``orjson.loads``, one ``DataFrame.from_rec
 property dicts, vectorised datetime parsing, and a type check only on columns pandas left ambiguous.
 
 Example:
-    >>> df = persons_frame({"results": [{"id": 1, "properties": {"plan": "pro"}}]})
+    >>> df = persons_frame({"results": [{"id": "0190…", "properties": {"plan": "pro"}}]})
     >>> df.columns.tolist()
-    ['id', 'uuid', 'name', 'distinct_ids', 'created_at', 'last_seen_at', 'properties.plan']
+    ['id', 'uuid', 'name', 'distinct_ids', 'created_at', 'last_seen_at', 'is_identified',
+     'properties.plan']
 """
 
 from __future__ import annotations
@@ -42,6 +44,7 @@ PERSON_COLUMNS: tuple[str, ...] = (
     "distinct_ids",
     "created_at",
     "last_seen_at",
+    "is_identified",
 )
 _TEXT_OR_NULL = frozenset({str, type(None)})
 _ID_TYPES = frozenset({int, str})
@@ -110,7 +113,7 @@ def _ids(persons: list[dict[str, Any]]) -> pd.Series:
     if not set(map(type, ids)) <= _ID_TYPES:  # numeric (REST) or the UUID text (HogQL)
         i, bad = next((i, v) for i, v in enumerate(ids) if type(v) not in _ID_TYPES)
         raise InvalidResponse(f"person #{i} has id {bad!r}; expected a number or a UUID text")
-    return pd.Series(ids, dtype=None if persons else "int64")
+    return pd.Series(ids, dtype=None if persons else "str")
 
 
 def _fixed_columns(persons: list[dict[str, Any]]) -> dict[str, pd.Series]:
@@ -121,6 +124,8 @@ def _fixed_columns(persons: list[dict[str, Any]]) -> dict[str, pd.Series]:
         "distinct_ids": pd.Series([p.get("distinct_ids") or [] for p in persons], dtype=object),
         "created_at": _timestamps(_field(persons, "created_at"), "created_at"),
         "last_seen_at": _timestamps(_field(persons, "last_seen_at"), "last_seen_at"),
+        # In the persons list only (SerializedPerson); a retrieved person leaves it missing.
+        "is_identified": pd.Series(_field(persons, "is_identified"), dtype="boolean"),
     }
 
 

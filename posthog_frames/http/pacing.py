@@ -1,10 +1,11 @@
 """Client-side pacing: stay under PostHog's per-key budgets instead of meeting 429s.
 
-PostHog throttles requests made with a personal API key per hashed key and per endpoint family,
-each with a per-minute and often a per-hour window (``posthog/rate_limit.py``; reference §9).
-DRF counts requests in sliding windows, so the :class:`RateLimiter` here does the same for every
-window of a family at once; :class:`Pacer` picks the family of each request. Each budget is
-paced at 96% of PostHog's number, so requests still in flight and clock skew never reach it.
+PostHog throttles requests made with a personal API key per hashed key and per throttle scope,
+each a per-minute or per-hour window (``posthog/rate_limit.py``; reference §9); an endpoint
+counts against one or two scopes, and endpoints that name the same scope share it. DRF counts
+requests in sliding windows, so the :class:`RateLimiter` here does the same for every window of
+a request at once; :class:`Pacer` picks the windows of each request. Each budget is paced at 96%
+of PostHog's number, so requests still in flight and clock skew never reach it.
 
 Example:
     >>> Pacer(RATE_LIMITS).family("POST", "https://us.posthog.com/api/projects/1/query/",
@@ -22,31 +23,64 @@ from collections.abc import Callable, Mapping, Sequence
 from typing import Any
 from urllib.parse import urlsplit
 
-__all__ = ["RATE_LIMITS", "Pacer", "RateLimiter", "Window", "describe_budget"]
+__all__ = [
+    "FAMILIES",
+    "RATE_LIMITS",
+    "SCOPES",
+    "Pacer",
+    "RateLimiter",
+    "Window",
+    "describe_budget",
+    "shared_pacer",
+    "use_pacer",
+]
 
 Window = tuple[int, float]  # at most this many requests in any this many seconds
 
-# PostHog's throttles for personal API keys (posthog/rate_limit.py, posthog/api/query.py).
+# PostHog's throttle scopes for personal API keys (posthog/rate_limit.py). DRF keeps one history
+# per scope and key, so endpoints that share a scope share its budget.
+SCOPES: Mapping[str, Window] = {
+    "burst": (480, 60.0),  # BurstRateThrottle (the default)
+    "sustained": (4800, 3600.0),  # SustainedRateThrottle (the default)
+    "clickhouse_burst": (240, 60.0),  # ClickHouseBurstRateThrottle
+    "clickhouse_sustained": (1200, 3600.0),  # ClickHouseSustainedRateThrottle
+    "query": (120, 3600.0),  # HogQLQueryThrottle
+}
+# Which scopes each endpoint family counts against (InsightViewSet, PersonViewSet reads,
+# QueryViewSet.get_throttles, the defaults).
+FAMILIES: Mapping[str, tuple[str, ...]] = {
+    "insights": ("clickhouse_burst", "clickhouse_sustained"),
+    "persons": ("clickhouse_burst",),
+    "hogql": ("query",),
+    "query": ("clickhouse_burst", "clickhouse_sustained"),
+    "default": ("burst", "sustained"),
+}
 RATE_LIMITS: Mapping[str, tuple[Window, ...]] = {
-    # InsightViewSet: ClickHouseBurstRateThrottle + ClickHouseSustainedRateThrottle.
-    "insights": ((240, 60.0), (1200, 3600.0)),
-    # PersonViewSet, reads with a personal key: ClickHouseBurstRateThrottle only.
-    "persons": ((240, 60.0),),
-    # QueryViewSet, a HogQLQuery: HogQLQueryThrottle (teams on the API-queries budget get
-    # 240/minute + 2,400/hour: Client(rate_limits={"hogql": [(240, 60), (2400, 3600)]})).
-    "hogql": ((120, 3600.0),),
-    # QueryViewSet, other query kinds and polling: the ClickHouse pair.
-    "query": ((240, 60.0), (1200, 3600.0)),
-    # Everything else: BurstRateThrottle + SustainedRateThrottle.
-    "default": ((480, 60.0), (4800, 3600.0)),
+    family: tuple(SCOPES[scope] for scope in scopes) for family, scopes in FAMILIES.items()
 }
 SHARE = 0.96  # of each PostHog budget the client uses
 _PROJECT_PATH = re.compile(r"^/api/(?:projects|environments)/[^/]+/(?P<rest>.*)$")
 
 
+class _Window:
+    """One sliding window: the times of the sends still inside it."""
+
+    def __init__(self, limit: int, period: float) -> None:
+        self.limit, self.period = limit, period
+        self.sent: deque[float] = deque()
+
+    def pause(self, now: float) -> float:
+        """Seconds until one more send fits (0 when it fits now)."""
+        while self.sent and now - self.sent[0] >= self.period:
+            self.sent.popleft()
+        if len(self.sent) < self.limit:
+            return 0.0
+        return self.period - (now - self.sent[len(self.sent) - self.limit])
+
+
 class RateLimiter:
     """Sliding windows shared by all threads: at most *n* sends in any *p* seconds, for every
-    ``(n, p)`` window given.
+    ``(n, p)`` window given (or for the shared *windows* of a :class:`Pacer`).
 
     Example:
         >>> limiter = RateLimiter((240, 60.0), (1200, 3600.0))
@@ -60,22 +94,34 @@ class RateLimiter:
         clock: Callable[[], float] = time.monotonic,
         sleep: Callable[[float], None] = time.sleep,
         on_wait: Callable[[float], None] | None = None,
+        shared: Sequence[_Window] = (),
+        lock: threading.Lock | None = None,
     ) -> None:
-        if not windows:
+        self._windows = [*shared, *(_Window(int(n), float(p)) for n, p in windows)]
+        if not self._windows:
             raise ValueError("RateLimiter needs at least one (requests, seconds) window")
-        self.windows = tuple((int(n), float(p)) for n, p in windows)
         self.on_wait = on_wait
         self._clock = clock
         self._sleep = sleep
-        self._sent: list[deque[float]] = [deque() for _ in self.windows]
-        self._lock = threading.Lock()
+        self._lock = lock or threading.Lock()
+
+    @property
+    def windows(self) -> tuple[Window, ...]:
+        """The ``(requests, seconds)`` windows this limiter keeps to."""
+        return tuple((w.limit, w.period) for w in self._windows)
+
+    @property
+    def _sent(self) -> list[deque[float]]:
+        return [w.sent for w in self._windows]
 
     def acquire(self) -> float:
         """Block until a send is allowed; return the seconds waited."""
         return self.acquire_slot()[1]
 
-    def acquire_slot(self) -> tuple[float, float]:
+    def acquire_slot(self, notify: Callable[[float], None] | None = None) -> tuple[float, float]:
         """Block until a send is allowed in every window; return its slot and the wait.
+
+        *notify* (else the limiter's ``on_wait``) hears each wait before it starts.
 
         Example:
             >>> slot, waited = RateLimiter((2, 60.0)).acquire_slot()
@@ -86,19 +132,14 @@ class RateLimiter:
         while True:
             with self._lock:
                 now = self._clock()
-                pause = 0.0
-                for (limit, period), sent in zip(self.windows, self._sent, strict=True):
-                    while sent and now - sent[0] >= period:
-                        sent.popleft()
-                    if len(sent) >= limit:
-                        # Wait until enough of the oldest sends leave this window.
-                        pause = max(pause, period - (now - sent[len(sent) - limit]))
+                pause = max(w.pause(now) for w in self._windows)
                 if pause <= 0:
-                    for sent in self._sent:
-                        sent.append(now)
+                    for window in self._windows:
+                        window.sent.append(now)
                     return now, waited
-            if self.on_wait is not None:
-                self.on_wait(pause)
+            tell = notify or self.on_wait
+            if tell is not None:
+                tell(pause)
             self._sleep(pause)
             waited += pause
 
@@ -116,46 +157,53 @@ class RateLimiter:
             0.0
         """
         with self._lock:
-            for sent in self._sent:
+            for window in self._windows:
                 if slot is None:
-                    if sent:
-                        sent.pop()
+                    if window.sent:
+                        window.sent.pop()
                     continue
                 try:
-                    sent.remove(slot)
+                    window.sent.remove(slot)
                 except ValueError:  # already out of the window
                     pass
 
 
 class Pacer:
-    """One :class:`RateLimiter` per endpoint family, with PostHog's budgets (96% of each).
+    """Every request paced by PostHog's budgets for its endpoint, at 96% of each.
 
-    *budgets* maps a family to its windows (defaults: :data:`RATE_LIMITS`); *per_minute* caps
-    every family's minute window (other programs sharing the key); *on_wait* hears
-    ``(family, seconds)`` before each wait.
+    Families sharing a PostHog scope share its window (insights, persons and non-HogQL queries
+    all count against ``clickhouse_burst``). *budgets* replaces a family's windows with its own
+    (another plan); *per_minute* caps every minute window (other programs share the key).
+    :func:`shared_pacer` gives every client of one key the same pacer, as PostHog counts per key.
 
     Example:
-        >>> pacer = Pacer(RATE_LIMITS, per_minute=100)
+        >>> pacer = Pacer(per_minute=100)
         >>> pacer.limiter("GET", "https://us.posthog.com/api/projects/1/insights/7/").windows
         ((100, 60.0), (1152, 3600.0))
     """
 
     def __init__(
         self,
-        budgets: Mapping[str, Sequence[Window]] = RATE_LIMITS,
+        budgets: Mapping[str, Sequence[Window]] | None = None,
         *,
         per_minute: int | None = None,
         clock: Callable[[], float] = time.monotonic,
         sleep: Callable[[float], None] = time.sleep,
-        on_wait: Callable[[str, float], None] | None = None,
     ) -> None:
-        self.budgets = {**RATE_LIMITS, **budgets}
+        self.sleep = sleep
+        own = {family: tuple(windows) for family, windows in (budgets or {}).items()}
+        self.budgets = {**RATE_LIMITS, **own}
+        lock = threading.Lock()  # one lock: a send takes slots in several shared windows at once
+        shared = {
+            scope: _Window(_share(n, p, per_minute), float(p)) for scope, (n, p) in SCOPES.items()
+        }
         self.limiters: dict[str, RateLimiter] = {}
-        for family, windows in self.budgets.items():
-            paced = [(_share(n, p, per_minute), float(p)) for n, p in windows]
-            self.limiters[family] = RateLimiter(
-                *paced, clock=clock, sleep=sleep, on_wait=_tell(on_wait, family)
-            )
+        for family, scopes in FAMILIES.items():
+            if family in own:
+                windows = [_Window(_share(n, p, per_minute), float(p)) for n, p in own[family]]
+            else:
+                windows = [shared[scope] for scope in scopes]
+            self.limiters[family] = RateLimiter(shared=windows, clock=clock, sleep=sleep, lock=lock)
 
     def family(self, method: str, url: str, body: Any = None) -> str:
         """The budget a request counts against: insights, persons, hogql, query or default."""
@@ -197,9 +245,39 @@ def _share(limit: int, period: float, per_minute: int | None) -> int:
     return paced
 
 
-def _tell(on_wait: Callable[[str, float], None] | None, family: str) -> Callable[[float], None]:
-    def tell(seconds: float) -> None:
-        if on_wait is not None:
-            on_wait(family, seconds)
+def shared_pacer(
+    fingerprint: str,
+    budgets: Mapping[str, Sequence[Window]] | None = None,
+    per_minute: int | None = None,
+) -> Pacer:
+    """The process-wide pacer of one key (by its fingerprint) and settings: two clients with the
+    same key in one notebook share PostHog's budget, as PostHog counts it.
 
-    return tell
+    Example:
+        >>> shared_pacer("f1") is shared_pacer("f1") is not shared_pacer("f2")
+        True
+    """
+    frozen = tuple(sorted((f, tuple(map(tuple, w))) for f, w in (budgets or {}).items()))
+    key = (fingerprint, frozen, per_minute)
+    with _SHARED_LOCK:
+        pacer = _SHARED.get(key)
+        if pacer is None:
+            pacer = _SHARED[key] = Pacer(budgets, per_minute=per_minute)
+        return pacer
+
+
+def use_pacer(fingerprint: str, pacer: Pacer) -> None:
+    """Make *pacer* the shared pacer of one key's clients with default budgets (tests put it on
+    a fake clock shared with a demo server: see :func:`posthog_frames.testing.virtual_time`).
+
+    Example:
+        >>> use_pacer("f3", Pacer(per_minute=1))
+        >>> shared_pacer("f3").limiters["default"].windows
+        ((1, 60.0), (4608, 3600.0))
+    """
+    with _SHARED_LOCK:
+        _SHARED[(fingerprint, (), None)] = pacer
+
+
+_SHARED: dict[tuple[Any, ...], Pacer] = {}
+_SHARED_LOCK = threading.Lock()

@@ -84,7 +84,18 @@ def build_session(cache: Any, expire_after: Any) -> requests.Session:
         path.parent.mkdir(parents=True, exist_ok=True)
         session = _sqlite_session(path, expire_after)
     # urllib3 retries failed connects only; statuses and broken bodies are the transport's.
-    retry = Retry(total=3, connect=3, read=0, status=0, backoff_factor=0.3, allowed_methods=None)
+    # PostHog's 429s carry Retry-After: urllib3 must leave them (and every status) to the
+    # transport, which reads the wait and decides, rather than raise MaxRetryError itself.
+    retry = Retry(
+        total=3,
+        connect=3,
+        read=0,
+        status=0,
+        backoff_factor=0.3,
+        allowed_methods=None,
+        respect_retry_after_header=False,
+        raise_on_status=False,
+    )
     adapter = HTTPAdapter(max_retries=retry, pool_maxsize=MAX_CONNECTIONS)
     session.mount("https://", adapter)
     session.mount("http://", adapter)

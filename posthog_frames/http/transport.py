@@ -53,10 +53,10 @@ from posthog_frames.http.errors import (
     rate_limited,
     wrong_shape,
 )
-from posthog_frames.http.pacing import Pacer, RateLimiter, describe_budget
+from posthog_frames.http.pacing import RateLimiter, describe_budget, shared_pacer
 from posthog_frames.http.session import FINGERPRINT_HEADER
 
-__all__ = ["Transport", "Expect", "CACHE_BYPASS_SECONDS"]
+__all__ = ["CACHE_BYPASS_SECONDS", "Expect", "Transport", "expect_object"]
 
 log = logging.getLogger("posthog_frames")
 
@@ -82,8 +82,14 @@ class _BearerAuth(requests.auth.AuthBase):
         return f"<BearerAuth {mask_key(self._key)}>"
 
 
-def _expect_object(body: Any) -> str | None:
-    # Every endpoint this library reads answers a JSON object.
+def expect_object(body: Any) -> str | None:
+    """The default check of a body: almost every endpoint answers a JSON object. An ``expect=``
+    check replaces it, so it starts with this one unless it accepts more.
+
+    Example:
+        >>> expect_object([1])
+        'expected a JSON object, got list'
+    """
     return None if isinstance(body, dict) else f"expected a JSON object, got {type(body).__name__}"
 
 
@@ -93,12 +99,14 @@ class Transport:
     def __init__(self, settings: Settings, session: requests.Session) -> None:
         self.settings = settings
         self.session = session
-        self.pacer = Pacer(
-            settings.rate_limits, per_minute=settings.requests_per_minute, on_wait=self._waiting
+        self.pacer = shared_pacer(
+            settings.fingerprint, settings.rate_limits, settings.requests_per_minute
         )
         # Told (family, seconds, until) before a wait for PostHog's budget; progress bars listen.
         self.on_wait: Callable[[str, float, float], None] | None = None
-        self.sleep: Callable[[float], None] = time.sleep
+        # Retry waits; None: the pacer's clock, so a fake clock shared with a test server covers
+        # both the pacing and the waits PostHog announces.
+        self.sleep_with: Callable[[float], None] | None = None
         self._auth = _BearerAuth(settings.api_key)
         self._lock = threading.Lock()
         self._plain: requests.Session | None = None
@@ -152,10 +160,11 @@ class Transport:
             kwargs["headers"]["Content-Type"] = "application/json"
         if self.cached:
             kwargs["force_refresh"] = refresh and not offline
-        limiter = self.pacer.limiter(method, url, json_body)
+        family = self.pacer.family(method, url, json_body)
+        limiter = self.pacer.limiters[family]
         attempt = bad_bodies = 0
         while True:
-            response = self._send(method, url, endpoint, kwargs, attempt, offline, limiter)
+            response = self._send(method, url, endpoint, kwargs, attempt, offline, limiter, family)
             if response is None:
                 attempt += 1
                 continue
@@ -178,7 +187,7 @@ class Transport:
                     self.sleep(self._backoff(bad_bodies))
                     bad_bodies += 1
                     continue
-                problem = _expect_object(body) or (expect(body) if expect else None)
+                problem = (expect or expect_object)(body)
                 if problem:
                     self._forget(response)
                     raise wrong_shape(endpoint, problem)
@@ -192,6 +201,10 @@ class Transport:
             self.sleep(wait)
             attempt += 1
 
+    def sleep(self, seconds: float) -> None:
+        """Wait *seconds* before a retry (on the pacer's clock unless ``sleep_with`` is set)."""
+        (self.sleep_with or self.pacer.sleep)(seconds)
+
     def _send(
         self,
         method: str,
@@ -201,8 +214,11 @@ class Transport:
         attempt: int,
         offline: bool,
         limiter: RateLimiter,
+        family: str,
     ) -> requests.Response | None:
-        slot = None if offline else limiter.acquire_slot()[0]
+        slot = None
+        if not offline:
+            slot = limiter.acquire_slot(lambda seconds: self._waiting(family, seconds))[0]
         try:
             response = self._transmit(method, url, kwargs, offline, endpoint)
         except requests.ConnectTimeout:

@@ -18,18 +18,26 @@ from tests.demo.http_helpers import get
 
 
 def test_persons_are_ordered_newest_first_with_posthog_fields(everyone):
-    keys = [(p["created_at"], p["id"]) for p in everyone]
+    keys = [p["created_at"] for p in everyone]
     assert keys == sorted(keys, reverse=True)
-    assert set(everyone[0]) == {
+    # The list's items are SerializedPerson (posthog/queries/actor_base_query.py), in its order.
+    assert list(everyone[0]) == [
+        "type",
         "id",
         "uuid",
-        "name",
-        "distinct_ids",
-        "properties",
         "created_at",
         "last_seen_at",
-    }
-    assert sorted(p["id"] for p in everyone) == list(range(1, 501))
+        "properties",
+        "is_identified",
+        "name",
+        "distinct_ids",
+        "matched_recordings",
+        "value_at_data_point",
+    ]
+    assert all(p["id"] == p["uuid"] and p["type"] == "person" for p in everyone)
+    assert len({p["id"] for p in everyone}) == 500
+    identified = [p for p in everyone if p["is_identified"]]
+    assert 0 < len(identified) < 500
     for person in everyone:
         assert person["created_at"].endswith("Z")
         props = person["properties"]
@@ -109,9 +117,22 @@ def test_limit_above_50000_is_capped_and_has_no_next():
 
 
 def test_retrieve_person_by_id_and_uuid(demo, everyone):
-    person = everyone[7]
-    assert get(demo, f"/api/projects/1/persons/{person['id']}/").json() == person
-    assert get(demo, f"/api/projects/1/persons/{person['uuid']}").json() == person
+    listed = everyone[7]
+    by_uuid = get(demo, f"/api/projects/1/persons/{listed['uuid']}").json()
+    # Retrieve is PersonSerializer: the numeric primary key as id, and no list-only fields.
+    assert list(by_uuid) == [
+        "id",
+        "name",
+        "distinct_ids",
+        "properties",
+        "created_at",
+        "uuid",
+        "last_seen_at",
+    ]
+    assert isinstance(by_uuid["id"], int) and by_uuid["uuid"] == listed["uuid"]
+    assert get(demo, f"/api/projects/1/persons/{by_uuid['id']}/").json() == by_uuid
+    for key in ("name", "distinct_ids", "properties", "created_at", "last_seen_at"):
+        assert by_uuid[key] == listed[key]
 
 
 def test_retrieve_person_by_distinct_id_is_a_400(demo):

@@ -65,7 +65,7 @@ class FakeStore:
 
     built: list[dict] = []
 
-    def __init__(self, persons, *, seed, now, timezone, project_id, user):
+    def __init__(self, persons, *, seed, now, timezone, project_id, user, failure):
         FakeStore.built.append(
             {"persons": len(persons), "seed": seed, "project_id": project_id, "user": user["email"]}
         )
@@ -80,7 +80,7 @@ class FakeStore:
         return 200, {"query_status": {"id": query_id, "complete": True}}
 
 
-def fake_run_query(body, *, persons, store, now):
+def fake_run_query(body, *, persons, store, now, allow_offset):
     return 200, {"n": len(persons), **body}
 
 

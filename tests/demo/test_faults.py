@@ -34,7 +34,6 @@ def test_rate_limit_answers_posthogs_429_body():
         other_key = get(demo, "/api/users/@me/", key=demo.limited_api_key)
     assert statuses == [200, 200, 200]
     assert throttled.status_code == 429
-    assert "Retry-After" not in throttled.headers
     body = throttled.json()
     assert {k: body[k] for k in ("type", "code", "attr")} == {
         "type": "throttled_error",
@@ -45,6 +44,8 @@ def test_rate_limit_answers_posthogs_429_body():
         r"Request was throttled\. Expected available in (\d+) seconds\.", body["detail"]
     )
     assert found and 55 <= int(found.group(1)) <= 60  # the window opened moments ago
+    # drf-exceptions-hog sets Retry-After to the wait, truncated ("%d" % wait).
+    assert int(throttled.headers["Retry-After"]) in (int(found.group(1)), int(found.group(1)) - 1)
     assert other_key.status_code == 200  # the limit is per key
 
 
@@ -84,7 +85,7 @@ def test_short_pages_keep_next_continuing_after_the_last_row():
             seen += [p["id"] for p in rows]
             url = body["next"]
         assert short > 0
-        assert sorted(seen) == list(range(1, 301))  # following next loses nothing
+        assert len(seen) == len(set(seen)) == 300  # following next loses nothing
 
         # A client computing offsets itself (offset += limit) skips the rows after short pages.
         computed = []
@@ -117,7 +118,8 @@ def test_add_person_shifts_offsets():
         first = get(demo, "/api/projects/1/persons/", params={"limit": 10}).json()["results"]
         second = get(demo, "/api/projects/1/persons/?limit=10&offset=10").json()["results"]
         total = get(demo, "/api/projects/1/persons/?include_total=1").json()["count"]
-    assert first[0]["id"] == added["id"] == 41 and first[0]["name"] == "late@example.com"
+    assert added["id"] == 41 and first[0]["id"] == added["uuid"]
+    assert first[0]["name"] == "late@example.com"
     assert [p["id"] for p in first[1:]] == [p["id"] for p in before[:9]]
     assert second[0]["id"] == before[9]["id"]  # the row a stale offset would now repeat
     assert total == 41

@@ -20,16 +20,18 @@ from posthog_frames.http.pacing import Pacer
 
 def quiet(client, sleeps: list | None = None):
     """Make the client's retry sleeps instant (recorded in *sleeps* when given)."""
-    client._transport.sleep = sleeps.append if sleeps is not None else (lambda s: None)
+    client._transport.sleep_with = sleeps.append if sleeps is not None else (lambda s: None)
     return client
 
 
-def share_clock(demo, client, clock: ManualClock, per_minute: int) -> None:
-    """Put the demo's throttle window and the client's limiter and retry sleeps on *clock*."""
+def share_clock(
+    demo, client, clock: ManualClock, per_minute: int | None, budgets: dict | None = None
+) -> None:
+    """Put the demo's throttle windows and the client's pacer and retry sleeps on *clock*."""
     demo.app.faults.clock = clock
-    pacer = Pacer(per_minute=per_minute, clock=clock, sleep=clock.sleep)
+    pacer = Pacer(budgets, per_minute=per_minute, clock=clock, sleep=clock.sleep)
     client._transport.pacer = pacer
-    client._transport.sleep = clock.sleep
+    client._transport.sleep_with = clock.sleep
 
 
 @contextmanager

@@ -1,10 +1,12 @@
 """The demo's saved-insights API: list, retrieve, refresh modes, async polling, overrides.
 
 :class:`InsightStore` answers ``(status, body)`` pairs for the HTTP server. ``refresh`` works
-like PostHog's: absent/``force_cache``/``false``/unknown only read the cache (a miss answers
+like PostHog's (see :func:`refresh_mode`): absent/``force_cache``/``false``/unknown values,
+``async_except_on_cache_miss`` among them, only read the cache (a miss answers
 ``result: null``); ``blocking`` computes unless the cache is fresh; ``force_blocking``/``true``
 always compute; ``async``/``lazy_async`` start a computation unless the cache is fresh and
-``force_async`` always does; ``async_except_on_cache_miss`` blocks on a miss.
+``force_async`` always does. A calculation that hits PostHog's concurrency limit or crashes
+(injected by the server's faults) answers ``result: null`` with an errored ``query_status``.
 
 Freshness with the demo's fixed clock: a cache entry is fresh while ``now - last_refresh`` is
 below the interval's staleness (hour: 15 min, day and no interval: 6 h, week/month: 1 day).
@@ -23,39 +25,35 @@ Example:
 
 from __future__ import annotations
 
-import copy
 import json
 import threading
 import uuid
-from collections.abc import Mapping
+from collections.abc import Callable, Mapping
 from dataclasses import dataclass
 from datetime import datetime, timedelta
-from typing import Any
-from urllib.parse import urlencode
 from zoneinfo import ZoneInfo, ZoneInfoNotFoundError
 
 from posthog_frames.demo.analytics import Computed, Context, compute, query_source
+from posthog_frames.demo.api.insight_params import (
+    KINDS,
+    apply_override,
+    flag,
+    matches,
+    page_url,
+    refresh_mode,
+    whole,
+)
 from posthog_frames.demo.api.insight_serializer import filters_hash, represent
+from posthog_frames.demo.api.query_status import query_status_body, status_code
 from posthog_frames.demo.clock import iso
 from posthog_frames.demo.data.events import generate_events
 from posthog_frames.demo.data.persons import persons_table
 from posthog_frames.demo.data.saved_insights import SavedInsight, build_saved_insights
-from posthog_frames.demo.errors import NOT_FOUND, DemoValidationError, invalid
+from posthog_frames.demo.errors import NOT_FOUND, DemoValidationError, error_body, invalid
 
 __all__ = ["InsightStore"]
 
 _STALE = {"hour": timedelta(minutes=15), "week": timedelta(days=1), "month": timedelta(days=1)}
-_MODES = {
-    "force_cache": "force_cache",
-    "blocking": "blocking",
-    "force_blocking": "force_blocking",
-    "true": "force_blocking",
-    "async": "async",
-    "lazy_async": "async",
-    "force_async": "force_async",
-    "async_except_on_cache_miss": "async_except_on_cache_miss",
-}
-_KINDS = ("TRENDS", "FUNNELS", "RETENTION", "PATHS", "STICKINESS", "LIFECYCLE", "SQL")
 
 
 @dataclass
@@ -75,21 +73,6 @@ class _Task:
     error: str | None = None
 
 
-def _flag(value: str | None) -> bool | None:
-    if value is None or value == "":
-        return None
-    return value.strip().lower() in ("1", "true", "yes", "on", "t", "y")
-
-
-def _int(value: str | None, default: int, minimum: int) -> int:
-    # DRF's LimitOffsetPagination falls back to the default on a non-integer, it never errors.
-    try:
-        number = int(value) if value is not None else default
-    except ValueError:
-        return default
-    return number if number >= minimum else default
-
-
 class InsightStore:
     """Saved insights of the demo project, computed lazily from the synthetic event log."""
 
@@ -102,6 +85,7 @@ class InsightStore:
         timezone: str,
         project_id: int,
         user: dict,
+        failure: Callable[[], str | None] = lambda: None,
     ) -> None:
         if now.tzinfo is None:
             raise DemoValidationError(
@@ -119,6 +103,7 @@ class InsightStore:
         self._timezone = timezone
         self._project_id = project_id
         self._user = user
+        self._failure = failure  # injected calculation failures (faults.calculation_failure)
         self._lock = threading.RLock()
         self._ctx: Context | None = None
         self._insights = build_saved_insights(now)
@@ -192,24 +177,15 @@ class InsightStore:
 
     def _status_body(self, task: _Task) -> dict:
         done = task.polls > 1 and (task.entry is not None or task.error is not None)
-        body: dict[str, Any] = {
-            "id": task.id,
-            "team_id": self._project_id,
-            "insight_id": task.insight_id,
-            "dashboard_id": None,
-            "complete": done,
-            "error": bool(done and task.error),
-            "error_message": task.error if done else None,
-            "query_async": True,
-            "query_progress": None,
-            "start_time": iso(self._now),
-            "pickup_time": iso(self._now),
-            "end_time": iso(self._now) if done else None,
-            "expiration_time": iso(self._now + timedelta(minutes=20)),
-            "task_id": task.id,
-            "labels": None,
-            "results": None,
-        }
+        body = query_status_body(
+            task.id,
+            team_id=self._project_id,
+            now=self._now,
+            complete=done,
+            failed=bool(done and task.error),
+            error_message=task.error if done else None,
+            insight_id=task.insight_id,
+        )
         if done and task.entry is not None:
             c = task.entry.computed
             body["results"] = {
@@ -235,18 +211,18 @@ class InsightStore:
                 override = None
             if not isinstance(override, dict):
                 return invalid("filters_override must be a JSON object.", "filters_override")
-            query = _apply_override(query, override)
+            query = apply_override(query, override)
         key = filters_hash(query)
-        mode = _MODES.get(str(params.get("refresh", "force_cache")).lower(), "force_cache")
+        mode = refresh_mode(params.get("refresh"))
         entry = self._cached(key, query)
         is_cached, status = entry is not None, None
-        if mode in ("blocking", "force_blocking", "async_except_on_cache_miss"):
+        if mode in ("blocking", "force_blocking"):
             if mode == "force_blocking" or not self._is_fresh(entry, query):
-                if mode != "async_except_on_cache_miss" or entry is None:
-                    entry, is_cached = self._compute(query), False
-                    self._store(key, entry)
-                else:
-                    status = self._status_body(self._start_task(insight, key, query))
+                failed = self._failure()
+                if failed is not None:
+                    return 200, self._failed(insight, query, key, failed, params)
+                entry, is_cached = self._compute(query), False
+                self._store(key, entry)
         elif mode in ("async", "force_async"):
             if mode == "force_async" or not self._is_fresh(entry, query):
                 status = self._status_body(self._start_task(insight, key, query))
@@ -266,6 +242,34 @@ class InsightStore:
         )
         return 200, body
 
+    def _failed(
+        self, insight: SavedInsight, query: dict, key: str, failure: str, params: Mapping[str, str]
+    ) -> dict:
+        """The insight when its calculation hit the concurrency limit or crashed
+        (InsightSerializer.insight_result): ``result: null`` and an errored ``query_status``."""
+        limit = failure == "concurrency_limit_exceeded"
+        status = query_status_body(
+            params.get("client_query_id"),
+            team_id=self._project_id,
+            now=None,
+            complete=False,
+            failed=True,
+            error_message=failure,
+            insight_id=str(insight.id),
+        )
+        return represent(
+            insight,
+            query=query,
+            computed=None,
+            last_refresh=self._now if limit else None,
+            is_cached=False,
+            stale_after=timedelta(hours=6),
+            timezone=self._timezone,
+            user=self._user,
+            query_status=status,
+            cache_key=key,
+        )
+
     def _safe(self, insight: SavedInsight, params: Mapping[str, str]) -> tuple[int, dict]:
         try:
             return self._resolve(insight, params)
@@ -283,14 +287,14 @@ class InsightStore:
 
     def list(self, params: Mapping[str, str], base_url: str) -> tuple[int, dict]:
         """GET /insights/ — LimitOffset pagination with ``count``/``next``/``previous``."""
-        limit = _int(params.get("limit"), 100, 1)
-        offset = _int(params.get("offset"), 0, 0)
+        limit = whole(params.get("limit"), 100, 1)
+        offset = whole(params.get("offset"), 0, 0)
         kind = params.get("insight")
-        if kind and kind.upper() not in _KINDS:
-            return invalid(f"insight must be one of {', '.join(_KINDS)}.", "insight")
-        chosen = [i for i in self._insights if _matches(i, params)]
+        if kind and kind.upper() not in KINDS:
+            return invalid(f"insight must be one of {', '.join(KINDS)}.", "insight")
+        chosen = [i for i in self._insights if matches(i, params)]
         page = chosen[offset : offset + limit]
-        basic = bool(_flag(params.get("basic")))
+        basic = bool(flag(params.get("basic")))
         results = []
         for insight in page:
             if basic:
@@ -310,10 +314,10 @@ class InsightStore:
             results.append(body)
         return 200, {
             "count": len(chosen),
-            "next": _page_url(base_url, params, limit, offset + limit)
+            "next": page_url(base_url, params, limit, offset + limit)
             if offset + limit < len(chosen)
             else None,
-            "previous": _page_url(base_url, params, limit, max(offset - limit, 0))
+            "previous": page_url(base_url, params, limit, max(offset - limit, 0))
             if offset > 0
             else None,
             "results": results,
@@ -324,12 +328,14 @@ class InsightStore:
         with self._lock:
             task = self._tasks.get(query_id)
             if task is None:
-                return 404, dict(NOT_FOUND)
+                detail = f"Query {query_id} not found for team {self._project_id}"
+                return 404, error_body("invalid_request", "not_found", detail)
             task.polls += 1
             first = task.polls == 1
         if not first:
             task.thread.join(timeout=60)
-        return 200, {"query_status": self._status_body(task)}
+        status = self._status_body(task)
+        return status_code(status), {"query_status": status}
 
     def summary(self) -> list[tuple[int, str, str, str]]:
         """(id, short_id, kind, name) per insight, for the server's start-up banner."""
@@ -340,48 +346,3 @@ class InsightStore:
             if (key.isdigit() and insight.id == int(key)) or insight.short_id == key:
                 return insight
         return None
-
-
-def _matches(insight: SavedInsight, params: Mapping[str, str]) -> bool:
-    if params.get("short_id") and insight.short_id != params["short_id"]:
-        return False
-    saved = _flag(params.get("saved"))
-    if saved is True and not (insight.saved or insight.dashboards):
-        return False
-    if saved is False and (insight.saved or insight.dashboards):
-        return False
-    search = (params.get("search") or "").lower()
-    if search and search not in f"{insight.name}\n{insight.description}".lower():
-        return False
-    kind = params.get("insight")
-    return not kind or insight.kind == kind.upper()
-
-
-def _page_url(base_url: str, params: Mapping[str, str], limit: int, offset: int) -> str:
-    query = {k: v for k, v in params.items() if k not in ("limit", "offset")}
-    query["limit"] = str(limit)
-    if offset:
-        query["offset"] = str(offset)
-    return f"{base_url}?{urlencode(query)}"
-
-
-def _apply_override(query: dict, override: dict) -> dict:
-    """The query with ``filters_override`` dates/properties applied (a copy)."""
-    query = copy.deepcopy(query)
-    source = query_source(query)
-    if source.get("kind") == "HogQLQuery":
-        return query
-    dates = {k: override[k] for k in ("date_from", "date_to") if override.get(k)}
-    if dates:
-        source["dateRange"] = {**(source.get("dateRange") or {}), **dates}
-    extra = override.get("properties")
-    if extra:
-        if isinstance(extra, dict) and "values" not in extra:
-            extra = [extra]
-        if not isinstance(extra, list | dict):
-            raise DemoValidationError(
-                "filters_override.properties must be a list.", attr="filters_override"
-            )
-        existing = source.get("properties")
-        source["properties"] = {"type": "AND", "values": [existing, extra]} if existing else extra
-    return query

@@ -15,7 +15,7 @@ from werkzeug.wrappers import Request, Response
 
 from posthog_frames.demo.api.persons import request_url
 from posthog_frames.demo.data.account import Account
-from posthog_frames.demo.data.project import DemoData
+from posthog_frames.demo.data.project import DemoData, virtual_definitions
 from posthog_frames.demo.errors import ApiError, error_response, validation_error
 from posthog_frames.demo.responses import json_response
 
@@ -37,7 +37,9 @@ def drf_link(url: str, *, limit: int, offset: int) -> str:
     return urlunsplit(parts._replace(query=urlencode(sorted(query.items()))))
 
 
-def _paginate(request: Request, items: list[Any]) -> Response:
+def _paginate(request: Request, items: list[Any], virtual: list[Any] = ()) -> Response:
+    """DRF's LimitOffsetPagination of *items*; *virtual* entries are PostHog's extras that are
+    appended to the last page and counted on every page, but never move ``next``."""
     try:
         limit = int(request.args.get("limit") or PAGE_SIZE)
         offset = int(request.args.get("offset") or 0)
@@ -49,7 +51,10 @@ def _paginate(request: Request, items: list[Any]) -> Response:
     nxt = drf_link(url, limit=limit, offset=offset + limit) if offset + limit < count else None
     prev = drf_link(url, limit=limit, offset=max(0, offset - limit)) if offset > 0 else None
     page = items[offset : offset + limit]
-    return json_response({"count": count, "next": nxt, "previous": prev, "results": page})
+    if virtual and offset + len(page) >= count:
+        page = [*page, *virtual]
+    body = {"count": count + len(virtual), "next": nxt, "previous": prev, "results": page}
+    return json_response(body)
 
 
 def me(account: Account) -> Response:
@@ -94,10 +99,16 @@ def property_definitions(request: Request, data: DemoData | None) -> Response:
             validation_error("group_type_index must be provided for group properties", "type")
         )
     items = data.property_definitions(kind) if data else []
+    # posthog/api/property_definition.py: person (and group) definitions end with the virtual
+    # $builtin_* properties, filtered like the rest.
+    virtual = virtual_definitions() if kind == "person" else []
     search = (request.args.get("search") or "").lower()
-    if search:
-        items = [d for d in items if all(w in d["name"].lower() for w in search.split())]
     numerical = _truthy(request.args.get("is_numerical"))
-    if numerical is not None:
-        items = [d for d in items if d["is_numerical"] is numerical]
-    return _paginate(request, items)
+
+    def wanted(definition: dict[str, Any]) -> bool:
+        name = definition["name"].lower()
+        if search and not all(word in name for word in search.split()):
+            return False
+        return numerical is None or definition["is_numerical"] is numerical
+
+    return _paginate(request, list(filter(wanted, items)), list(filter(wanted, virtual)))

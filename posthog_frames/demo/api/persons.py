@@ -113,19 +113,26 @@ def _int_param(request: Request, name: str, default: int) -> int:
 
 
 def _search_matcher(search: str):
-    """ActorsQuery search on persons: display-name properties (icontains), or an exact
-    distinct id, or the person's uuid."""
-    needle = search.lower()
+    """ActorsQuery search on persons (``posthog/hogql_queries/actor_strategies.py``): the
+    trimmed text ILIKE ``%text%`` against ``properties.email``, ``properties.name``, the person's
+    UUID and any of its distinct ids. PostHog does not escape ``%`` and ``_``: they stay
+    wildcards."""
+    pattern = "".join(".*" if c == "%" else "." if c == "_" else re.escape(c) for c in search)
+    found = re.compile(pattern, re.IGNORECASE | re.DOTALL).search
 
     def match(person: dict[str, Any]) -> bool:
         props = person["properties"]
-        for key in ("email", "name", "username"):
-            found = props.get(key)
-            if found is not None and needle in str(found).lower():
-                return True
-        return search in person["distinct_ids"] or person["uuid"] == search
+        texts = [props.get("email"), props.get("name"), person["uuid"], *person["distinct_ids"]]
+        return any(text is not None and found(_text(text)) for text in texts)
 
     return match
+
+
+def _text(value: Any) -> str:
+    # HogQL's toString of a JSON property: booleans as true/false, numbers as written.
+    if isinstance(value, bool):
+        return "true" if value else "false"
+    return str(value)
 
 
 def _row_filter(request: Request, ctx: PersonsContext):
@@ -144,7 +151,7 @@ def _row_filter(request: Request, ctx: PersonsContext):
     distinct_id = request.args.get("distinct_id")
     if distinct_id:
         tests.append(lambda p: distinct_id in p["distinct_ids"])
-    search = request.args.get("search")
+    search = (request.args.get("search") or "").strip()
     if search:
         tests.append(_search_matcher(search))
     if not tests:
@@ -165,7 +172,7 @@ def list_persons(request: Request, ctx: PersonsContext) -> Response:
         positions = ctx.cache.get(
             persons, params, lambda: [i for i, person in enumerate(persons) if test(person)]
         )
-    page = positions[offset : offset + min(limit, MAX_ROWS)]
+    page = list(positions[offset : offset + min(limit, MAX_ROWS)])
     returned = ctx.faults.short_page(limit, len(page))
     url = request_url(request)
     if returned is not None:
@@ -175,6 +182,9 @@ def list_persons(request: Request, ctx: PersonsContext) -> Response:
     else:
         next_url = absolute_with_offset(url, offset + limit) if len(page) >= limit else None
     previous_url = absolute_with_offset(url, offset - limit) if offset - limit >= 0 else None
+    # get_serialized_people sorts the page again: created_at descending, then uuid ascending.
+    page.sort(key=lambda i: persons[i]["uuid"])
+    page.sort(key=lambda i: persons[i]["created_at"], reverse=True)
     body = [b'{"results":[', b",".join(blobs[i] for i in page), b'],"next":']
     body += [orjson.dumps(next_url), b',"previous":', orjson.dumps(previous_url)]
     if "include_total" in request.args:
@@ -197,10 +207,10 @@ def retrieve_person(person_id: str, ctx: PersonsContext) -> Response:
                 "The ID provided does not look like a personID. If you are using a distinctId,"
                 f" please use /persons?distinct_id={person_id} instead."
             )
-    persons, _ = ctx.data.snapshot() if ctx.data else ([], [])
-    for person in persons:
+    persons, retrieved = ctx.data.retrievable() if ctx.data else ([], [])
+    for person, blob in zip(persons, retrieved, strict=True):
         if person["id"] == wanted_id or person["uuid"] == wanted_uuid:
-            return json_response(person)
+            return raw_json_response(blob)
     return not_found()
 
 

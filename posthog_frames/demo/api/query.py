@@ -1,12 +1,21 @@
 """``POST /api/projects/:id/query/`` for the demo: HogQL run on SQLite, answered as PostHog does.
 
 A ``HogQLQuery`` (``{"kind": "HogQLQuery", "query": "...", "values": {...}}``) is run by
-:mod:`posthog_frames.demo.hogql.engine`. Without a LIMIT the answer holds 100 rows and
-``hasMore`` says whether more exist; a LIMIT above 50,000 is cut to 50,000 (``hasMore`` again).
+:mod:`posthog_frames.demo.hogql.engine`, as PostHog runs one sent with a personal API key:
+
+- any ``OFFSET``, at any depth, is refused (``posthog/hogql/user_query_validator.py``): 400
+  ``validation_error`` / ``hogql_query_error`` asking for keyset pagination, unless the server
+  was started with ``allow_offset=True`` (PostHog's grandfathered organizations);
+- without a LIMIT the answer holds 100 rows and ``hasMore``/``limit``/``offset`` say whether
+  more exist; with one (a LIMIT above 50,000 is cut to 50,000) there is no paginator, so
+  ``hasMore``, ``limit`` and ``offset`` are null (``hogql_query_runner.py``).
+
 ``refresh``: ``blocking`` (default) answers from the demo's result cache when the same body was
-run before (``is_cached: true``); ``force_blocking`` recomputes; ``async``, ``lazy_async`` and
-``force_async`` start a computation and answer ``{"query_status": {...}}``, polled with
-``GET /query/:id/`` (complete from the second poll, like the insight store's tasks).
+run before (``is_cached: true``); ``force_blocking`` recomputes; ``async`` and ``lazy_async``
+answer a cached result (200) or start a computation (202 ``{"cache_key", "query_status"}``);
+``force_async`` always starts one (202 ``{"query_status"}``). ``GET /query/:id/`` answers 202
+while running (complete from the second poll, like the insight store's tasks), 200 when done,
+400 with ``error_message`` when it failed (posthog/api/query.py).
 
 Example:
     >>> from posthog_frames.demo import DEMO_NOW
@@ -27,11 +36,15 @@ from typing import Any
 
 import orjson
 
+from posthog_frames.demo.api.query_status import query_status_body, status_code
 from posthog_frames.demo.clock import iso_z
 from posthog_frames.demo.errors import invalid
+from posthog_frames.demo.hogql.ast import HogQLSyntaxError
 from posthog_frames.demo.hogql.db import DemoDatabase, database_for
 from posthog_frames.demo.hogql.engine import execute
+from posthog_frames.demo.hogql.parser import parse
 from posthog_frames.demo.hogql.tables import HogQLError
+from posthog_frames.demo.hogql.validator import validate_user_query
 
 __all__ = ["query_status", "run_query"]
 
@@ -51,7 +64,14 @@ def _events(store: Any) -> Any:
     return store.context().events if store is not None else None
 
 
-def run_query(body: dict, *, persons: list[dict], store: Any, now: datetime) -> tuple[int, dict]:
+def run_query(
+    body: dict,
+    *,
+    persons: list[dict],
+    store: Any,
+    now: datetime,
+    allow_offset: bool = False,
+) -> tuple[int, dict]:
     """Answer one ``POST /query/`` body as ``(status, response body)``.
 
     Example:
@@ -80,12 +100,15 @@ def run_query(body: dict, *, persons: list[dict], store: Any, now: datetime) -> 
     db = database_for(persons)
 
     def compute() -> tuple[int, dict]:
-        return _compute(query, values, db=db, store=store, now=now, key=key)
+        return _compute(query, values, db=db, store=store, now=now, key=key, offset=allow_offset)
 
-    if mode in _ASYNC:
-        return 200, {"query_status": _start(compute, now)}
     with db.lock:
         cached = db.results.get(key)
+    if mode in _ASYNC:
+        if cached is not None and mode != "force_async":
+            return 200, {**cached, "is_cached": True}
+        started = {"query_status": _start(compute, now)}
+        return 202, started if mode == "force_async" else {"cache_key": key, **started}
     if cached is not None and mode not in ("force_blocking", "true"):
         return 200, {**cached, "is_cached": True}
     status, answer = compute()
@@ -98,15 +121,28 @@ def run_query(body: dict, *, persons: list[dict], store: Any, now: datetime) -> 
 
 
 def _compute(
-    query: dict, values: dict, *, db: DemoDatabase, store: Any, now: datetime, key: str
+    query: dict,
+    values: dict,
+    *,
+    db: DemoDatabase,
+    store: Any,
+    now: datetime,
+    key: str,
+    offset: bool,
 ) -> tuple[int, dict]:
     timezone = _timezone(store)
     try:
+        tree = parse(query["query"])
+        if not offset:
+            validate_user_query(tree)
         out = execute(
             db, query["query"], values, now=now, timezone=timezone, events=lambda: _events(store)
         )
-    except HogQLError as err:
-        return invalid(str(err))
+    except (HogQLError, HogQLSyntaxError) as err:
+        return invalid(str(err), code=getattr(err, "code", "invalid_input"))
+    if tree.limit is not None:
+        # An explicit LIMIT means no paginator in PostHog: no hasMore, limit or offset.
+        out = {**out, "hasMore": None, "limit": None, "offset": None}
     return 200, {
         "cache_key": key,
         "cache_target_age": None,
@@ -149,25 +185,15 @@ def _status_body(task: dict) -> dict:
     answer = task["answer"]
     done = task["polls"] > 1 and answer is not None
     failed = done and answer[0] != 200
-    now = task["now"]
-    return {
-        "id": task["id"],
-        "team_id": 1,
-        "insight_id": None,
-        "dashboard_id": None,
-        "complete": done,
-        "error": failed,
-        "error_message": answer[1]["detail"] if failed else None,
-        "query_async": True,
-        "query_progress": None,
-        "start_time": iso_z(now),
-        "pickup_time": iso_z(now),
-        "end_time": iso_z(now) if done else None,
-        "expiration_time": iso_z(now + timedelta(minutes=20)),
-        "task_id": task["id"],
-        "labels": None,
-        "results": answer[1] if done and not failed else None,
-    }
+    return query_status_body(
+        task["id"],
+        team_id=1,
+        now=task["now"],
+        complete=done,
+        failed=failed,
+        error_message=answer[1]["detail"] if failed else None,
+        results=answer[1] if done and not failed else None,
+    )
 
 
 def query_status(query_id: str) -> tuple[int, dict] | None:
@@ -180,4 +206,5 @@ def query_status(query_id: str) -> tuple[int, dict] | None:
         later = task["polls"] > 1
     if later:
         task["thread"].join(timeout=120)
-    return 200, {"query_status": _status_body(task)}
+    status = _status_body(task)
+    return status_code(status), {"query_status": status}

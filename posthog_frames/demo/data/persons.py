@@ -280,6 +280,8 @@ def _serialise_person(pk: int, ms: int, rng: random.Random, now_ms: int) -> dict
         "created_at": _iso_ms(ms),
         "uuid": _uuid_from_ms(ms, rng, sdk=False),
         "last_seen_at": last_seen,
+        # Not a PersonSerializer field: the persons list (SerializedPerson) shows it.
+        "is_identified": identified,
     }
 
 
@@ -330,6 +332,7 @@ def added_person(pk: int, properties: dict[str, Any], *, seed: int, created: dat
         "created_at": iso_z(created),
         "uuid": _uuid_from_ms(ms, rng, sdk=False),
         "last_seen_at": iso_z(created),
+        "is_identified": len(ids) > 1,
     }
 
 

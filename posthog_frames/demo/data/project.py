@@ -23,7 +23,71 @@ import orjson
 from posthog_frames.demo.clock import DEMO_NOW
 from posthog_frames.demo.data.persons import added_person, generate_persons
 
-__all__ = ["DemoData"]
+__all__ = ["DemoData", "listed_person", "retrieved_person"]
+
+# PersonSerializer.Meta.fields (posthog/api/person.py): what GET /persons/:id/ answers.
+_RETRIEVE_FIELDS = (
+    "id",
+    "name",
+    "distinct_ids",
+    "properties",
+    "created_at",
+    "uuid",
+    "last_seen_at",
+)
+# CORE_FILTER_DEFINITIONS_BY_GROUP["person_properties"] entries marked virtual (posthog/taxonomy):
+# PostHog appends them to the last page of person property definitions.
+_VIRTUAL_PERSON_PROPERTIES = (
+    ("$virt_initial_channel_type", "String"),
+    ("$virt_initial_referring_domain_type", "String"),
+    ("$virt_revenue", "Numeric"),
+    ("$virt_revenue_last_30_days", "Numeric"),
+)
+
+
+def retrieved_person(person: dict[str, Any]) -> dict[str, Any]:
+    """*person* as ``GET /persons/:id/`` shows it (PersonSerializer: the numeric ``id``)."""
+    return {key: person[key] for key in _RETRIEVE_FIELDS}
+
+
+def listed_person(person: dict[str, Any]) -> dict[str, Any]:
+    """*person* as an item of ``GET /persons/``: PostHog's ``SerializedPerson``
+    (``posthog/queries/actor_base_query.py``), whose ``id`` is the person's UUID.
+
+    Example:
+        >>> person = DemoData.generate(1).persons[0]
+        >>> listed_person(person)["id"] == person["uuid"]
+        True
+    """
+    return {
+        "type": "person",
+        "id": person["uuid"],
+        "uuid": person["uuid"],
+        "created_at": person["created_at"],
+        "last_seen_at": person["last_seen_at"],
+        "properties": person["properties"],
+        "is_identified": person["is_identified"],
+        "name": person["name"],
+        "distinct_ids": person["distinct_ids"],
+        "matched_recordings": [],
+        "value_at_data_point": None,
+    }
+
+
+def virtual_definitions() -> list[dict[str, Any]]:
+    """The ``$builtin_*`` entries PostHog appends to person property definitions (6 keys)."""
+    return [
+        {
+            "id": f"$builtin_{name}",
+            "name": name,
+            "is_numerical": kind == "Numeric",
+            "property_type": kind,
+            "tags": [],
+            "virtual": True,
+        }
+        for name, kind in _VIRTUAL_PERSON_PROPERTIES
+    ]
+
 
 # ISO-like strings that PostHog's property-type detection would mark as DateTime.
 _DATETIME_KEYS = {"signed_up_at", "last_login_at"}
@@ -61,14 +125,17 @@ _EVENT_DEFINITIONS = [
 
 @dataclass
 class DemoData:
-    """The demo project's persons (newest first) with their pre-serialised JSON bytes.
+    """The demo project's persons (newest first: created_at, then uuid, descending, as PostHog
+    selects them) with their pre-serialised JSON bytes: ``blobs`` as the persons list shows each
+    one, ``retrieved`` as ``GET /persons/:id/`` does.
 
-    ``persons`` and ``blobs`` are replaced, never mutated, so a reader holding a snapshot from
-    :meth:`snapshot` sees a consistent list while :meth:`add_person` runs on another thread.
+    The lists are replaced, never mutated, so a reader holding a snapshot from :meth:`snapshot`
+    sees a consistent list while :meth:`add_person` runs on another thread.
     """
 
     persons: list[dict[str, Any]]
     blobs: list[bytes]
+    retrieved: list[bytes]
     now: datetime = DEMO_NOW
     seed: int = 0
     _lock: threading.Lock = field(default_factory=threading.Lock, repr=False)
@@ -86,12 +153,20 @@ class DemoData:
         if count < 0:
             raise ValueError(f"persons must be >= 0, got {count}")
         persons = generate_persons(count, seed, now)
-        return cls(persons, [orjson.dumps(p) for p in persons], now=now, seed=seed)
+        persons.sort(key=lambda p: (p["created_at"], p["uuid"]), reverse=True)
+        blobs = [orjson.dumps(listed_person(p)) for p in persons]
+        retrieved = [orjson.dumps(retrieved_person(p)) for p in persons]
+        return cls(persons, blobs, retrieved, now=now, seed=seed)
 
     def snapshot(self) -> tuple[list[dict[str, Any]], list[bytes]]:
         """The current (persons, blobs) pair; safe to use while another thread adds persons."""
         with self._lock:
             return self.persons, self.blobs
+
+    def retrievable(self) -> tuple[list[dict[str, Any]], list[bytes]]:
+        """The current (persons, retrieve bodies) pair, consistent like :meth:`snapshot`."""
+        with self._lock:
+            return self.persons, self.retrieved
 
     def add_person(self, **properties: Any) -> dict[str, Any]:
         """Add one person created "now" (so it becomes the first row and shifts every offset).
@@ -107,7 +182,28 @@ class DemoData:
             created = self.now + timedelta(milliseconds=self._added)
             person = added_person(pk, properties, seed=self.seed, created=created)
             self.persons = [person, *self.persons]
-            self.blobs = [orjson.dumps(person), *self.blobs]
+            self.blobs = [orjson.dumps(listed_person(person)), *self.blobs]
+            self.retrieved = [orjson.dumps(retrieved_person(person)), *self.retrieved]
+            self._definitions.pop("person", None)
+            return person
+
+    def delete_person(self, person_uuid: str) -> dict[str, Any]:
+        """Delete the person with *person_uuid* (later rows move up by one); returns it.
+
+        Example:
+            >>> data = DemoData.generate(3)
+            >>> gone = data.delete_person(data.persons[0]["uuid"])
+            >>> len(data.persons), gone["uuid"] in {p["uuid"] for p in data.persons}
+            (2, False)
+        """
+        with self._lock:
+            at = next((i for i, p in enumerate(self.persons) if p["uuid"] == person_uuid), None)
+            if at is None:
+                raise KeyError(f"no person has uuid {person_uuid!r}")
+            person = self.persons[at]
+            self.persons = self.persons[:at] + self.persons[at + 1 :]
+            self.blobs = self.blobs[:at] + self.blobs[at + 1 :]
+            self.retrieved = self.retrieved[:at] + self.retrieved[at + 1 :]
             self._definitions.pop("person", None)
             return person
 

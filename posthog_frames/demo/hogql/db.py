@@ -105,7 +105,7 @@ class DemoDatabase:
         rows, ids = [], []
         for p in persons:
             distinct = list(p.get("distinct_ids") or [])
-            identified = any(not is_anonymous_id(d) for d in distinct)
+            identified = p.get("is_identified", any(not is_anonymous_id(d) for d in distinct))
             props = orjson.dumps(
                 p.get("properties") or {}, option=orjson.OPT_SERIALIZE_NUMPY
             ).decode()

@@ -88,7 +88,7 @@ def test_unknown_project_is_not_found(demo):
 def test_server_errors_are_retried_until_complete():
     with serve(persons=300, error_rate=0.3, seed=1) as demo:
         client = demo.client(cache=False)
-        client._transport.sleep = lambda s: None
+        client._transport.sleep_with = lambda s: None
         ids = [p["id"] for page in client.paginate("persons/", limit=25) for p in page["results"]]
         assert len(set(ids)) == 300
         assert demo.request_count > 12  # some answers were errors and were sent again
@@ -98,7 +98,7 @@ def test_persistent_server_errors_raise_server_error():
     with serve(persons=50, error_rate=1.0) as demo:
         client = demo.client(cache=False)
         waits = []
-        client._transport.sleep = waits.append
+        client._transport.sleep_with = waits.append
         with pytest.raises(phf.ServerError) as err:
             client.get("persons/")
         assert err.value.status in (500, 503)
@@ -110,7 +110,7 @@ def test_long_announced_wait_raises_rate_limited_at_once():
     with serve(persons=20, rate_limit=2) as demo:
         client = demo.client(cache=False, max_wait=5)
         slept = []
-        client._transport.sleep = slept.append
+        client._transport.sleep_with = slept.append
         client.get("persons/")
         client.get("persons/", limit=3)
         with pytest.raises(phf.RateLimited) as err:

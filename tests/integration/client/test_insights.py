@@ -109,7 +109,6 @@ def test_refresh_trap_never_computed_insight(own_demo):
         ("Purchase funnel", "force_async", True),
         ("Visitor lifecycle", "lazy_async", False),
         ("Visitor lifecycle", "async", False),
-        ("Cart conversion trend", "async_except_on_cache_miss", True),
     ],
 )
 def test_async_modes_poll_to_the_blocking_result(own_demo, name, mode, polls):
@@ -119,6 +118,22 @@ def test_async_modes_poll_to_the_blocking_result(own_demo, name, mode, polls):
     assert (own_demo.request_count - before >= 3) is polls  # insight, status polls, insight
     blocking = own_demo.client(cache="memory").insight_frame(ident(name), refresh="blocking")
     pd.testing.assert_frame_equal(frame, blocking)
+
+
+def test_a_mode_the_insight_endpoint_reads_as_force_cache_is_refused():
+    # posthog/utils.py refresh_requested_by_client: not among its values, so force_cache.
+    draft = ident("Draft: weekly signups by plan")
+    with serve(persons=50) as demo:
+        raw = requests.get(
+            f"{demo.url}/api/projects/1/insights/{draft}/",
+            params={"refresh": "async_except_on_cache_miss"},
+            headers={"Authorization": f"Bearer {demo.api_key}"},
+        ).json()
+        assert raw["result"] is None and raw["query_status"] is None  # not computed, nor started
+        before = demo.request_count
+        with pytest.raises(phf.ValidationError, match="async_except_on_cache_miss' as 'force"):
+            demo.client(cache="memory").insight(draft, refresh="async_except_on_cache_miss")
+        assert demo.request_count == before
 
 
 def test_legacy_true_forces_a_fresh_computation(client, demo):

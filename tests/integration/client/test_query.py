@@ -59,10 +59,12 @@ def test_missing_limit_warns_and_paginate_fetches_everything(demo, client):
     demo.reset_request_count()
     with warnings.catch_warnings():
         warnings.simplefilter("error", TruncatedResult)
-        whole = client.query("select number from numbers(120001)", paginate=True)
+        whole = client.query("select number from numbers(120001) order by number", paginate=True)
     assert whole["number"].tolist() == list(range(120_001))
     assert demo.request_count == 3  # pages of 50,000 rows: 50,000 + 50,000 + 20,001
-    limited = client.query("select number from numbers(120001)", paginate=True, limit=60_000)
+    limited = client.query(
+        "select number from numbers(120001) order by number", paginate=True, limit=60_000
+    )
     assert limited["number"].tolist() == list(range(60_000))
 
 
@@ -76,9 +78,13 @@ def test_limit_replaces_the_query_limit(client):
 def test_async_refresh_polls_until_complete(demo, client):
     blocking = client.query(OS_COUNTS)
     demo.reset_request_count()
-    polled = client.query(OS_COUNTS, refresh="async")
+    polled = client.query(OS_COUNTS, refresh="force_async")
     pd.testing.assert_frame_equal(polled, blocking)
-    assert demo.request_count >= 3  # the POST, a first poll (running) and the completing poll
+    assert demo.request_count >= 3  # the POST (202), a poll (202, running), the last poll (200)
+    demo.reset_request_count()
+    cached = client.query(OS_COUNTS, refresh="async")  # PostHog answers a fresh cache at once
+    pd.testing.assert_frame_equal(cached, blocking)
+    assert demo.request_count == 1
 
 
 def test_answers_are_cached_locally_and_by_the_server(demo, client):

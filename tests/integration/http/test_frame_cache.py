@@ -5,6 +5,7 @@ kept for different ones, and Client(concurrency=) decides how many pages are fet
 from __future__ import annotations
 
 import threading
+import warnings
 
 import pandas as pd
 import pytest
@@ -16,37 +17,39 @@ from posthog_frames.http import frame_cache
 P = "properties."
 
 
-def server_ids(demo) -> list[int]:
-    return [p["id"] for p in demo.data.persons]
+def server_ids(demo) -> list[str]:
+    return [p["uuid"] for p in demo.data.persons]
 
 
-def add_a_person_after_the_first_page(demo, client) -> None:
-    """From now on, the first persons page this client receives makes the demo add a person."""
+def delete_a_person_after_the_first_page(demo, client) -> None:
+    """The first persons page this client receives makes the demo delete a person of page 0, so
+    every later page moves up by one and one person falls between two pages."""
     done = threading.Event()
 
     def hook(response, *args, **kwargs):
         if "/persons/" in response.url and "offset=" not in response.url and not done.is_set():
             done.set()
-            demo.add_person(email="mid-pull@example.com")
+            demo.delete_person(demo.data.persons[0]["uuid"])
         return response
 
     client.session.hooks["response"].append(hook)
 
 
-def test_a_refresh_that_saw_changes_leaves_no_older_frame_behind():
+def test_a_refresh_that_lost_a_person_leaves_no_older_frame_behind():
     with serve(persons=120, seed=21) as demo:
         client = demo.client(cache="memory", progress=False, concurrency=1)
         first = client.persons(page_size=30)
         assert len(first) == 120
-        add_a_person_after_the_first_page(demo, client)
-        with pytest.warns(UserWarning, match="count changed"):
-            client.persons(page_size=30, refresh=True)
-        # The refreshed pull was not kept (it saw a change), and the frame kept before it must
-        # not answer silently either: the next call reads the pages again, and says so.
-        with pytest.warns(UserWarning, match="count changed"):
+        delete_a_person_after_the_first_page(demo, client)
+        with pytest.warns(UserWarning, match="counted 120 matching persons .* returned 119"):
+            lost = client.persons(page_size=30, refresh=True)
+        assert len(set(lost["id"]) - set(server_ids(demo))) == 1  # the deleted one, page 0
+        # The refreshed pull was not kept (it lost a person), and the frame kept before it must
+        # not answer silently either: the next call reads the (cached) pages again, and says so.
+        with pytest.warns(UserWarning, match="returned 119"):
             client.persons(page_size=30)
         settled = client.persons(page_size=30, refresh=True)
-        assert settled["id"].tolist() == server_ids(demo) and len(settled) == 121
+        assert settled["id"].tolist() == server_ids(demo) and len(settled) == 119
         sent = client.requests_sent
         pd.testing.assert_frame_equal(client.persons(page_size=30), settled)
         assert client.requests_sent == sent  # the consistent pull was kept
@@ -120,18 +123,27 @@ def test_paginate_refuses_an_impossible_ahead(client):
     assert listed["id"].tolist() == client.insights()["id"].tolist()
 
 
-def test_via_query_a_person_added_mid_pull_repeats_nobody_and_warns():
+def test_via_query_a_person_added_mid_pull_shifts_nothing():
+    # Keyset pages start after the last person seen, so a newcomer (newest, so before the first
+    # page) moves no page: nobody repeats, nobody is missed, nothing to warn about.
     with serve(persons=90, seed=23) as demo:
         before = server_ids(demo)
         client = demo.client(cache="memory", progress=False)
         pages = []
-        with pytest.warns(UserWarning, match="count changed") as caught:
+        with warnings.catch_warnings():
+            warnings.simplefilter("error")
             for number, page in enumerate(client.iter_persons(page_size=30, via="query")):
                 pages.append(page)
                 if number == 0:
                     demo.add_person(email="late@example.com")
-        assert caught[0].filename == __file__  # the warning points at the caller's loop
-        uuids = pd.concat(pages)["uuid"]
-        assert uuids.is_unique, "the row shifted across a page boundary came back twice"
-        by_uuid = {p["uuid"]: p["id"] for p in demo.data.persons}
-        assert {by_uuid[u] for u in uuids} >= set(before)
+        assert pd.concat(pages)["uuid"].tolist() == before
+
+
+def test_a_warning_about_a_pull_points_at_the_callers_line():
+    with serve(persons=90, seed=24) as demo:
+        client = demo.client(cache="memory", progress=False, concurrency=1)
+        delete_a_person_after_the_first_page(demo, client)
+        with pytest.warns(UserWarning, match="returned") as caught:
+            for _page in client.iter_persons(page_size=30):
+                pass
+        assert caught[0].filename == __file__

@@ -6,7 +6,13 @@ import threading
 
 import pytest
 
-from posthog_frames.http.pacing import RATE_LIMITS, Pacer, RateLimiter, describe_budget
+from posthog_frames.http.pacing import (
+    RATE_LIMITS,
+    Pacer,
+    RateLimiter,
+    describe_budget,
+    shared_pacer,
+)
 
 
 class FakeClock:
@@ -133,16 +139,44 @@ def test_budgets_are_posthogs_at_96_percent_and_can_be_changed_per_family():
     assert set(RATE_LIMITS) == set(pacer.limiters)
 
 
-def test_a_wait_names_its_family():
+def test_a_wait_is_told_to_the_request_that_waits():
     clock = FakeClock()
     heard = []
-    pacer = Pacer(per_minute=1, clock=clock, sleep=clock.sleep, on_wait=lambda *a: heard.append(a))
-    limiter = pacer.limiter("GET", "https://h/api/projects/1/persons/")
-    limiter.acquire()
-    limiter.acquire()
-    assert heard == [("persons", 60.0)]
+    limiter = Pacer(per_minute=1, clock=clock, sleep=clock.sleep).limiter("GET", "https://h/")
+    limiter.acquire_slot(heard.append)
+    assert heard == []
+    limiter.acquire_slot(heard.append)
+    assert heard == [60.0]
+
+
+def test_clients_of_one_key_share_a_pacer():
+    assert shared_pacer("key-a") is shared_pacer("key-a")
+    assert shared_pacer("key-a") is not shared_pacer("key-b")
+    assert shared_pacer("key-a") is not shared_pacer("key-a", per_minute=10)
 
 
 def test_budgets_in_words():
     assert describe_budget(RATE_LIMITS["insights"]) == "240 requests a minute and 1,200 an hour"
     assert describe_budget(RATE_LIMITS["hogql"]) == "120 requests an hour"
+
+
+def test_endpoints_that_share_a_posthog_scope_share_its_budget():
+    # Insights and persons both count against PostHog's clickhouse_burst scope (240 a minute).
+    clock = FakeClock()
+    pacer = Pacer(per_minute=2, clock=clock, sleep=clock.sleep)
+    insights = pacer.limiter("GET", "https://h/api/projects/1/insights/1/")
+    persons = pacer.limiter("GET", "https://h/api/projects/1/persons/")
+    me = pacer.limiter("GET", "https://h/api/users/@me/")
+    assert insights.acquire() == 0.0 and persons.acquire() == 0.0
+    assert me.acquire() == 0.0  # another scope: not held up
+    assert persons.acquire() == 60.0
+
+
+def test_a_family_given_its_own_budget_stops_sharing():
+    clock = FakeClock()
+    pacer = Pacer({"persons": [(100, 60)]}, per_minute=2, clock=clock, sleep=clock.sleep)
+    insights = pacer.limiter("GET", "https://h/api/projects/1/insights/1/")
+    persons = pacer.limiter("GET", "https://h/api/projects/1/persons/")
+    insights.acquire()
+    insights.acquire()
+    assert persons.acquire() == 0.0 and persons.windows == ((2, 60.0),)
