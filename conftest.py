@@ -7,6 +7,7 @@ examples that call PostHog run for real, over HTTP on loopback.
 
 from __future__ import annotations
 
+import sys
 from collections.abc import Iterator
 from typing import Any
 
@@ -24,9 +25,12 @@ def _doctest_demo() -> Iterator[Any]:
 
 
 @pytest.fixture(autouse=True)
-def _doctest_names(request: pytest.FixtureRequest, doctest_namespace: dict[str, Any]) -> None:
+def _doctest_names(
+    request: pytest.FixtureRequest, doctest_namespace: dict[str, Any]
+) -> Iterator[None]:
     # Only doctest items get the names; the demo starts on the first example that needs one.
     if not isinstance(request.node, pytest.DoctestItem):
+        yield
         return
     import pandas as pd
 
@@ -38,3 +42,6 @@ def _doctest_names(request: pytest.FixtureRequest, doctest_namespace: dict[str, 
         demo = request.getfixturevalue("_doctest_demo")
         doctest_namespace["demo"] = demo
         doctest_namespace["client"] = demo.client(cache="memory", progress=False)
+    yield
+    if "matplotlib.pyplot" in sys.modules:  # examples draw; their figures end with them
+        sys.modules["matplotlib.pyplot"].close("all")

@@ -278,6 +278,11 @@ class DemoApp:
         with_store = int(match["pid"]) == 1  # the saved insights live in project 1 only
         store = self.insight_store() if with_store else None
         answer = run_query(
-            body, persons=rows, store=store, now=self.data.now, allow_offset=self.allow_offset
+            body,
+            persons=rows,
+            store=store,
+            now=self.data.now,
+            allow_offset=self.allow_offset,
+            failure=self.faults.calculation_failure,
         )
         return _answer(answer)

@@ -14,6 +14,7 @@ import orjson
 import requests
 
 from posthog_frames.demo import serve
+from posthog_frames.demo.data.project import listed_person, retrieved_person
 from tests.demo.http_helpers import get
 
 
@@ -163,3 +164,39 @@ def test_person_values_count_like_an_independent_count(demo, everyone):
     assert [r["name"] for r in searched] == ["pro"]
     empty = get(demo, "/api/projects/1/persons/values/", params={"key": ""}).json()
     assert empty == {"results": [], "refreshing": False}
+
+
+def test_search_is_a_case_insensitive_substring_of_email_name_uuid_or_distinct_id(demo, everyone):
+    # posthog/hogql_queries/actor_strategies.py: ILIKE %text% on properties.email,
+    # properties.name, the UUID and every distinct id (the text trimmed; % and _ stay wildcards).
+    def matches(person, needle):
+        texts = [person["properties"].get("email"), person["properties"].get("name")]
+        texts += [person["uuid"], *person["distinct_ids"]]
+        return any(t is not None and needle.lower() in str(t).lower() for t in texts)
+
+    for text in ("GMAIL", "user-4", everyone[3]["uuid"][:13].upper()):
+        found = get(demo, "/api/projects/1/persons/", params={"search": f" {text} ", "limit": 500})
+        expected = [p["id"] for p in everyone if matches(p, text)]
+        assert [p["id"] for p in found.json()["results"]] == expected and expected
+    wildcard = get(demo, "/api/projects/1/persons/", params={"search": "user-4_", "limit": 500})
+    assert len(wildcard.json()["results"]) > 0  # "_" matches any one character, as in PostHog
+
+
+def test_each_page_is_sorted_again_newest_first_then_by_uuid():
+    # get_serialized_people re-sorts the selected page: created_at descending, uuid ascending
+    # (the selection itself is created_at then uuid, both descending).
+    with serve(persons=30, seed=2) as demo:
+        data = demo.data
+        tie = data.persons[4]["created_at"]
+        persons = [
+            {**p, "created_at": tie} if 4 <= i < 8 else p for i, p in enumerate(data.persons)
+        ]
+        persons.sort(key=lambda p: (p["created_at"], p["uuid"]), reverse=True)
+        data.persons = persons
+        data.blobs = [orjson.dumps(listed_person(p)) for p in persons]
+        data.retrieved = [orjson.dumps(retrieved_person(p)) for p in persons]
+        page = get(demo, "/api/projects/1/persons/", params={"limit": 50}).json()["results"]
+    tied = [p["uuid"] for p in page if p["created_at"] == tie]
+    assert len(tied) == 4 and tied == sorted(tied)  # uuid ascending within the tie
+    selected = [p["uuid"] for p in persons if p["created_at"] == tie]
+    assert selected == sorted(selected, reverse=True)  # while selected descending

@@ -80,7 +80,7 @@ class FakeStore:
         return 200, {"query_status": {"id": query_id, "complete": True}}
 
 
-def fake_run_query(body, *, persons, store, now, allow_offset):
+def fake_run_query(body, *, persons, store, now, allow_offset, failure):
     return 200, {"n": len(persons), **body}
 
 

@@ -31,6 +31,7 @@ import hashlib
 import threading
 import uuid
 from collections import OrderedDict
+from collections.abc import Callable
 from datetime import datetime, timedelta
 from typing import Any
 
@@ -71,8 +72,10 @@ def run_query(
     store: Any,
     now: datetime,
     allow_offset: bool = False,
+    failure: Callable[[], str | None] = lambda: None,
 ) -> tuple[int, dict]:
-    """Answer one ``POST /query/`` body as ``(status, response body)``.
+    """Answer one ``POST /query/`` body as ``(status, response body)``; *failure* (the faults'
+    calculation failures) can make an async query fail inside PostHog.
 
     Example:
         >>> from posthog_frames.demo import DEMO_NOW
@@ -102,12 +105,16 @@ def run_query(
     def compute() -> tuple[int, dict]:
         return _compute(query, values, db=db, store=store, now=now, key=key, offset=allow_offset)
 
+    def compute_async() -> tuple[int, dict]:
+        # An unexpected failure inside an async task: PostHog exposes no message for it.
+        return (500, {"detail": None}) if failure() else compute()
+
     with db.lock:
         cached = db.results.get(key)
     if mode in _ASYNC:
         if cached is not None and mode != "force_async":
             return 200, {**cached, "is_cached": True}
-        started = {"query_status": _start(compute, now)}
+        started = {"query_status": _start(compute_async, now)}
         return 202, started if mode == "force_async" else {"cache_key": key, **started}
     if cached is not None and mode not in ("force_blocking", "true"):
         return 200, {**cached, "is_cached": True}

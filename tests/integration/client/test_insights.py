@@ -218,3 +218,30 @@ def test_ids_read_back_from_the_listing_work_as_they_are(client):
     first = listing["id"].iloc[0]  # a numpy integer, as pandas stores it
     assert not isinstance(first, int)
     assert client.insight(first).id == int(first)
+
+
+def test_an_insight_calculation_that_crashed_says_posthogs_error():
+    # InsightSerializer: result null, query_status {error: true, error_message: ...}.
+    with serve(persons=50, calculation_error_rate=1.0) as demo:
+        client = demo.client(cache="memory")
+        with pytest.raises(phf.QueryFailed, match="injected calculation error") as err:
+            client.insight(ident("Purchase funnel"), refresh="force_blocking")
+    assert "injected calculation error" in err.value.error_message
+
+
+def test_the_concurrency_limit_is_retried_then_rate_limited():
+    with serve(persons=50, concurrency_rate=1.0) as demo:
+        client = demo.client(cache="memory")
+        slept: list[float] = []
+        client._transport.sleep_with = slept.append
+        with pytest.raises(phf.RateLimited, match="concurrency_limit_exceeded"):
+            client.insight(ident("Purchase funnel"), refresh="force_blocking")
+        assert len(slept) == 3 and demo.faults_injected["concurrency_limit"] == 4
+    with serve(persons=50, concurrency_rate=0.5, seed=3) as demo:
+        client = demo.client(cache="memory")
+        client._transport.sleep_with = lambda s: None
+        results = [
+            client.insight(ident(name), refresh="force_blocking").frame()
+            for name in ("Purchase funnel", "Visitor lifecycle", "Daily traffic and signups")
+        ]
+        assert demo.faults_injected["concurrency_limit"] >= 1 and all(len(r) for r in results)

@@ -74,3 +74,15 @@ def test_hundred_thousand_persons_in_three_requests():
         assert frame["created_at"].is_monotonic_decreasing
         sent = [body["query"]["query"] for _, _, body in big.request_log if body]
         assert len(sent) == 3 and not any("offset" in sql.lower() for sql in sent)
+
+
+def test_rest_and_query_give_equal_frames(demo):
+    client = demo.client(cache="memory", progress=False)
+    rest = client.persons()
+    query = client.persons(via="query")
+    assert query["id"].tolist() == rest["id"].tolist()  # the same ids (UUIDs), the same order
+    # HogQL has no last_seen_at: everything else is equal, column for column.
+    pd.testing.assert_frame_equal(
+        query.drop(columns="last_seen_at"), rest.drop(columns="last_seen_at"), check_like=False
+    )
+    assert query["last_seen_at"].isna().all() and rest["last_seen_at"].notna().any()

@@ -8,6 +8,9 @@ import pandas as pd
 import pytest
 
 import posthog_frames as phf
+from posthog_frames.client.query import query_pages
+from posthog_frames.demo import serve
+from posthog_frames.exceptions import ValidationError
 from posthog_frames.frames.sql import TruncatedResult
 
 OS_COUNTS = (
@@ -124,3 +127,47 @@ def test_bad_arguments_fail_before_any_request(demo, client):
     with pytest.raises(phf.ValidationError, match="via"):
         client.persons(via="graphql")
     assert demo.request_count == 0
+
+
+def test_a_failed_async_query_says_what_posthog_said(demo, client):
+    # PostHog answers a poll of a failed query 400 with {"query_status": {..., "error_message"}}.
+    with pytest.raises(ValidationError, match="failed: .*nope") as err:
+        client.query("select nope from numbers(3)", refresh="force_async")
+    assert err.value.status == 400 and "nope" in (err.value.detail or "")
+
+
+def test_an_async_query_that_fails_inside_posthog_is_a_query_failed():
+    # ... and 500, with no message, when the failure was unexpected.
+    with serve(persons=10, calculation_error_rate=1.0) as demo:
+        client = demo.client(cache="memory")
+        with pytest.raises(phf.QueryFailed, match="could not compute the async query") as err:
+            client.query("select 1", refresh="force_async")
+        assert err.value.status == 500
+        statuses = [path for method, path, _ in demo.request_log if method == "GET"]
+        assert len(statuses) == 2  # a running poll, then the failed one: never retried
+
+
+def test_paginate_pages_by_keyset_every_event_once_and_never_sends_offset(demo, client):
+    sql = "select uuid, toDate(timestamp) as day, event from events order by day, uuid"
+    whole = client.query(sql + " limit 50000")
+    assert 1000 < len(whole) < 50_000
+    assert whole["day"].duplicated().sum() > 1000  # ties on the day: the uuid breaks them
+    demo.reset_request_count()
+    pages = list(query_pages(client, sql, None, page_size=700))
+    got = [row[0] for page in pages for row in page["results"]]
+    assert got == whole["uuid"].tolist()  # every event once, in order, across page boundaries
+    sent = [body["query"]["query"] for _, _, body in demo.request_log if body]
+    assert len(sent) == len(pages) == -(-len(whole) // 700)
+    assert not any("offset" in text.lower() for text in sent)
+    assert client.query(sql, paginate=True)["uuid"].tolist() == got
+
+
+def test_ties_on_the_order_key_are_refused_rather_than_lost(client):
+    with pytest.raises(ValidationError, match="does not order rows uniquely"):
+        client.query("select event from events order by event", paginate=True)
+
+
+def test_a_limit_above_50000_warns_that_posthog_cuts_it(client):
+    with pytest.warns(TruncatedResult, match="at most 50,000 per query"):
+        cut = client.query("select number from numbers(60000) limit 60000")
+    assert len(cut) == 50_000
