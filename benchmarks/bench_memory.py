@@ -25,9 +25,9 @@ __all__ = ["memory_rows"]
 _ENV = "POSTHOG_FRAMES_BENCH_DEMO"  # url, key and project for the child, never printed
 
 
-def memory_rows(demo: DemoProcess) -> list[Row]:
+def memory_rows(demo: DemoProcess, via: str = "rest") -> list[Row]:
     """Run the child against *demo* and compare its peak RSS growth with the frame's size."""
-    env = {**os.environ, _ENV: json.dumps([demo.url, demo.api_key, demo.project_id])}
+    env = {**os.environ, _ENV: json.dumps([demo.url, demo.api_key, demo.project_id, via])}
     done = subprocess.run(
         [sys.executable, __file__, "--child"], env=env, capture_output=True, text=True, check=False
     )
@@ -38,7 +38,8 @@ def memory_rows(demo: DemoProcess) -> list[Row]:
     growth, frame = found["growth"], found["frame"]
     return [
         Row.at_most(
-            f"memory, {found['rows']:,} persons (RSS growth / frame)",
+            f"memory, {found['rows']:,} persons{' via query' if via == 'query' else ''} "
+            "(RSS growth / frame)",
             growth / frame,
             3,
             f"peak growth {growth / 2**20:.0f} MiB, frame {frame / 2**20:.0f} MiB",
@@ -54,10 +55,10 @@ def _child() -> None:
 
     from posthog_frames import Client
 
-    url, key, project = json.loads(os.environ[_ENV])
+    url, key, project, via = json.loads(os.environ[_ENV])
     with tempfile.TemporaryDirectory() as tmp:
         client = Client(key, host=url, project_id=project, cache=f"{tmp}/c.sqlite", progress=False)
-        client.persons(limit=50, page_size=50)  # imports and first-use allocations happen here
+        client.persons(limit=50, page_size=50, via=via)  # imports and first use happen here
         gc.collect()
         proc = psutil.Process()
         base = proc.memory_info().rss
@@ -72,7 +73,7 @@ def _child() -> None:
         # ru_maxrss survives exec: it can hold the parent's peak, so it counts only if it grew
         before = resource.getrusage(resource.RUSAGE_SELF).ru_maxrss
         sampler.start()
-        frame = client.persons()
+        frame = client.persons(via=via)
         stop.set()
         sampler.join()
         after = resource.getrusage(resource.RUSAGE_SELF).ru_maxrss

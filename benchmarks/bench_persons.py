@@ -8,7 +8,6 @@ Example:
 
 from __future__ import annotations
 
-import inspect
 import itertools
 import statistics
 import tempfile
@@ -20,7 +19,6 @@ import requests
 from demo_process import DemoProcess
 from timing import Row, interleaved
 
-from posthog_frames import Client
 from posthog_frames.frames.persons import persons_frame
 
 __all__ = ["pull_rows", "request_rows", "tutorial_pull"]
@@ -88,30 +86,27 @@ def pull_rows(persons: int = 20_000, repeats: int = 3) -> list[Row]:
     ]
 
 
-def _query_supported() -> bool:
-    return "via" in inspect.signature(Client.persons).parameters
-
-
 def request_rows(demo: DemoProcess) -> list[Row]:
-    """Requests for every person via REST pages and via HogQL pages (informational)."""
-    rest = demo.client(cache=False)
+    """Every person via REST pages and via keyset-paged HogQL: requests and time (informational)."""
+    rest = demo.client(cache=False, progress=False)
+    started = time.perf_counter()
     rows = len(rest.persons())
-    rest_requests = rest.requests_sent
-    if not _query_supported():
-        detail = f"REST {rest_requests} requests; n/a (via='query' not available yet)"
-        return [Row(f"requests, {rows:,} persons (REST/query)", None, "info", None, detail)]
-    query = demo.client(cache=False)
-    try:
-        query_rows = len(query.persons(via="query"))
-    except Exception as err:  # the other side is still being written: report, don't fail
-        detail = f"REST {rest_requests}; n/a (via='query' failed: {type(err).__name__})"
-        return [Row(f"requests, {rows:,} persons (REST/query)", None, "info", None, detail)]
-    detail = f"REST {rest_requests} requests, query {query.requests_sent} ({query_rows:,} rows)"
-    ratio = rest_requests / max(query.requests_sent, 1)
-    return [Row(f"requests, {rows:,} persons (REST/query)", ratio, "info", None, detail)]
-
-
-if __name__ == "__main__":
-    from timing import table
-
-    print(table(pull_rows(persons=5000, repeats=1)))
+    rest_s = time.perf_counter() - started
+    query = demo.client(cache=False, progress=False)
+    started = time.perf_counter()
+    query_rows = len(query.persons(via="query"))
+    query_s = time.perf_counter() - started
+    detail = (
+        f"REST {rest.requests_sent} requests {rest_s:.1f} s; "
+        f"query {query.requests_sent} requests {query_s:.1f} s ({query_rows:,} rows)"
+    )
+    return [
+        Row(
+            f"requests, {rows:,} persons (REST/query)",
+            rest.requests_sent / query.requests_sent,
+            "info",
+            None,
+            detail,
+        ),
+        Row(f"time, {rows:,} persons (query/REST)", query_s / rest_s, "info", None, detail),
+    ]

@@ -1,8 +1,9 @@
 """Parquet streaming with bounded memory: 1,000,000 HogQL rows from the demo, page by page.
 
 The demo server runs in its own process (its SQLite work and memory are not the client's).
-The client streams ``numbers(N)`` with a few derived columns to Parquet in 50,000-row pages,
-then the same query is pulled whole into a DataFrame for comparison. Printed: rows, seconds,
+The client streams ``numbers(N)`` with a few derived columns to Parquet in pages of 49,999 rows
+(keyset pages on ``number``, never OFFSET), then the same query is pulled whole into a DataFrame
+for comparison. Printed: rows, seconds,
 the client's peak RSS growth for each, and the Parquet file size; the file is read back and
 checked. Peak RSS is the process's high-water mark, so the streaming run goes first.
 
@@ -26,7 +27,7 @@ from demo_process import DemoProcess  # noqa: E402
 
 SQL = (
     "select number, toString(number) as text, number / 7 as ratio, "
-    "concat('user-', toString(number % 1000)) as who from numbers({n})"
+    "concat('user-', toString(number % 1000)) as who from numbers({n}) order by number"
 )
 
 

@@ -55,6 +55,7 @@ def main() -> int:
     print("memory and request counts, 100,000 persons...", flush=True)
     with DemoProcess(100_000, LATENCY) as demo:
         rows += memory_rows(demo)
+        rows += memory_rows(demo, via="query")
         rows += request_rows(demo)
     print()
     print(table(rows))

@@ -310,17 +310,18 @@ def query_person_frames(
             page = run_query(client, sql, params, mode)
             people = person_dicts(page)
             more = len(people) > wanted
-            people = people[:wanted]
+            last = page["results"][wanted - 1] if more else None
+            del page  # a page of 50,000 persons is large: keep no more than one alive
+            frame = persons_frame(people[:wanted], property_types=types)
+            del people
             if bar is None and more:
                 bar = progress_bar(client, progress, limit, "persons")
-            read += len(people)
-            frame = persons_frame(people, property_types=types)
+            read += len(frame)
             if bar is not None:
                 bar.update(len(frame))
             yield frame
-            if not more:
+            if last is None:
                 return
-            last = page["results"][wanted - 1]
             after = (last[1], last[0])  # (created, id) of the page's last person
     finally:
         if bar is not None:

@@ -208,7 +208,7 @@ def concat_person_pages(frames: Iterable[pd.DataFrame]) -> pd.DataFrame:
     if not frames:
         return persons_frame([])
     if len(frames) == 1:
-        return frames[0].drop_duplicates(subset="id", keep="first", ignore_index=True)
+        return _first_of_each(frames[0])
     order = _column_order(c for f in frames for c in f.columns)
     targets = {c: common_dtype([f[c] if c in f.columns else None for f in frames]) for c in order}
     aligned = []
@@ -226,4 +226,16 @@ def concat_person_pages(frames: Iterable[pd.DataFrame]) -> pd.DataFrame:
                 data[col] = frame[col]
         aligned.append(pd.DataFrame(data, index=frame.index))
     out = pd.concat(aligned, ignore_index=True)
-    return out.drop_duplicates(subset="id", keep="first", ignore_index=True)
+    del aligned
+    return _first_of_each(out)
+
+
+def _first_of_each(frame: pd.DataFrame) -> pd.DataFrame:
+    # drop_duplicates copies every row even when none repeats; pages read by the client rarely
+    # repeat (it drops them as they come), so look first and copy only when needed.
+    repeated = frame["id"].duplicated(keep="first")
+    if not repeated.any():
+        return (
+            frame if frame.index.equals(pd.RangeIndex(len(frame))) else frame.reset_index(drop=True)
+        )
+    return frame.loc[~repeated].reset_index(drop=True)
