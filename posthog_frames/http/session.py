@@ -83,8 +83,11 @@ def build_session(cache: Any, expire_after: Any) -> requests.Session:
         path = Path(cache) if cache not in (None, True) else default_cache_path()
         path.parent.mkdir(parents=True, exist_ok=True)
         session = _sqlite_session(path, expire_after)
-    # urllib3 retries failed connects only; statuses and broken bodies are the transport's.
-    retry = Retry(total=3, connect=3, read=0, status=0, backoff_factor=0.3, allowed_methods=None)
+    # urllib3 retries failed connects only; statuses and broken bodies are the transport's. A
+    # failed TLS handshake (other=0) fails the same way every time: no retry, say it at once.
+    retry = Retry(
+        total=3, connect=3, read=0, status=0, other=0, backoff_factor=0.3, allowed_methods=None
+    )
     adapter = HTTPAdapter(max_retries=retry, pool_maxsize=MAX_CONNECTIONS)
     session.mount("https://", adapter)
     session.mount("http://", adapter)
