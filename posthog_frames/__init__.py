@@ -21,7 +21,9 @@ from posthog_frames.exceptions import (
     AuthenticationError,
     ConfigurationError,
     InsightNotComputed,
+    InvalidArgument,
     InvalidResponse,
+    MissingDependency,
     NotFound,
     OfflineCacheMiss,
     PermissionDenied,
@@ -29,6 +31,7 @@ from posthog_frames.exceptions import (
     RateLimited,
     ServerError,
     Timeout,
+    UnsupportedInsight,
     ValidationError,
 )
 from posthog_frames.filters import (
@@ -125,6 +128,9 @@ __all__ = [
     "OfflineCacheMiss",
     "InvalidResponse",
     "InsightNotComputed",
+    "UnsupportedInsight",
+    "InvalidArgument",
+    "MissingDependency",
     "TruncatedResult",
     "StreamResult",
 ]
