@@ -51,6 +51,11 @@ $(STAMP_OLDEST): pyproject.toml constraints/oldest.txt | $(OLDEST)/bin/python
 test-oldest: $(STAMP_OLDEST)
 	$(NO_ACCOUNT) POSTHOG_FRAMES_OLDEST=1 $(OLDEST)/bin/python $(SUITE)
 
+## make test-package: build the sdist and the wheel, install the wheel (not editable) in a fresh
+## venv and run the README's quick start there against the demo server
+test-package: $(STAMP_DEV)
+	$(NO_ACCOUNT) POSTHOG_FRAMES_PACKAGE=1 $(BIN)/python -m pytest tests/package -v -s -p no:cacheprovider
+
 ## make notebooks: re-execute every notebook against a fresh demo server and save the outputs
 notebooks: $(STAMP_DEV)
 	$(NO_ACCOUNT) $(BIN)/python scripts/run_notebooks.py notebooks/*.ipynb
