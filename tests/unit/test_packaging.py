@@ -93,3 +93,26 @@ def test_public_names_are_exported_and_documented():
 
 def test_package_is_typed():
     assert (ROOT / "posthog_frames" / "py.typed").exists()
+
+
+def test_readme_says_how_to_install_outside_make():
+    readme = (ROOT / "README.md").read_text()
+    install = readme.split("## Install", 1)[1].split("\n## ", 1)[0]
+    for needed in (
+        "pip install ./posthog-frames",
+        "git+",
+        ".whl",
+        "conda env create -f environment.yml",
+        "python -m ipykernel install --user",
+        "posthog-frames doctor",
+    ):
+        assert needed in install, needed
+    assert "make test-oldest" in readme and "make test-package" in readme
+
+
+def test_the_console_script_offers_demo_and_doctor(capsys):
+    from posthog_frames.__main__ import main
+
+    assert main([]) == 0
+    usage = capsys.readouterr().out
+    assert "demo" in usage and "doctor" in usage
