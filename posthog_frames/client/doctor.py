@@ -130,7 +130,10 @@ def doctor_summary(client: BaseClient) -> str:
         >>> doctor_summary(client)
         'Checks pass: host, key, scopes, project and cache (client.doctor() shows each).'
     """
-    report = doctor(client, refresh=False)
+    try:
+        report = doctor(client, refresh=False)
+    except (PostHogError, OSError) as err:  # the banner must never stop the setup cell
+        return f"Doctor could not finish ({err}); `posthog-frames doctor` tries again."
     if report.ok:
         return "Checks pass: host, key, scopes, project and cache (client.doctor() shows each)."
     found = "; ".join(f"{c.topic}: {c.text}" for c in report.problems)
@@ -171,9 +174,12 @@ def _reach(client: BaseClient, refresh: bool, checks: list[Check]) -> dict[str, 
         return None
     except PermissionDenied as err:
         checks.append(Check("host", "pass", f"{host} answers as PostHog ({source})"))
+        if err.missing_scope is None:  # not a scope: the key may not use the API at all
+            checks.append(Check("key", "fix", f"{key_text}: {err.message}"))
+            return None
         checks.append(Check("key", "pass", f"{key_text} is accepted"))
         checks.append(_scope_line("user:read", err))
-        return {} if err.missing_scope else None
+        return {}
     except PostHogError as err:
         checks.append(Check("host", "fix", f"{host} ({source}): {err.message}"))
         return None
@@ -310,10 +316,14 @@ def cache_check(session: requests.Session, expire_after: Any = None) -> Check:
     if path is None:
         text = f"{entries} answers, gone when the kernel stops"
         return Check("cache", "pass", f'in memory only (cache="memory"): {text}')
-    files = [Path(f"{path}{suffix}") for suffix in ("", "-wal", "-shm")]
-    present = [f for f in files if f.exists()]
-    size = sum(f.stat().st_size for f in present)
-    age = _age(max((f.stat().st_mtime for f in present), default=None))
+    stats = []
+    for suffix in ("", "-wal", "-shm"):
+        try:
+            stats.append(Path(f"{path}{suffix}").stat())
+        except OSError:  # absent (no -wal between writes), or gone while we looked
+            continue
+    size = sum(s.st_size for s in stats)
+    age = _age(max((s.st_mtime for s in stats), default=None))
     keep = _keep(expire_after if expire_after is not None else session.settings.expire_after)
     text = (
         f"{path} ({_size(size)}, {entries} answers, last written {age}; answers stay fresh "
