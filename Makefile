@@ -5,7 +5,7 @@ BIN    := $(VENV)/bin
 STAMP_DEV := $(VENV)/.installed-dev
 STAMP_NB  := $(VENV)/.installed-notebook
 
-.PHONY: demo test lint notebooks bench test-browser clean
+.PHONY: demo test test-oldest test-package doctor lint notebooks bench test-browser clean
 
 $(BIN)/python:
 	$(PYTHON) -m venv $(VENV)
@@ -28,10 +28,34 @@ demo: $(STAMP_NB)
 # Notebooks and tests never use a real PostHog account, whatever the calling shell has set.
 NO_ACCOUNT := env -u POSTHOG_PERSONAL_API_KEY -u POSTHOG_HOST -u POSTHOG_PROJECT_ID -u POSTHOG_FRAMES_DEMO POSTHOG_FRAMES_PROGRESS=0 MPLBACKEND=Agg
 
+SUITE := -m pytest tests posthog_frames $(wildcard notebooks/*.ipynb) --doctest-modules --nbval --nbval-current-env --nbval-sanitize-with notebooks/nbval_sanitize.cfg
+
 ## make test: the whole suite (unit, integration against the demo server, every docstring
 ## example, notebooks under nbval)
 test: $(STAMP_DEV)
-	$(NO_ACCOUNT) $(BIN)/python -m pytest tests posthog_frames $(wildcard notebooks/*.ipynb) --doctest-modules --nbval --nbval-current-env --nbval-sanitize-with notebooks/nbval_sanitize.cfg
+	$(NO_ACCOUNT) $(BIN)/python $(SUITE)
+
+# The oldest supported environment: every dependency at its floor (constraints/oldest.txt, the
+# same versions as pyproject.toml's lower bounds), in a venv of its own.
+OLDEST       := .venv-oldest
+STAMP_OLDEST := $(OLDEST)/.installed-oldest
+
+$(OLDEST)/bin/python:
+	$(PYTHON) -m venv $(OLDEST)
+	$(OLDEST)/bin/python -m pip install --quiet --upgrade pip
+
+$(STAMP_OLDEST): pyproject.toml constraints/oldest.txt | $(OLDEST)/bin/python
+	$(OLDEST)/bin/python -m pip install --quiet -e '.[dev]' -c constraints/oldest.txt
+	touch $@
+
+## make test-oldest: the whole suite again with the lowest supported version of every dependency
+test-oldest: $(STAMP_OLDEST)
+	$(NO_ACCOUNT) POSTHOG_FRAMES_OLDEST=1 $(OLDEST)/bin/python $(SUITE)
+
+## make test-package: build the sdist and the wheel, install the wheel (not editable) in a fresh
+## venv and run the README's quick start there against the demo server
+test-package: $(STAMP_DEV)
+	$(NO_ACCOUNT) POSTHOG_FRAMES_PACKAGE=1 $(BIN)/python -m pytest tests/package -v -s -p no:cacheprovider
 
 ## make notebooks: re-execute every notebook against a fresh demo server and save the outputs
 notebooks: $(STAMP_DEV)
@@ -50,4 +74,4 @@ lint: $(STAMP_DEV)
 	$(BIN)/ruff format --check posthog_frames tests benchmarks
 
 clean:
-	rm -rf $(VENV) build *.egg-info .pytest_cache
+	rm -rf $(VENV) $(OLDEST) build dist *.egg-info .pytest_cache

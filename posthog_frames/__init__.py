@@ -21,7 +21,9 @@ from posthog_frames.exceptions import (
     AuthenticationError,
     ConfigurationError,
     InsightNotComputed,
+    InvalidArgument,
     InvalidResponse,
+    MissingDependency,
     NotFound,
     OfflineCacheMiss,
     PermissionDenied,
@@ -30,6 +32,7 @@ from posthog_frames.exceptions import (
     RateLimited,
     ServerError,
     Timeout,
+    UnsupportedInsight,
     ValidationError,
 )
 from posthog_frames.filters import (
@@ -127,6 +130,9 @@ __all__ = [
     "InvalidResponse",
     "InsightNotComputed",
     "QueryFailed",
+    "UnsupportedInsight",
+    "InvalidArgument",
+    "MissingDependency",
     "TruncatedResult",
     "StreamResult",
 ]

@@ -7,6 +7,7 @@ Resolution order for each setting: the argument, then the environment variable
 from __future__ import annotations
 
 import hashlib
+import ipaddress
 import os
 import warnings
 from collections.abc import Mapping, Sequence
@@ -90,11 +91,16 @@ def resolve_key(api_key: str | None) -> str:
 
 
 def resolve_host(host: str | None) -> str:
-    """Normalise a host: ``us``/``eu`` shorthands, ingestion hosts mapped, scheme required.
+    """Normalise a host: ``us``/``eu`` shorthands, ingestion hosts mapped, the scheme added.
+
+    Without a scheme, a loopback address (``localhost``, ``127.0.0.1``) is plain HTTP and any
+    other host HTTPS; write ``http://`` for another plain-HTTP server.
 
     Example:
         >>> resolve_host("eu")
         'https://eu.posthog.com'
+        >>> resolve_host("127.0.0.1:8010"), resolve_host("posthog.internal:8000")
+        ('http://127.0.0.1:8010', 'https://posthog.internal:8000')
     """
     raw = host if host is not None else os.environ.get("POSTHOG_HOST") or DEFAULT_HOST
     if not isinstance(raw, str) or not raw.strip():
@@ -102,8 +108,12 @@ def resolve_host(host: str | None) -> str:
     value = raw.strip().rstrip("/")
     if value.lower() in REGIONS:
         return REGIONS[value.lower()]
-    if "://" not in value and "." in value and " " not in value:
-        value = "https://" + value
+    if "://" not in value and " " not in value:
+        bare = _hostname(value)
+        if bare and _loopback(bare):
+            value = "http://" + value  # a local server (the demo, a port-forward) speaks HTTP
+        elif "." in value:
+            value = "https://" + value
     parts = urlsplit(value)
     if parts.scheme not in ("http", "https") or not parts.hostname or " " in value:
         raise ConfigurationError(
@@ -123,6 +133,22 @@ def resolve_host(host: str | None) -> str:
     if path.endswith("/api"):
         path = path[: -len("/api")]
     return f"{parts.scheme}://{parts.netloc}{path}"
+
+
+def _hostname(value: str) -> str | None:
+    try:
+        return urlsplit("//" + value).hostname
+    except ValueError:  # an unbalanced [ in an IPv6 literal
+        return None
+
+
+def _loopback(hostname: str) -> bool:
+    if hostname == "localhost":
+        return True
+    try:
+        return ipaddress.ip_address(hostname).is_loopback
+    except ValueError:
+        return False
 
 
 def resolve_project_id(project_id: int | str | None) -> int | None:

@@ -36,6 +36,9 @@ __all__ = [
     "InsightNotComputed",
     "QueryFailed",
     "ConfigurationError",
+    "MissingDependency",
+    "InvalidArgument",
+    "UnsupportedInsight",
     "redact",
 ]
 
@@ -102,6 +105,10 @@ class ConfigurationError(PostHogError, ValueError):
     """The client is set up wrongly (no key, a project token for a personal key, bad host)."""
 
 
+class MissingDependency(ConfigurationError, ImportError):
+    """An optional package a feature needs is not installed; the message gives the install."""
+
+
 class AuthenticationError(PostHogError, PermissionError):
     """401: the key is missing or invalid."""
 
@@ -120,6 +127,15 @@ class NotFound(PostHogError, LookupError):
 
 class ValidationError(PostHogError, ValueError):
     """400: PostHog rejected a parameter; ``attr`` names it when PostHog does."""
+
+
+class InvalidArgument(ValidationError, TypeError):
+    """An option the function does not take (a ``TypeError`` too, as Python's own is)."""
+
+
+class UnsupportedInsight(PostHogError, ValueError):
+    """No converter fits the insight: a kind this library does not convert, a result of no known
+    shape, or a ``kind=`` that does not fit the insight. Its JSON stays in ``Insight.raw``."""
 
 
 class RateLimited(PostHogError):

@@ -16,12 +16,14 @@ from typing import Any
 import pandas as pd
 
 from posthog_frames.client import account as account_api
+from posthog_frames.client import doctor as doctor_api
 from posthog_frames.client import insights as insights_api
 from posthog_frames.client import parquet as parquet_api
 from posthog_frames.client import persons as persons_api
 from posthog_frames.client import properties as properties_api
 from posthog_frames.client import query as query_api
 from posthog_frames.client.base import BaseClient
+from posthog_frames.client.doctor import DoctorReport
 from posthog_frames.client.hogql import MAX_ROWS
 from posthog_frames.client.parquet import StreamResult
 from posthog_frames.client.persons import PersonsRequest
@@ -64,8 +66,8 @@ class Client(BaseClient):
     Verbs: persons (:meth:`persons`, :meth:`iter_persons`, :meth:`person`), property metadata
     (:meth:`property_definitions`, :meth:`property_values`), insights (:meth:`insights`,
     :meth:`insight`, :meth:`insight_frame`), HogQL (:meth:`query`, :meth:`stream_to_parquet`),
-    the account (:meth:`me`, :meth:`projects`), and the low-level :meth:`get`, :meth:`post`,
-    :meth:`paginate`.
+    the account (:meth:`me`, :meth:`projects`), checks (:meth:`doctor`), and the low-level
+    :meth:`get`, :meth:`post`, :meth:`paginate`.
 
     Example:
         >>> client = phf.Client(api_key, host="eu")  # doctest: +SKIP
@@ -362,3 +364,15 @@ class Client(BaseClient):
             1   2  Hogflix Staging
         """
         return account_api.projects(self)
+
+    def doctor(self) -> DoctorReport:
+        """Check this setup, one line each: the host, the key, each scope the features need
+        (and what a missing one blocks), the project, PostHog's version where it says it, the
+        local cache, and the versions in use. ``posthog-frames doctor`` prints the same.
+
+        Example:
+            >>> report = client.doctor()
+            >>> report.ok, [check.topic for check in report][:3]
+            (True, ['versions', 'host', 'key'])
+        """
+        return doctor_api.doctor(self)

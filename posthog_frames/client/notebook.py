@@ -1,8 +1,9 @@
 """``connect()``: the first cell of a notebook, with or without a PostHog account.
 
-The key comes from ``POSTHOG_PERSONAL_API_KEY``; failing that an interactive session is asked for
-it with ``getpass`` (never echoed, never stored); failing that — a CI run, or a reader without an
-account — the built-in demo server is started and a banner says so plainly.
+The key comes from ``api_key=`` or ``POSTHOG_PERSONAL_API_KEY``; failing that an interactive
+session is asked for it with ``getpass`` (never echoed, never stored); failing that — a CI run, or
+a reader without an account — the built-in demo server is started and a banner says so plainly,
+unless a host or project was named: then the missing key is an error, never the demo.
 """
 
 from __future__ import annotations
@@ -12,50 +13,79 @@ import os
 import sys
 from typing import Any
 
+from posthog_frames._settings import KEY_HELP, resolve_host
 from posthog_frames.client.client import Client
+from posthog_frames.client.doctor import doctor_summary
+from posthog_frames.exceptions import ConfigurationError
 
 __all__ = ["connect"]
 
 _DEMO: Any = None  # the demo server started by connect(), kept alive for the kernel's life
 
 
-def connect(*, demo: bool | None = None, quiet: bool = False, **client_options: Any) -> Client:
+def connect(
+    *,
+    api_key: str | None = None,
+    host: str | None = None,
+    project_id: int | str | None = None,
+    demo: bool | None = None,
+    quiet: bool = False,
+    **client_options: Any,
+) -> Client:
     """A :class:`Client` for a notebook: your PostHog project if a key is at hand, else the demo.
 
     Args:
+        api_key, host, project_id: as for :class:`Client`; by default from
+            ``POSTHOG_PERSONAL_API_KEY``, ``POSTHOG_HOST`` and ``POSTHOG_PROJECT_ID``. Naming a
+            host or a project without a key asks for the key (or says how to make one): the demo
+            never stands in for a PostHog you named.
         demo: ``True`` always uses the built-in demo server, ``False`` never does; by default it
             is used when no key is found and none can be asked for (or ``POSTHOG_FRAMES_DEMO=1``).
-        quiet: do not print the one-line banner saying which PostHog is used.
+        quiet: do not print the banner saying which PostHog is used (and, with a key, what
+            :meth:`Client.doctor` found wrong, if anything).
         **client_options: passed to :class:`Client` (``cache=``, ``timeout=``, …).
 
     Example:
         >>> import posthog_frames as phf
         >>> client = phf.connect()  # doctest: +SKIP
         Connected to https://us.posthog.com — project 12345 “Hogflix” as ada@example.com.
+        >>> other = phf.connect(api_key=demo.api_key, host=demo.url, quiet=True)
+        >>> other.host == demo.url
+        True
         >>> demo_client = phf.connect(demo=True)    # no key at hand: the demo, said plainly
         No PostHog key found: using the built-in DEMO project ... at http://127.0.0.1:....
     """
-    if demo is None and os.environ.get("POSTHOG_FRAMES_DEMO") == "1" and not _has_key():
-        demo = True  # None stays None: only an explicit demo=False may refuse the demo
-    if not demo:
-        key = os.environ.get("POSTHOG_PERSONAL_API_KEY") or _ask_for_key()
-        if key:
-            client = Client(key, **client_options)
-            # One (cached) request now, so a wrong key fails in the setup cell, not later.
-            me = client.me()
-            if not quiet:
-                print(_banner(client, me))
-            return client
-        if demo is False:
-            from posthog_frames._settings import resolve_key
-
-            resolve_key(None)  # raises the error that explains how to create a key
+    named = host is not None or project_id is not None
+    if demo:
+        if api_key is not None or named:
+            raise ConfigurationError(
+                "demo=True uses the built-in demo server, with its own key, host and project: "
+                "leave out api_key=, host= and project_id=, or drop demo=True to use them."
+            )
+        return _demo_client(quiet, client_options)
+    if demo is None and os.environ.get("POSTHOG_FRAMES_DEMO") == "1":
+        if api_key is None and not named and not _has_key():
+            return _demo_client(quiet, client_options)
+    key = api_key or os.environ.get("POSTHOG_PERSONAL_API_KEY") or _ask_for_key(host)
+    if key:
+        client = Client(key, host=host, project_id=project_id, **client_options)
+        # One (cached) request now, so a wrong key fails in the setup cell, not later.
+        me = client.me()
+        if not quiet:
+            print(_banner(client, me))
+            summary = doctor_summary(client)
+            if summary:
+                print(summary)
+        return client
+    if demo is False or named:
+        where = f" for {resolve_host(host)}" if host is not None else ""
+        raise ConfigurationError(f"No PostHog personal API key was given{where}. {KEY_HELP}")
     return _demo_client(quiet, client_options)
 
 
 def _banner(client: Client, me: dict[str, Any]) -> str:
     """The line saying which project a key reached (and whose key it is)."""
-    if os.environ.get("POSTHOG_FRAMES_DEMO") == "1":
+    if os.environ.get("POSTHOG_FRAMES_DEMO") == "1" and client.host == resolve_host(None):
         return f"Connected to {client.host}: the demo project served by `make demo`."
     found = me.get("team")
     team: dict[str, Any] = found if isinstance(found, dict) else {}
@@ -70,13 +100,14 @@ def _has_key() -> bool:
     return bool(os.environ.get("POSTHOG_PERSONAL_API_KEY"))
 
 
-def _ask_for_key() -> str | None:
+def _ask_for_key(host: str | None) -> str | None:
     if not _interactive():
         return None
     import getpass
 
+    fallback = "" if host is not None else " (leave empty for the demo project)"
     try:
-        key = getpass.getpass("PostHog personal API key (leave empty for the demo project): ")
+        key = getpass.getpass(f"PostHog personal API key{fallback}: ")
     except Exception:  # a kernel without stdin (nbval, papermill) cannot ask
         return None
     return key.strip() or None

@@ -29,7 +29,7 @@ from posthog_frames.client.hogql import MAX_ROWS
 from posthog_frames.client.persons import PersonsRequest, query_person_frames
 from posthog_frames.client.properties import person_property_types
 from posthog_frames.client.query import check_sql, no_cache, query_pages
-from posthog_frames.exceptions import ValidationError
+from posthog_frames.exceptions import MissingDependency, ValidationError
 from posthog_frames.frames.persons import PERSON_COLUMNS
 from posthog_frames.frames.sql import unwrap_type
 
@@ -115,8 +115,9 @@ def _pyarrow() -> tuple[Any, Any]:
         import pyarrow as pa
         import pyarrow.parquet as pq
     except ImportError:
-        raise ImportError(
-            'stream_to_parquet needs pyarrow: pip install "posthog-frames[parquet]"'
+        raise MissingDependency(
+            'stream_to_parquet needs pyarrow: pip install "posthog-frames[parquet]" (or pip '
+            "install pyarrow), then restart the kernel."
         ) from None
     return pa, pq
 

@@ -1,8 +1,8 @@
 """``python -m posthog_frames.demo``: run the demo server in the foreground (Ctrl-C stops it).
 
 With ``--jupyter DIR`` it also starts JupyterLab on DIR with the POSTHOG_* variables pointing at
-the demo, and Ctrl-C stops both. This is the one place the demo key is printed: it is a
-throwaway key for a local server.
+the demo, and Ctrl-C stops both (as do SIGTERM, SIGHUP and the parent process going away). This is
+the one place the demo key is printed: it is a throwaway key for a local server.
 
 Example:
     $ python -m posthog_frames.demo --persons 1000 --latency 0.05
@@ -11,7 +11,9 @@ Example:
 from __future__ import annotations
 
 import argparse
+import errno
 import os
+import signal
 import socket
 import subprocess
 import sys
@@ -167,10 +169,19 @@ def run(args: argparse.Namespace) -> int:
         allow_offset=args.allow_offset,
         host=args.host,
     )
+    taken = _port_taken(args.host, args.port)
     try:
+        if taken:
+            raise taken
         demo.start()
-    except OSError as err:
-        print(f"cannot listen on {args.host}:{args.port} ({err}); try --port 0", file=sys.stderr)
+    except (OSError, SystemExit) as err:  # werkzeug exits on a taken port, after its own line
+        in_use = isinstance(err, SystemExit) or err.errno == errno.EADDRINUSE
+        what = f"port {args.port} is taken" if in_use else str(err)
+        print(
+            f"cannot listen on {args.host}:{args.port}: {what}. Use --port 0 for any free port "
+            "(`make demo DEMO_PORT=0`), or stop the program using it.",
+            file=sys.stderr,
+        )
         return 1
     print(f"PostHog demo server: {demo.url}")
     print(f"  POSTHOG_HOST={demo.url}")
@@ -182,14 +193,13 @@ def run(args: argparse.Namespace) -> int:
     if jupyter:
         print("JupyterLab is starting; it prints its own URL with a token below.")
     print("Press Ctrl-C to stop.", flush=True)
+    stop = _stop_on_signals()
     try:
-        if jupyter:
-            code = jupyter.wait()
-            print(f"JupyterLab exited (code {code}); the server keeps running, Ctrl-C stops it.")
-        threading.Event().wait()
+        _serve_until(stop, jupyter)
     except KeyboardInterrupt:
-        print("\nstopping…")
+        pass
     finally:
+        print("\nstopping…", flush=True)
         if jupyter and jupyter.poll() is None:
             jupyter.terminate()
             try:
@@ -198,6 +208,50 @@ def run(args: argparse.Namespace) -> int:
                 jupyter.kill()
         demo.stop()
     return 0
+
+
+def _port_taken(host: str, port: int) -> OSError | None:
+    """The error binding *port* gives, found before the server's own (which exits the process)."""
+    if port == 0:
+        return None
+    with socket.socket(socket.AF_INET6 if ":" in host else socket.AF_INET) as probe:
+        probe.setsockopt(socket.SOL_SOCKET, socket.SO_REUSEADDR, 1)  # as the server binds
+        try:
+            probe.bind((host, port))
+        except OSError as err:
+            return err
+    return None
+
+
+def _stop_on_signals() -> threading.Event:
+    """An event set by SIGTERM or SIGHUP (a process manager, an IDE's stop button, a closed
+    terminal), or when the parent process is gone (``make`` stopped with SIGTERM does not pass
+    it on), so JupyterLab is stopped with the server instead of being left running."""
+    stop = threading.Event()
+    for name in ("SIGTERM", "SIGHUP"):
+        if hasattr(signal, name):
+            signal.signal(getattr(signal, name), lambda *_: stop.set())
+    parent = os.getppid()
+
+    def watch() -> None:
+        while not stop.wait(0.5):
+            if os.getppid() != parent:
+                stop.set()
+
+    threading.Thread(target=watch, name="parent-watch", daemon=True).start()
+    return stop
+
+
+def _serve_until(stop: threading.Event, jupyter: subprocess.Popen | None) -> None:
+    told = False
+    while not stop.wait(0.5):
+        if jupyter is not None and not told and jupyter.poll() is not None:
+            told = True
+            print(
+                f"JupyterLab exited (code {jupyter.returncode}); the server keeps running, "
+                "Ctrl-C stops it.",
+                flush=True,
+            )
 
 
 def main(argv: Sequence[str] | None = None, prog: str | None = None) -> int:

@@ -13,6 +13,7 @@ from typing import Any
 import numpy as np
 import pandas as pd
 
+from posthog_frames._compat import text_array
 from posthog_frames.exceptions import InsightNotComputed, InvalidResponse
 
 _META_KEYS = ("id", "short_id", "last_refresh", "is_cached")
@@ -187,7 +188,7 @@ def optional_floats(values: Iterable[Any], what: str) -> np.ndarray:
 def strings(values: Sequence[Any]) -> Any:
     """Values as pandas' ``str`` dtype when they are all strings, else an object array."""
     if all(isinstance(v, str) for v in values):
-        return pd.array(list(values), dtype="str")
+        return text_array(values)
     return np.array(list(values) + [None], dtype=object)[:-1]  # keep tuples as scalars
 
 

@@ -14,6 +14,7 @@ from typing import Any
 import numpy as np
 import pandas as pd
 
+from posthog_frames._compat import TIME_ERRORS, parse_iso
 from posthog_frames.exceptions import InvalidResponse
 from posthog_frames.frames._common import invalid
 
@@ -42,7 +43,7 @@ def parse_dates(days: Sequence[Any], what: str = "days") -> np.ndarray:
     if not all(isinstance(day, str) for day in days):
         raise invalid(f"date strings in {what}", list(days)[:3])
     try:
-        parsed = pd.to_datetime([strip_offset(day) for day in days], format="ISO8601")
+        parsed = parse_iso([strip_offset(day) for day in days])
     except (ValueError, TypeError, OverflowError):
         raise invalid(f"ISO dates in {what}", list(days)[:3]) from None
     return parsed.to_numpy(dtype=DATE_UNIT)
@@ -61,7 +62,7 @@ def parse_instants(days: Sequence[Any], zone: str, what: str = "days") -> np.nda
     """
     if has_offsets(days):
         try:
-            parsed = pd.to_datetime(list(days), utc=True, format="ISO8601")
+            parsed = parse_iso(days, utc=True)
         except (ValueError, TypeError, OverflowError):
             raise invalid(f"ISO dates in {what}", list(days)[:3]) from None
         return parsed.tz_localize(None).to_numpy(dtype=DATE_UNIT)
@@ -92,10 +93,10 @@ def localize_wall(naive: pd.DatetimeIndex, zone: str) -> pd.DatetimeIndex:
     try:
         try:
             return naive.tz_localize(zone, ambiguous="infer", nonexistent="shift_forward")
-        except ValueError:
+        except TIME_ERRORS:
             first = ~naive.duplicated()
             return naive.tz_localize(zone, ambiguous=first, nonexistent="shift_forward")
-    except (ValueError, TypeError, KeyError) as err:
+    except (*TIME_ERRORS, TypeError, KeyError) as err:
         raise InvalidResponse(f"cannot localize dates to timezone {zone!r}: {err}") from None
 
 

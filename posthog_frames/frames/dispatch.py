@@ -8,6 +8,7 @@ from typing import Any
 
 import pandas as pd
 
+from posthog_frames.exceptions import InvalidArgument, UnsupportedInsight
 from posthog_frames.frames import _common as c
 from posthog_frames.frames.funnels import funnel_frame, funnel_view
 from posthog_frames.frames.lifecycle import lifecycle_frame
@@ -59,7 +60,8 @@ def detect_kind(insight: Any) -> tuple[str, str]:
 
     The kind comes from ``query`` (InsightVizNode ``source.kind``; DataTableNode,
     DataVisualizationNode, HogQLQuery → ``sql``), else legacy ``filters.insight``, else the
-    result's shape. Raises ValueError when it cannot tell, naming the supported kinds.
+    result's shape. Raises :class:`UnsupportedInsight` (a ValueError) when it cannot tell, or
+    the kind is one this library does not convert, naming the supported kinds.
 
     Example:
         >>> detect_kind({"query": {"kind": "InsightVizNode", "source": {"kind": "FunnelsQuery"}}})
@@ -70,7 +72,7 @@ def detect_kind(insight: Any) -> tuple[str, str]:
     result = insight if not insight_map else _result_of(insight_map)
     kind = _kind_from_definition(insight_map) or _kind_from_shape(result, insight_map)
     if kind is None:
-        raise ValueError(
+        raise UnsupportedInsight(
             "Cannot tell which kind of insight this is (no query, no filters.insight and an "
             f"unrecognised result). Pass kind= one of {', '.join(KINDS)}."
         )
@@ -92,7 +94,7 @@ def kind_of(insight: Any) -> str:
     """
     try:
         return detect_kind(insight)[0]
-    except ValueError:
+    except UnsupportedInsight:
         return "unknown"
 
 
@@ -112,15 +114,20 @@ def insight_frame(insight: Any, kind: str | None = None, **options: Any) -> pd.D
         1.0
     """
     insight = c.insight_json(insight)
-    kind = _normalise(kind) if kind is not None else detect_kind(insight)[0]
+    if kind is None:
+        kind = detect_kind(insight)[0]
+    else:
+        kind = _normalise(kind)
+        _check_fits(kind, insight)
     converter = CONVERTERS[kind]
     accepted = set(inspect.signature(converter).parameters) - {"result", "response"}
     options = {k: v for k, v in options.items() if k in accepted or k != "tz"}
     unknown = set(options) - accepted
     if unknown:
-        raise TypeError(
+        raise InvalidArgument(
             f"{kind} frames take no option {', '.join(sorted(unknown))}; "
-            f"they accept: {', '.join(sorted(accepted)) or 'none'}."
+            f"they accept: {', '.join(sorted(accepted)) or 'none'}.",
+            attr=sorted(unknown)[0],
         )
     return converter(insight, **options)
 
@@ -131,8 +138,40 @@ def _normalise(kind: str) -> str:
     word = found or word.lower().removesuffix("query")
     word = _ALIASES.get(word, word)
     if word not in CONVERTERS:
-        raise ValueError(f"Unknown insight kind {kind!r}; supported kinds: {', '.join(KINDS)}.")
+        raise UnsupportedInsight(
+            f"Unknown insight kind {kind!r}; supported kinds: {', '.join(KINDS)}. Pass one of "
+            "them, or leave kind= out to detect it from the insight."
+        )
     return word
+
+
+def _check_fits(kind: str, insight: Any) -> None:
+    """Refuse a ``kind=`` that the insight's definition, or else its result's shape, denies."""
+    insight_map = insight if isinstance(insight, Mapping) else {}
+    try:
+        found = _kind_from_definition(insight_map)
+    except UnsupportedInsight:
+        return  # a kind this library does not detect: kind= is how to convert it anyway
+    source = "its definition (query or filters) is"
+    if found is None:
+        result = insight if not insight_map else _result_of(insight_map)
+        found = _kind_from_shape(result, insight_map)
+        source = "its result has the shape of"
+        # Funnel conversion trends and trends series share a shape ({data, days}) when the
+        # series carries no action: the trends converter reads either.
+        if kind == "trends" and found == "funnels" and _is_series(result):
+            return
+    if found is not None and found != kind:
+        raise UnsupportedInsight(
+            f"kind={kind!r} does not fit this insight: {source} {found!r}. Converting it as "
+            f"{kind} would give numbers that mean something else; leave kind= out to detect "
+            f"it, or pass kind={found!r}."
+        )
+
+
+def _is_series(result: Any) -> bool:
+    first = result[0] if isinstance(result, list) and result else None
+    return isinstance(first, Mapping) and {"data", "days"} <= set(first)
 
 
 def _result_of(insight: Mapping[str, Any]) -> Any:
@@ -174,7 +213,7 @@ def _kind_from_definition(insight: Mapping[str, Any]) -> str | None:
 
 
 def _unsupported(name: Any) -> None:
-    raise ValueError(
+    raise UnsupportedInsight(
         f"Insight kind {name!r} is not supported; supported kinds: {', '.join(KINDS)}. "
         "Its raw JSON is still available (Insight.raw)."
     )

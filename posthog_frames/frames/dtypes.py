@@ -15,6 +15,7 @@ from typing import Any
 import numpy as np
 import pandas as pd
 
+from posthog_frames._compat import as_text, epoch_us, parse_iso, text_dtype
 from posthog_frames.exceptions import ValidationError
 
 DATETIME = "datetime64[us, UTC]"
@@ -56,7 +57,7 @@ def infer_column(col: pd.Series, originals: Callable[[], list[Any]]) -> pd.Serie
     if kinds == {bool}:
         return col.astype("boolean")
     if kinds == {str}:
-        return col.astype("str")
+        return as_text(col)
     return col
 
 
@@ -96,7 +97,7 @@ def common_dtype(parts: list[pd.Series | None]) -> Any:
     if kinds == {"bool"}:
         return pd.BooleanDtype()
     if kinds == {"str"}:
-        return pd.StringDtype(na_value=np.nan)
+        return text_dtype()
     if kinds == {"datetime"}:
         return DATETIME
     return np.dtype(object)
@@ -147,7 +148,7 @@ def _epoch(values: pd.Series) -> pd.Series:
     """Epoch numbers as UTC datetimes; each value is seconds or milliseconds by its size."""
     numbers = pd.to_numeric(values, errors="coerce").astype("float64").to_numpy()
     micros = np.where(np.abs(numbers) > _MS_THRESHOLD, numbers * 1e3, numbers * 1e6).round()
-    return pd.Series(pd.to_datetime(micros, unit="us", utc=True), index=values.index)
+    return pd.Series(epoch_us(micros), index=values.index)
 
 
 def _to_datetime(col: pd.Series) -> pd.Series:
@@ -159,16 +160,15 @@ def _to_datetime(col: pd.Series) -> pd.Series:
     elif kind == "str":  # only text (the usual case): skip the per-value type checks below
         # via object values: parsing arrow-backed strings directly is several times slower
         texts = col.to_numpy(dtype=object, na_value=None)
-        out = pd.Series(
-            pd.to_datetime(texts, utc=True, format="ISO8601", errors="coerce"), index=col.index
-        )
+        out = pd.Series(parse_iso(texts, utc=True, errors="coerce"), index=col.index)
     else:
         values = col.astype(object)
         is_num = np.fromiter(
             (type(v) in (int, float) for v in values.array), dtype=bool, count=len(values)
         )
         texts = values.where(~is_num & values.map(lambda v: isinstance(v, str), na_action="ignore"))
-        out = pd.to_datetime(texts, utc=True, format="ISO8601", errors="coerce")
+        parsed = parse_iso(texts.to_numpy(dtype=object, na_value=None), utc=True, errors="coerce")
+        out = pd.Series(parsed, index=col.index)
         if is_num.any():
             out = out.astype(DATETIME).mask(is_num, _epoch(values.where(is_num)).astype(DATETIME))
     return out.astype(DATETIME)
@@ -193,7 +193,7 @@ _CONVERTERS: dict[str, Callable[[pd.Series], pd.Series]] = {
     "Numeric": _to_numeric,
     "DateTime": _to_datetime,
     "Boolean": _to_boolean,
-    "String": lambda col: col.astype("str"),
+    "String": as_text,
 }
 
 

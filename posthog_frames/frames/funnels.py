@@ -244,10 +244,15 @@ def _conversion_trends(
 ) -> pd.DataFrame:
     items = c.require_list(data, "a list of funnel trend series (dicts with 'data' and 'days')")
     columns, _ = series_columns(items, insight, x="date", zone=zone)
-    out: dict[str, Any] = {
-        "date": columns["date"],
-        "conversion_rate": columns["value"].astype(np.float64) / 100.0,
-    }
+    percent = columns["value"].astype(np.float64)
+    outside = percent[(percent < 0) | (percent > 100)]
+    if outside.size:
+        raise c.invalid(
+            "conversion rates as percentages 0..100 in 'data' (a trends series has counts: "
+            "pass kind='trends', or leave kind= out)",
+            outside[:3].tolist(),
+        )
+    out: dict[str, Any] = {"date": columns["date"], "conversion_rate": percent / 100.0}
     for key in ("breakdown_value", "compare_label"):
         if key in columns:
             out[key] = columns[key]

@@ -27,6 +27,7 @@ from typing import Any
 import orjson
 import pandas as pd
 
+from posthog_frames._compat import parse_iso, text_array
 from posthog_frames.exceptions import InvalidResponse, ValidationError
 from posthog_frames.frames.dtypes import (
     DATETIME,
@@ -98,10 +99,7 @@ def _timestamps(values: list[Any], name: str) -> pd.Series:
             f"person #{i} has {name} {bad!r} ({type(bad).__name__}); expected an ISO 8601 "
             "timestamp text or null"
         )
-    series = pd.to_datetime(
-        pd.Series(values, dtype=object), utc=True, format="ISO8601", errors="coerce"
-    )
-    return series.astype(DATETIME)
+    return pd.Series(parse_iso(values, utc=True, errors="coerce"), dtype=DATETIME)
 
 
 def _field(persons: list[dict[str, Any]], name: str) -> list[Any]:
@@ -119,8 +117,8 @@ def _ids(persons: list[dict[str, Any]]) -> pd.Series:
 def _fixed_columns(persons: list[dict[str, Any]]) -> dict[str, pd.Series]:
     return {
         "id": _ids(persons),
-        "uuid": pd.Series(_field(persons, "uuid"), dtype="str"),
-        "name": pd.Series(_field(persons, "name"), dtype="str"),
+        "uuid": pd.Series(text_array(_field(persons, "uuid"))),
+        "name": pd.Series(text_array(_field(persons, "name"))),
         "distinct_ids": pd.Series([p.get("distinct_ids") or [] for p in persons], dtype=object),
         "created_at": _timestamps(_field(persons, "created_at"), "created_at"),
         "last_seen_at": _timestamps(_field(persons, "last_seen_at"), "last_seen_at"),
@@ -162,8 +160,9 @@ def persons_frame(
 
     Example:
         >>> page = {"results": [{"id": 7, "properties": {"zip": "007", "seats": 3}}]}
-        >>> persons_frame(page)[["properties.seats", "properties.zip"]].dtypes.tolist()
-        [dtype('int64'), <StringDtype(na_value=nan)>]
+        >>> df = persons_frame(page)   # text is pandas' text dtype: str (pandas 3) or object
+        >>> df["properties.seats"].dtype, df["properties.zip"].tolist()
+        (dtype('int64'), ['007'])
     """
     persons = _persons_list(results)
     try:

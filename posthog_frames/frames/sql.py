@@ -10,6 +10,7 @@ from typing import Any
 import numpy as np
 import pandas as pd
 
+from posthog_frames._compat import parse_iso, text_array
 from posthog_frames.frames import _common as c
 from posthog_frames.frames import _dates as d
 
@@ -151,7 +152,7 @@ def _convert(values: list, ch_type: str | None, name: str, timezone: str, tz: bo
         if base.startswith(("DateTime", "Date")):
             return _datetimes(values, inner, timezone, tz)
         if base in _STRING_TYPES:
-            return pd.array([None if v is None else str(v) for v in values], dtype="str")
+            return text_array([None if v is None else str(v) for v in values])
     except (ValueError, TypeError, OverflowError) as err:
         raise c.invalid(
             f"values of ClickHouse type {ch_type} ({err})", values[:3], where=f"column {name!r}"
@@ -175,10 +176,8 @@ def _datetimes(values: Sequence[Any], ch_type: str, timezone: str, tz: bool) -> 
     found = _ZONE.search(ch_type)
     zone = found.group(1) if found else timezone
     if d.has_offsets(values):  # instants: convert, never relabel
-        instants = pd.to_datetime(list(values), utc=True, format="ISO8601").as_unit("us")
+        instants = parse_iso(values, utc=True)
         local = d.in_zone(instants.tz_localize(None).to_numpy(), zone)
         return local if tz else local.tz_localize(None)
-    parsed = pd.to_datetime(
-        [None if v is None else d.strip_offset(v) for v in values], format="ISO8601"
-    ).as_unit("us")
+    parsed = parse_iso([None if v is None else d.strip_offset(v) for v in values])
     return d.localize_wall(parsed, zone) if tz else parsed

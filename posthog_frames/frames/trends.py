@@ -8,7 +8,7 @@ from typing import Any
 import numpy as np
 import pandas as pd
 
-from posthog_frames.exceptions import InvalidResponse
+from posthog_frames.exceptions import InvalidResponse, ValidationError
 from posthog_frames.frames import _common as c
 from posthog_frames.frames import _dates as d
 
@@ -93,8 +93,10 @@ def trends_frame(result: Any, wide: bool = False, tz: bool = False) -> pd.DataFr
     attrs = c.metadata(insight, "trends", view)
     if view in AGGREGATED_VIEWS or (_is_aggregated(items) and not _has_data(items)):
         if wide:
-            raise ValueError(
-                f"wide=True needs a time series; this {view!r} insight has one number per series."
+            raise ValidationError(
+                f"wide=True needs a time series; this {view!r} insight has one number per "
+                "series. Leave wide= out: the frame has one row per series already.",
+                attr="wide",
             )
         return aggregated_frame(items, insight, attrs)
     columns, rows = series_columns(items, insight, x="date", zone=attrs["timezone"] if tz else None)

@@ -21,6 +21,7 @@ import requests
 from posthog_frames._settings import KEY_HELP
 from posthog_frames.exceptions import (
     AuthenticationError,
+    ConfigurationError,
     InvalidResponse,
     NotFound,
     PermissionDenied,
@@ -31,11 +32,48 @@ from posthog_frames.exceptions import (
     redact,
 )
 
-__all__ = ["error_body", "error_for", "not_json", "proxy_page", "rate_limited", "wrong_shape"]
+__all__ = [
+    "error_body",
+    "error_for",
+    "not_json",
+    "proxy_page",
+    "rate_limited",
+    "tls_failed",
+    "wrong_shape",
+]
 
 _SCOPE_RE = re.compile(r"missing required scope '([^']+)'")
 _PROJECT_RE = re.compile(r"/api/(?:projects|environments)/(\d+)/")
 _TITLE_RE = re.compile(rb"<title>\s*([^<]{1,80}?)\s*</title>", re.IGNORECASE)
+
+
+def tls_failed(url: str, host: str, err: Exception) -> ConfigurationError:
+    """A TLS handshake that failed: retrying cannot help, the setup has to change.
+
+    Example:
+        >>> tls_failed("https://h:8000/api/users/@me/", "https://h:8000",
+        ...            OSError("[SSL] record layer failure")).message
+        "https://h:8000/api/users/@me/ did not answer HTTPS:... write the scheme, host='http://h:8000'..."
+    """
+    reason = redact(str(err))
+    if "CERTIFICATE_VERIFY_FAILED" in reason or "certificate verify failed" in reason:
+        what = (
+            f"The TLS certificate of {host} is not trusted ({_clip(reason)}), for {url}. "
+            "Behind a company proxy, point REQUESTS_CA_BUNDLE at its CA certificate file; "
+            "otherwise check host=."
+        )
+    else:
+        plain = "http://" + host.split("://", 1)[-1]
+        what = (
+            f"{url} did not answer HTTPS: the TLS handshake failed ({_clip(reason)}). The "
+            f"server probably speaks plain HTTP, as local and many internal instances do: "
+            f"write the scheme, host={plain!r} (a host without one is taken as https)."
+        )
+    return ConfigurationError(what, endpoint=url)
+
+
+def _clip(text: str) -> str:
+    return text if len(text) <= 120 else text[:119] + "…"
 
 
 def error_body(response: requests.Response) -> dict:

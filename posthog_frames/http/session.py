@@ -83,7 +83,8 @@ def build_session(cache: Any, expire_after: Any) -> requests.Session:
         path = Path(cache) if cache not in (None, True) else default_cache_path()
         path.parent.mkdir(parents=True, exist_ok=True)
         session = _sqlite_session(path, expire_after)
-    # urllib3 retries failed connects only; statuses and broken bodies are the transport's.
+    # urllib3 retries failed connects only; statuses and broken bodies are the transport's. A
+    # failed TLS handshake (other=0) fails the same way every time: no retry, say it at once.
     # PostHog's 429s carry Retry-After: urllib3 must leave them (and every status) to the
     # transport, which reads the wait and decides, rather than raise MaxRetryError itself.
     retry = Retry(
@@ -91,6 +92,7 @@ def build_session(cache: Any, expire_after: Any) -> requests.Session:
         connect=3,
         read=0,
         status=0,
+        other=0,
         backoff_factor=0.3,
         allowed_methods=None,
         respect_retry_after_header=False,

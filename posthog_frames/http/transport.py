@@ -51,6 +51,7 @@ from posthog_frames.http.errors import (
     not_json,
     proxy_page,
     rate_limited,
+    tls_failed,
     wrong_shape,
 )
 from posthog_frames.http.pacing import RateLimiter, describe_budget, shared_pacer
@@ -229,6 +230,8 @@ class Transport:
             ) from None
         except requests.Timeout:
             raise self._timed_out(endpoint, mid_body=False) from None
+        except requests.exceptions.SSLError as err:  # the same on every try: say what to fix
+            raise tls_failed(endpoint, self.settings.host, err) from None
         except (
             requests.ConnectionError,
             requests.exceptions.ChunkedEncodingError,

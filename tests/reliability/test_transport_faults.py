@@ -205,3 +205,21 @@ def test_nothing_listening_is_a_server_error_saying_check_the_host_quickly():
         client.get("persons/")
     assert time.perf_counter() - started < 5  # urllib3's connect retries only, not ours on top
     assert "Could not connect" in str(err.value) and "Check host=" in str(err.value)
+
+
+def test_https_to_a_plain_http_server_fails_at_once_naming_the_url_and_the_fix():
+    # A host written without a scheme is taken as https; a plain-HTTP server then used to be
+    # retried for 15 s and reported as a broken network, without the URL that was tried.
+    with serve(port=0, persons=5) as demo:
+        address = demo.url.removeprefix("http://")
+        client = quiet(phf.Client(demo.api_key, host=f"https://{address}", cache=False))
+        started = time.perf_counter()
+        with pytest.raises(phf.ConfigurationError) as err:
+            client.me()
+        assert time.perf_counter() - started < 3
+        # Written without a scheme, the loopback address is the local plain-HTTP server.
+        assert phf.Client(demo.api_key, host=address, cache=False).me()["email"]
+    message = str(err.value)
+    assert f"https://{address}/api/users/@me/" in message
+    assert f"host='http://{address}'" in message and "HTTPS" in message
+    assert err.value.endpoint == f"https://{address}/api/users/@me/"

@@ -20,6 +20,10 @@ KEY = "phx_" + "Zy9" * 12
         (phf.PermissionDenied, PermissionError),
         (phf.Timeout, TimeoutError),
         (phf.OfflineCacheMiss, LookupError),
+        (phf.UnsupportedInsight, ValueError),
+        (phf.InvalidArgument, TypeError),
+        (phf.InvalidArgument, ValueError),
+        (phf.MissingDependency, ImportError),
     ],
 )
 def test_errors_subclass_builtins(cls, builtin):

@@ -44,6 +44,22 @@ def test_bad_hosts_raise_a_configuration_error(bad):
         resolve_host(bad)
 
 
+@pytest.mark.parametrize(
+    ("given", "expected"),
+    [
+        # Loopback without a scheme is a local server (the demo, a port-forward): plain HTTP.
+        ("127.0.0.1:8011", "http://127.0.0.1:8011"),
+        ("localhost:8000", "http://localhost:8000"),
+        ("[::1]:8000", "http://[::1]:8000"),
+        # Anything else without a scheme is taken as HTTPS; a plain-HTTP server then fails fast
+        # with a message naming the URL and the fix (tests/reliability/test_transport_faults.py).
+        ("posthog.internal:8000", "https://posthog.internal:8000"),
+    ],
+)
+def test_a_host_without_a_scheme(given, expected):
+    assert resolve_host(given) == expected
+
+
 def test_host_comes_from_the_environment(monkeypatch):
     monkeypatch.setenv("POSTHOG_HOST", "eu")
     assert resolve_host(None) == "https://eu.posthog.com"

@@ -94,11 +94,12 @@ def attempts(ctx: Context, source: dict, period: DateRange) -> pd.DataFrame:
         att["breakdown"] = (
             values.astype(object).where(values.notna(), BREAKDOWN_NULL).astype(str).to_numpy()
         )
-    att["t0"] = pd.to_datetime(att["t0"], utc=True)
+    att["t0"] = _utc_us(att["t0"])
     prev = "t0"
     for k in range(1, len(series)):
         col = f"t{k}"
         right = frames[k][["person_id", "timestamp"]].rename(columns={"timestamp": col})
+        right[col] = _utc_us(right[col])
         right = right.sort_values(col)
         same = series_event(series[k]) == series_event(series[k - 1])
         live = att[att[prev].notna()].reset_index().sort_values(prev)
@@ -115,12 +116,17 @@ def attempts(ctx: Context, source: dict, period: DateRange) -> pd.DataFrame:
             att[col] = merged.reindex(att.index)
         else:
             att[col] = pd.NaT
-        att[col] = pd.to_datetime(att[col], utc=True)
+        att[col] = _utc_us(att[col])
         att.loc[att[col] > att["t0"] + window, col] = pd.NaT
         prev = col
     steps = [f"t{k}" for k in range(len(series))]
     att["reached"] = att[steps].notna().cumprod(axis=1).sum(axis=1)
     return att
+
+
+def _utc_us(values: pd.Series) -> pd.Series:
+    # One resolution on both sides of merge_asof: pandas 2 parses to ns, pandas 3 keeps us.
+    return pd.to_datetime(values, utc=True).dt.as_unit("us")
 
 
 def best_attempts(att: pd.DataFrame, keys: list[str]) -> pd.DataFrame:

@@ -37,3 +37,26 @@ def test_connect_uses_the_environment_key(demo, monkeypatch, capsys):
 def test_connect_demo_false_without_a_key_explains_how_to_get_one(no_key):
     with pytest.raises(phf.ConfigurationError, match="Personal API Keys"):
         phf.connect(demo=False)
+
+
+def test_connect_takes_the_key_host_and_project_as_arguments(demo, no_key, capsys):
+    # The first thing to try after an error message says "pass api_key=" (was a TypeError).
+    client = phf.connect(
+        api_key=demo.api_key, host=demo.url, project_id=demo.project_id, cache="memory"
+    )
+    assert client.host == demo.url and client.project_id == demo.project_id
+    out = capsys.readouterr().out
+    assert out.startswith(f"Connected to {demo.url}") and demo.api_key not in out
+
+
+def test_an_explicit_host_is_never_swapped_for_the_demo(no_key):
+    # No key anywhere: the demo would silently answer instead of the PostHog that was named.
+    with pytest.raises(phf.ConfigurationError, match=r"posthog\.example\.com.*key"):
+        phf.connect(host="https://posthog.example.com")
+    with pytest.raises(phf.ConfigurationError, match="key"):
+        phf.connect(project_id=7)
+
+
+def test_demo_true_refuses_a_key_or_host_of_another_posthog(demo, no_key):
+    with pytest.raises(phf.ConfigurationError, match="demo=True"):
+        phf.connect(demo=True, host=demo.url)
