@@ -4,6 +4,7 @@ VENV   := .venv
 BIN    := $(VENV)/bin
 STAMP_DEV := $(VENV)/.installed-dev
 STAMP_NB  := $(VENV)/.installed-notebook
+STAMP_TYPING := $(VENV)/.installed-typing
 
 .PHONY: demo test test-oldest test-package doctor lint notebooks bench test-browser clean
 
@@ -13,6 +14,10 @@ $(BIN)/python:
 
 $(STAMP_DEV): pyproject.toml | $(BIN)/python
 	$(BIN)/python -m pip install --quiet -e '.[dev]'
+	touch $@
+
+$(STAMP_TYPING): pyproject.toml | $(BIN)/python
+	$(BIN)/python -m pip install --quiet -e '.[dev,typing]'
 	touch $@
 
 $(STAMP_NB): pyproject.toml | $(BIN)/python
@@ -69,9 +74,11 @@ bench: $(STAMP_DEV)
 test-browser: $(STAMP_DEV) $(STAMP_NB)
 	bash scripts/test_browser.sh
 
-lint: $(STAMP_DEV)
-	$(BIN)/ruff check posthog_frames tests benchmarks
-	$(BIN)/ruff format --check posthog_frames tests benchmarks
+## make lint: ruff, and mypy on the package and on typical uses of its public API
+lint: $(STAMP_DEV) $(STAMP_TYPING)
+	$(BIN)/ruff check posthog_frames tests benchmarks scripts conftest.py
+	$(BIN)/ruff format --check posthog_frames tests benchmarks scripts conftest.py
+	$(BIN)/mypy posthog_frames tests/typing/public_api.py
 
 clean:
 	rm -rf $(VENV) $(OLDEST) build dist *.egg-info .pytest_cache

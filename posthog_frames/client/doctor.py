@@ -252,7 +252,8 @@ def _scope_line(scope: str, err: PermissionDenied) -> Check:
 
 
 def _project_check(client: BaseClient, me: dict[str, Any], problem: PostHogError | None) -> Check:
-    team = me.get("team") if isinstance(me.get("team"), dict) else {}
+    found = me.get("team")
+    team: dict[str, Any] = found if isinstance(found, dict) else {}
     given = client.settings.project_id
     try:
         project = client.project_id
@@ -367,7 +368,7 @@ def _keep(expire_after: Any) -> str:
     return f"{expire_after / 3600:g} h" if expire_after >= 3600 else f"{expire_after:g} s"
 
 
-def _size(size: int) -> str:
+def _size(size: float) -> str:
     for unit in ("bytes", "KiB", "MiB"):
         if size < 1024:
             return f"{size:.0f} {unit}" if unit == "bytes" else f"{size:.1f} {unit}"

@@ -143,7 +143,7 @@ def persons(
         cached = store.get(key, stale_ok=client.settings.offline)
         if cached is not None:
             return cached
-    counts = []
+    counts: list[int] = []
     # list() first: the count-changed warning then points at the caller's line.
     frames = list(_rest_frames(client, url, types, request.limit, progress, refresh, counts))
     frame = concat_person_pages(frames)

@@ -206,7 +206,7 @@ class DemoApp:
         require_scope(scopes, route.scope)
         if route.project and self.account.project(int(match["pid"])) is None:
             return not_found()
-        wait = self.faults.throttle(key)
+        wait: float | None = self.faults.throttle(key)
         if wait is None and self.budgets:
             body = _json(request) if route.handler == "_query" else None
             wait = self.throttle.check(key, family_of(route.handler, body))

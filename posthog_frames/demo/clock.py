@@ -79,7 +79,7 @@ def parse_when(
 
 _HOUR_START = {"minute": 0, "second": 0, "microsecond": 0}
 _HOUR_END = {"minute": 59, "second": 59, "microsecond": 999999}
-_SNAPS = {
+_SNAPS: dict[tuple[str, str | None], dict[str, Any]] = {
     ("h", "Start"): _HOUR_START,
     ("h", "End"): _HOUR_END,
     ("d", "Start"): {"hour": 0, **_HOUR_START},

@@ -22,6 +22,9 @@ DATE_UNIT = "datetime64[us]"  # pandas 3 parses ISO strings to microseconds; mat
 _OFFSET_RE = re.compile(r"(?:Z|[+-]\d{2}:?\d{2})$")
 
 
+_LOCALIZE_ERRORS: tuple[type[Exception], ...] = (*TIME_ERRORS, TypeError, KeyError)
+
+
 def strip_offset(text: str) -> str:
     """``"2022-03-01T00:00:00Z"`` → ``"2022-03-01T00:00:00"``: keep PostHog's wall-clock bucket."""
     return _OFFSET_RE.sub("", text)
@@ -96,7 +99,7 @@ def localize_wall(naive: pd.DatetimeIndex, zone: str) -> pd.DatetimeIndex:
         except TIME_ERRORS:
             first = ~naive.duplicated()
             return naive.tz_localize(zone, ambiguous=first, nonexistent="shift_forward")
-    except (*TIME_ERRORS, TypeError, KeyError) as err:
+    except _LOCALIZE_ERRORS as err:
         raise InvalidResponse(f"cannot localize dates to timezone {zone!r}: {err}") from None
 
 

@@ -231,7 +231,7 @@ def describe_budget(windows: Sequence[Window]) -> str:
         >>> describe_budget(RATE_LIMITS["insights"])
         '240 requests a minute and 1,200 an hour'
     """
-    parts = []
+    parts: list[str] = []
     for n, p in windows:
         unit = {60.0: "a minute", 3600.0: "an hour"}.get(float(p), f"in {p:g} seconds")
         parts.append(f"{n:,} {'' if parts else 'requests '}{unit}")

@@ -16,7 +16,7 @@ Example:
 from __future__ import annotations
 
 from collections.abc import Callable
-from typing import TYPE_CHECKING, Any
+from typing import Any, Protocol
 
 import pandas as pd
 from matplotlib.axes import Axes
@@ -31,8 +31,17 @@ from posthog_frames.plotting.sql import plot_sql
 from posthog_frames.plotting.stickiness import plot_stickiness
 from posthog_frames.plotting.trends import plot_number, plot_trends
 
-if TYPE_CHECKING:
-    from posthog_frames.insight import Insight
+
+class Framed(Protocol):
+    """What plot() draws besides a frame: an object that converts itself, as
+    :class:`~posthog_frames.Insight` does (named by shape, so plotting imports no insight code).
+    """
+
+    @property
+    def raw(self) -> Any: ...
+
+    def frame(self, **options: Any) -> pd.DataFrame: ...
+
 
 __all__ = [
     "SUPPORTED_KINDS",
@@ -134,7 +143,7 @@ class Plotter:
     plot_sql = sql
 
     @fill_docstring
-    def __call__(self, df: pd.DataFrame | Insight, ax: Axes | None = None, **kw: Any) -> Axes:
+    def __call__(self, df: pd.DataFrame | Framed, ax: Axes | None = None, **kw: Any) -> Axes:
         """Draw the chart that fits a posthog_frames insight frame.
 
         Args:

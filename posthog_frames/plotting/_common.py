@@ -114,7 +114,7 @@ def set_title(ax: Axes, df: pd.DataFrame, title: str | None, pad: float | None =
         # Long insight names wrap to the figure width instead of running off the canvas.
         # A subfigure has no width of its own: its .figure is the root (matplotlib 3.8 and up).
         parent = ax.get_figure()
-        figure = getattr(parent, "figure", parent)
+        figure: Any = getattr(parent, "figure", parent)
         inches = figure.get_figwidth() if figure is not None else DEFAULT_FIGSIZE[0]
         width = max(30, int(inches * _TITLE_CHARS_PER_INCH))
         ax.set_title(textwrap.fill(str(text), width), loc="left", fontweight="bold", pad=pad)

@@ -94,7 +94,7 @@ def compute(query: dict, ctx: Context) -> Computed:
     if kind == "HogQLQuery":
         out = sql.compute(source, ctx)
         return Computed(out["results"], out["columns"], out["types"], out["hogql"], out["hasMore"])
-    runner = _RUNNERS.get(kind)
+    runner = _RUNNERS.get(str(kind))
     if runner is None:
         raise DemoValidationError(
             f"Query kind {kind!r} is not supported by the demo; use one of "

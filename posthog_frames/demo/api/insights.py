@@ -25,6 +25,7 @@ Example:
 
 from __future__ import annotations
 
+import builtins
 import json
 import threading
 import uuid
@@ -184,7 +185,7 @@ class InsightStore:
             complete=done,
             failed=bool(done and task.error),
             error_message=task.error if done else None,
-            insight_id=task.insight_id,
+            insight_id=str(task.insight_id),
         )
         if done and task.entry is not None:
             c = task.entry.computed
@@ -337,7 +338,7 @@ class InsightStore:
         status = self._status_body(task)
         return status_code(status), {"query_status": status}
 
-    def summary(self) -> list[tuple[int, str, str, str]]:
+    def summary(self) -> builtins.list[tuple[int, str, str, str]]:
         """(id, short_id, kind, name) per insight, for the server's start-up banner."""
         return [(i.id, i.short_id, i.kind, i.name) for i in self._insights]
 

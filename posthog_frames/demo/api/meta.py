@@ -8,6 +8,7 @@ Example:
 
 from __future__ import annotations
 
+from collections.abc import Sequence
 from typing import Any
 from urllib.parse import parse_qsl, urlencode, urlsplit, urlunsplit
 
@@ -37,7 +38,7 @@ def drf_link(url: str, *, limit: int, offset: int) -> str:
     return urlunsplit(parts._replace(query=urlencode(sorted(query.items()))))
 
 
-def _paginate(request: Request, items: list[Any], virtual: list[Any] = ()) -> Response:
+def _paginate(request: Request, items: list[Any], virtual: Sequence[Any] = ()) -> Response:
     """DRF's LimitOffsetPagination of *items*; *virtual* entries are PostHog's extras that are
     appended to the last page and counted on every page, but never move ``next``."""
     try:

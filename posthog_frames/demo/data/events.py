@@ -264,7 +264,8 @@ def _assemble(
     page_urls = np.array(PAGES, dtype=object)[cols["page"]]
     product_names = np.array([None, *[PAGES[i].rsplit("/", 1)[1] for i in _PRODUCTS]], dtype=object)
     product_idx = np.searchsorted(np.array(_PRODUCTS), cols["product"]) + 1
-    product = np.where(cols["product"] >= 0, product_names[np.clip(product_idx, 0, 3)], None)
+    product = product_names[np.clip(product_idx, 0, 3)]
+    product[cols["product"] < 0] = None
     return pd.DataFrame(
         {
             "uuid": pd.array(_uuids(rng, who.size), dtype="str"),

@@ -63,7 +63,7 @@ _GEO = [  # country code, country, city, time zone, locale, weight
 _GEO_W = [g[5] for g in _GEO]
 _OS = ["Windows", "Mac OS X", "Linux", "iOS", "Android"]
 _OS_W = [35, 30, 10, 15, 10]
-_BROWSERS = {  # per OS: (browser, version base, weight)
+_BROWSERS: dict[str, list[tuple[str, float, int]]] = {  # per OS: (browser, version, weight)
     "Windows": [("Chrome", 122, 60), ("Edge", 121, 25), ("Firefox", 123, 15)],
     "Mac OS X": [("Chrome", 122, 50), ("Safari", 17.3, 40), ("Firefox", 123, 10)],
     "Linux": [("Chrome", 122, 55), ("Firefox", 123, 45)],
@@ -121,7 +121,7 @@ def _uuid_from_ms(ms: int, rng: random.Random, *, sdk: bool) -> str:
 class _Weighted:
     """A weighted choice that precomputes cumulative weights (random.choices redoes it per call)."""
 
-    def __init__(self, items: list[Any], weights: list[float]) -> None:
+    def __init__(self, items: list[Any], weights: Sequence[float]) -> None:
         self.items = items
         self.cum = [sum(weights[: i + 1]) for i in range(len(weights))]
         self.total = self.cum[-1]

@@ -102,7 +102,8 @@ class DemoDatabase:
         return size == self.size and anchor is self.anchor
 
     def _load_persons(self, persons: Sequence[dict[str, Any]]) -> None:
-        rows, ids = [], []
+        rows: list[tuple[Any, ...]] = []
+        ids: list[tuple[str, str]] = []
         for p in persons:
             distinct = list(p.get("distinct_ids") or [])
             identified = p.get("is_identified", any(not is_anonymous_id(d) for d in distinct))

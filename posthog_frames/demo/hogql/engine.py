@@ -85,7 +85,7 @@ def _limits(compiled: Compiled) -> tuple[int, int]:
 
 def _rows(rows: list[tuple], types: list[str]) -> list[list]:
     """SQLite values as PostHog's JSON: booleans for Bool, lists for Array columns."""
-    fixes = {}
+    fixes: dict[int, Callable[[Any], Any]] = {}
     for i, ch_type in enumerate(types):
         inner = ch_type.removeprefix("Nullable(")
         if inner.startswith("Bool"):

@@ -66,9 +66,12 @@ class Scope:
 class FieldResolver:
     """Field chains → SQL; the compiler provides ``event_props``, ``bind`` and ``tables``."""
 
-    event_props: dict[str, tuple[str, str]]
     bind: Callable[[Any], str]
     tables: set[str]
+
+    @property
+    def event_props(self) -> dict[str, tuple[str, str]]:
+        raise NotImplementedError  # the compiler loads them when a query first reads events
 
     def star(self, source: Source) -> list[str]:
         stars = {
