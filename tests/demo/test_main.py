@@ -18,6 +18,8 @@ from pathlib import Path
 
 import pytest
 
+from posthog_frames.demo.__main__ import build_parser
+
 FAKE_JUPYTER = textwrap.dedent(
     """
     import os, pathlib, sys, time
@@ -130,3 +132,20 @@ def test_a_taken_port_suggests_any_free_port():
     assert run.returncode == 1
     assert f"port {port} is taken" in run.stderr
     assert "--port 0" in run.stderr and "make demo DEMO_PORT=0" in run.stderr
+
+
+def test_demo_cli_help_shows_defaults_example_and_fault_options(capsys) -> None:
+    with pytest.raises(SystemExit):
+        build_parser().parse_args(["--help"])
+    text = capsys.readouterr().out
+    for option in (
+        "--reset-rate",
+        "--truncate-rate",
+        "--html-rate",
+        "--slow-body",
+        "--wrong-shape-rate",
+    ):
+        assert option in text
+    assert "(default: 500)" in text and "example" in text and "POSTHOG_HOST" in text
+    args = build_parser().parse_args(["--reset-rate", "0.1", "--slow-body", "2"])
+    assert (args.reset_rate, args.slow_body) == (0.1, 2.0)

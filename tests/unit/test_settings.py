@@ -128,3 +128,9 @@ def test_rate_limits_are_checked_when_the_client_is_made(bad, says) -> None:
 def test_rate_limits_reach_the_pacer() -> None:
     client = Client(KEY, rate_limits={"hogql": [(240, 60), (2400, 3600)]}, cache=False)
     assert client._transport.pacer.limiters["hogql"].windows == ((230, 60.0), (2304, 3600.0))
+
+
+def test_no_key_error_says_how_to_try_without_an_account() -> None:
+    with pytest.raises(ConfigurationError) as err:
+        resolve_key(None)
+    assert "phf.connect()" in str(err.value) and "python -m posthog_frames.demo" in str(err.value)

@@ -14,6 +14,7 @@ import posthog_frames as phf
 from posthog_frames.demo import serve
 from posthog_frames.demo.clock import DEMO_NOW
 from posthog_frames.demo.data.saved_insights import build_saved_insights
+from posthog_frames.insight import Insight
 
 SAVED = {i.name: i for i in build_saved_insights(DEMO_NOW)}
 
@@ -245,3 +246,43 @@ def test_the_concurrency_limit_is_retried_then_rate_limited():
             for name in ("Purchase funnel", "Visitor lifecycle", "Daily traffic and signups")
         ]
         assert demo.faults_injected["concurrency_limit"] >= 1 and all(len(r) for r in results)
+
+
+def test_client_accepts_an_insight_object(client):
+    listed = client.insights()
+    first = listed.iloc[0]
+    ins = client.insight(first["short_id"])
+    again = client.insight(ins)
+    assert (again.id, again.short_id) == (first["id"], first["short_id"])
+    assert client.insight_frame(ins).equals(ins.frame())
+    assert phf.frames.insight_frame(ins).equals(ins.frame())
+    with pytest.raises(phf.ValidationError, match="neither an id nor a short_id"):
+        client.insight(Insight({"result": []}))
+
+
+def test_insights_kind_filters_like_insight(client):
+    listed = client.insights()
+    trends = client.insights(kind="trends")
+    assert set(trends["kind"]) == {"trends"}
+    assert trends["id"].tolist() == listed.loc[listed["kind"] == "trends", "id"].tolist()
+    assert len(trends) < len(listed)
+
+
+def test_insights_rejects_keywords_posthog_ignores(client, demo):
+    before = demo.request_count
+    with pytest.raises(phf.ValidationError) as err:
+        client.insights(knd="trends")
+    assert "'knd'" in str(err.value) and "created_by" in str(err.value)
+    with pytest.raises(phf.ValidationError, match="not both"):
+        client.insights(kind="trends", insight="FUNNELS")
+    assert demo.request_count == before
+
+
+def test_not_computed_message_uses_one_quote_style():
+    with serve() as demo:  # its own server: nothing has computed the draft insight yet
+        client = demo.client(cache="memory")
+        draft = client.insights(search="Draft")["short_id"].iloc[0]
+        with pytest.raises(phf.InsightNotComputed) as err:
+            client.insight(draft, refresh="force_cache")
+    message = str(err.value)
+    assert "refresh='blocking')" in message and '"' not in message

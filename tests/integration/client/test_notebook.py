@@ -60,3 +60,30 @@ def test_an_explicit_host_is_never_swapped_for_the_demo(no_key):
 def test_demo_true_refuses_a_key_or_host_of_another_posthog(demo, no_key):
     with pytest.raises(phf.ConfigurationError, match="demo=True"):
         phf.connect(demo=True, host=demo.url)
+
+
+def test_connect_with_a_key_checks_it_and_names_the_project(demo, monkeypatch, capsys):
+    monkeypatch.delenv("POSTHOG_FRAMES_DEMO", raising=False)
+    monkeypatch.setenv("POSTHOG_PERSONAL_API_KEY", demo.api_key)
+    monkeypatch.setenv("POSTHOG_HOST", demo.url)
+    client = phf.connect(cache="memory")
+    out = capsys.readouterr().out
+    me = client.me()
+    team = me["team"]
+    assert f"project {client.project_id}" in out and team["name"] in out
+    assert f"as {me['email']}" in out and demo.api_key not in out
+    monkeypatch.setenv("POSTHOG_FRAMES_DEMO", "1")
+    phf.connect(cache="memory")
+    assert "the demo project served by `make demo`" in capsys.readouterr().out
+    monkeypatch.setenv("POSTHOG_PERSONAL_API_KEY", "phx_wrong_key_for_this_test")
+    with pytest.raises(phf.AuthenticationError):
+        phf.connect(cache="memory")
+
+
+def test_demo_banner_is_unchanged(monkeypatch, capsys):
+    for name in ("POSTHOG_PERSONAL_API_KEY", "POSTHOG_HOST", "POSTHOG_PROJECT_ID"):
+        monkeypatch.delenv(name, raising=False)
+    monkeypatch.setenv("CI", "1")
+    phf.connect()
+    assert capsys.readouterr().out.startswith("No PostHog key found: using the built-in DEMO")
+    assert _connect._DEMO is not None

@@ -370,3 +370,22 @@ def test_progress_bar_for_multi_page_pulls_only(client, capsys, monkeypatch):
     assert capsys.readouterr().err == ""
     client.persons(page_size=70, progress=True)
     assert "500/500" in capsys.readouterr().err
+
+
+def test_uuid_shaped_person_404_suggests_distinct_id(client):
+    distinct_id = "0195f3c2-aaaa-7bbb-8ccc-123456789abc"
+    with pytest.raises(phf.NotFound) as err:
+        client.person(distinct_id)
+    assert f"client.persons(distinct_id={distinct_id!r})" in str(err.value)
+    with pytest.raises(phf.NotFound) as err:
+        client.person(999_999_999)
+    assert "distinct_id" not in str(err.value)
+
+
+def test_no_progress_bar_when_the_limit_fits_one_page(client, capsys, monkeypatch):
+    monkeypatch.delenv("POSTHOG_FRAMES_PROGRESS", raising=False)
+    assert len(client.persons(limit=1, refresh=True)) == 1
+    assert len(client.persons(limit=40, page_size=50, refresh=True)) == 40
+    assert capsys.readouterr().err == ""
+    client.persons(limit=120, page_size=50, refresh=True)  # three pages: a bar
+    assert "120/120" in capsys.readouterr().err

@@ -3,11 +3,13 @@
 from __future__ import annotations
 
 import threading
+import warnings
 from collections.abc import Iterator
 from contextlib import contextmanager
 
 import orjson
 import pandas as pd
+import pytest
 from werkzeug.serving import make_server
 from werkzeug.wrappers import Request, Response
 
@@ -60,3 +62,15 @@ def test_virtual_definitions_are_kept_and_marked(client):
     assert virtual["id"].str.startswith("$builtin_").all()
     assert definitions["virtual"].dtype == bool and (~definitions["virtual"]).sum() > 20
     assert isinstance(definitions, pd.DataFrame)
+
+
+def test_unknown_property_in_an_empty_result_warns_with_close_matches(client):
+    with pytest.warns(UserWarning, match=r"(?i)'emial'.*did you mean 'email'"):
+        frame = client.persons(properties=[phf.PropertyFilter("emial", "x")])
+    assert frame.empty
+    with pytest.warns(UserWarning, match="'nope'"):
+        assert client.property_values("nope").empty
+    with warnings.catch_warnings():
+        warnings.simplefilter("error")
+        # A known property that nobody matches: empty, but no warning.
+        assert client.persons(properties=[phf.PropertyFilter("email", "nobody@x")]).empty

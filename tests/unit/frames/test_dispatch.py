@@ -8,7 +8,7 @@ import json
 import pytest
 
 from posthog_frames.exceptions import InsightNotComputed
-from posthog_frames.frames import detect_kind, insight_frame, kind_of
+from posthog_frames.frames import detect_kind, insight_frame, kind_of, trends_frame
 from posthog_frames.insight import Insight
 from tests.conftest import load_fixture
 
@@ -127,3 +127,12 @@ def test_insight_plot_passes_its_frame(monkeypatch: pytest.MonkeyPatch) -> None:
     raw = load_fixture("insights/insight-paths.json")
     assert Insight(raw).plot(title="t") == "axes"
     assert len(seen["df"]) == len(raw["result"]) and seen["kw"] == {"title": "t"}
+
+
+def test_converters_accept_an_insight_object() -> None:
+    raw = load_fixture("insights/insight-trends-line.json")
+    ins = Insight(raw)
+    expected = insight_frame(raw)
+    assert insight_frame(ins).equals(expected)
+    assert trends_frame(ins).equals(trends_frame(raw))
+    assert detect_kind(ins) == detect_kind(raw)

@@ -9,7 +9,11 @@ import pandas as pd
 import pytest
 
 from posthog_frames.exceptions import InsightNotComputed, InvalidResponse
-from posthog_frames.frames import lifecycle_frame, stickiness_frame, trends_frame
+from posthog_frames.frames import (
+    lifecycle_frame,
+    stickiness_frame,
+    trends_frame,
+)
 from tests.conftest import load_fixture
 
 
@@ -235,3 +239,43 @@ def test_wide_compare_longer_previous_period_keeps_its_spacing() -> None:
     assert list(wide.index) == list(pd.to_datetime(["2024-01-08", "2024-01-09", "2024-01-10"]))
     assert wide["x (previous)"].tolist() == [4, 5, 6]
     assert wide["x (current)"].iloc[:2].tolist() == [1, 2] and np.isnan(wide["x (current)"].iloc[2])
+
+
+def item(event: str, data: list, custom: str | None = None, math: str | None = None, **extra):
+    """A two-day series of *event* (custom name and math as given)."""
+    action = {"id": event, "name": event, "custom_name": custom, "math": math, "order": 0}
+    return {"action": action, "label": event, "data": data, "days": DAYS[:2], **extra}
+
+
+def test_wide_columns_are_named_like_the_series_column() -> None:
+    items = [
+        item("$pageview", [1, 2], custom="Pageviews", math="total"),
+        item("$pageview", [3, 4], math="dau"),
+        item("signed up", [5, 6], math="total"),
+    ]
+    wide = trends_frame(items, wide=True)
+    long = trends_frame(items)
+    assert list(wide.columns) == list(dict.fromkeys(long["series"]))
+    assert list(wide.columns) == ["Pageviews", "$pageview", "signed up"]
+
+
+def test_wide_tells_equal_series_apart_by_math_then_number() -> None:
+    items = [item("$pageview", [1, 2], math="total"), item("$pageview", [3, 4], math="dau")]
+    assert list(trends_frame(items, wide=True).columns) == [
+        "$pageview (total)",
+        "$pageview (dau)",
+    ]
+    same = [item("x", [1, 2], math="dau"), item("x", [3, 4], math="dau")]
+    assert list(trends_frame(same, wide=True).columns) == ["x (dau)", "x (dau) #2"]
+
+
+def test_wide_breakdown_names_follow_posthogs_labels() -> None:
+    insight = load_fixture("insights/insight-trends-line-breakdown.json")
+    wide = trends_frame(insight, wide=True)
+    # PostHog labels a breakdown item "<series> - <value>"; the names are built independently.
+    assert list(wide.columns) == [
+        f"{i['action']['name']} - {i['breakdown_value']}" for i in insight["result"]
+    ]
+    assert list(wide.columns) == [i["label"] for i in insight["result"]]
+    multi = [item("x", [1, 2], breakdown_value=["Chrome", "Mac"])]
+    assert list(trends_frame(multi, wide=True).columns) == ["x - Chrome - Mac"]

@@ -10,7 +10,9 @@ import pytest
 
 import posthog_frames.plotting as plotting
 from posthog_frames.exceptions import ValidationError
+from posthog_frames.insight import Insight
 from posthog_frames.plotting import plot
+from tests.conftest import load_fixture
 from tests.unit.plotting._frames import (
     aggregated,
     frame,
@@ -141,3 +143,11 @@ def test_every_recorded_insight_plots(insight_fixture):
         assert [p.get_width() for p in ax.patches] == sorted(df["value"], reverse=True)[:15]
     elif kind == "lifecycle":
         assert sorted(p.get_height() for p in ax.patches) == sorted(df["value"].astype(float))
+
+
+def test_plot_accepts_an_insight_object() -> None:
+    raw = load_fixture("insights/insight-trends-line.json")
+    ax = plot(Insight(raw))
+    assert len(ax.get_lines()) == len(raw["result"])
+    with pytest.raises(ValueError, match=r"ins\.plot\(\)"):
+        plot({"not": "a frame"})
