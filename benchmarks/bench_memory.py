@@ -36,15 +36,11 @@ def memory_rows(demo: DemoProcess, via: str = "rest") -> list[Row]:
         return [Row("memory (peak RSS growth / frame)", None, "<= 3x", False, f"failed: {tail[0]}")]
     found = json.loads(done.stdout.strip().splitlines()[-1])
     growth, frame = found["growth"], found["frame"]
-    return [
-        Row.at_most(
-            f"memory, {found['rows']:,} persons{' via query' if via == 'query' else ''} "
-            "(RSS growth / frame)",
-            growth / frame,
-            3,
-            f"peak growth {growth / 2**20:.0f} MiB, frame {frame / 2**20:.0f} MiB",
-        )
-    ]
+    name = f"memory, {found['rows']:,} persons{' via query' if via == 'query' else ''}"
+    detail = f"peak growth {growth / 2**20:.0f} MiB, frame {frame / 2**20:.0f} MiB"
+    if via == "query":  # pages of 49,999 persons: informational, no target of its own
+        return [Row(f"{name} (RSS growth / frame)", growth / frame, "info", None, detail)]
+    return [Row.at_most(f"{name} (RSS growth / frame)", growth / frame, 3, detail)]
 
 
 def _child() -> None:
