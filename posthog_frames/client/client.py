@@ -163,7 +163,8 @@ class Client(BaseClient):
         )
 
     def person(self, id_or_uuid: int | str, *, refresh: bool = False) -> pd.Series:
-        """One person by numeric id or UUID, as a Series (properties flattened).
+        """One person by UUID (the ``id`` of :meth:`persons`) or PostHog's numeric id, as a
+        Series (properties flattened) whose ``id`` is the UUID, as in :meth:`persons`.
 
         A distinct_id is not a person id: use ``client.persons(distinct_id=...)`` for those.
 

@@ -18,6 +18,7 @@ def small():
 
 
 def test_sql_stream_reads_back_equal(demo, client, tmp_path):
+    demo.reset_request_count()
     path, rows = client.stream_to_parquet(
         tmp_path / "numbers.parquet",
         "select number, toString(number) as text, number / 4 as quarter from numbers(120500) "
@@ -38,6 +39,8 @@ def test_sql_stream_reads_back_equal(demo, client, tmp_path):
     assert table["text"].iloc[-1] == "120499"
     assert table["quarter"].iloc[-1] == pytest.approx(120_499 / 4)
     assert len(client.session.cache.responses) == 0  # pages bypass the local cache
+    sent = [body["query"]["query"] for _, _, body in demo.request_log if body]
+    assert len(sent) == 3 and not any("offset" in text.lower() for text in sent)
 
 
 def test_events_stream_matches_query(client, tmp_path):
