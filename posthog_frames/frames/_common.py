@@ -17,7 +17,9 @@ from posthog_frames._compat import text_array
 from posthog_frames.exceptions import InsightNotComputed, InvalidResponse
 
 _META_KEYS = ("id", "short_id", "last_refresh", "is_cached")
-_EXPERIMENT_QUERY_KEYS = ("query", "funnels_query", "trends_query")
+# Where a definition lives: an insight's `query`; an experiment response's metric query
+# (`count_query` for trends, `funnels_query`; `trends_query` in older answers).
+_EXPERIMENT_QUERY_KEYS = ("query", "count_query", "funnels_query", "trends_query")
 
 
 def describe(value: Any) -> str:
@@ -124,6 +126,8 @@ def metadata(insight: Mapping[str, Any], kind: str, view: str) -> dict[str, Any]
     query = next((insight[k] for k in _EXPERIMENT_QUERY_KEYS if insight.get(k)), None)
     if query:
         attrs["query"] = query
+    if insight.get("exposure_query"):  # an experiment's exposure definition, beside its metric
+        attrs["exposure_query"] = insight["exposure_query"]
     return attrs
 
 

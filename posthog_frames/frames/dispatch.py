@@ -114,6 +114,8 @@ def insight_frame(insight: Any, kind: str | None = None, **options: Any) -> pd.D
         1.0
     """
     insight = c.insight_json(insight)
+    if isinstance(insight, Mapping):
+        c.unwrap(insight)  # result: null says "not computed" before any kind is judged
     if kind is None:
         kind = detect_kind(insight)[0]
     else:
@@ -212,10 +214,21 @@ def _kind_from_definition(insight: Mapping[str, Any]) -> str | None:
     return None
 
 
+# Kinds old projects still hold, described so the error says what the insight was.
+_LEGACY_KINDS = {
+    "SESSIONS": (
+        "a legacy SESSIONS insight (session lengths, retired by PostHog in 2021; its result is "
+        "one {label, count} per length bucket)"
+    ),
+}
+
+
 def _unsupported(name: Any) -> None:
+    what = _LEGACY_KINDS.get(str(name).upper(), f"Insight kind {name!r}")
     raise UnsupportedInsight(
-        f"Insight kind {name!r} is not supported; supported kinds: {', '.join(KINDS)}. "
-        "Its raw JSON is still available (Insight.raw)."
+        f"{what[0].upper()}{what[1:]} is not converted; supported kinds: {', '.join(KINDS)}. "
+        "Its JSON is still there to read (Insight.raw, or the dict you passed); to get a frame, "
+        "rebuild it in PostHog as one of the supported kinds."
     )
 
 

@@ -8,6 +8,7 @@ from typing import Any
 import numpy as np
 import pandas as pd
 
+from posthog_frames.exceptions import InvalidResponse
 from posthog_frames.frames import _common as c
 from posthog_frames.frames.trends import series_columns
 
@@ -98,9 +99,7 @@ def _steps(data: Any, insight: Mapping[str, Any], attrs: dict[str, Any]) -> pd.D
     breakdowns: list[Any] = []
     labels: list[Any] = []
     for g, steps in enumerate(groups):
-        counts = c.numbers(
-            [c.field(s, "count", "a funnel step", i) for i, s in enumerate(steps)], "count"
-        )
+        counts = c.numbers([_count(s, g, i) for i, s in enumerate(steps)], "count")
         # Step 1 is measured against itself: a rate of 1, or NaN when nobody entered.
         previous = np.concatenate([counts[:1], counts[:-1]])
         with np.errstate(divide="ignore", invalid="ignore"):
@@ -133,6 +132,19 @@ def _steps(data: Any, insight: Mapping[str, Any], attrs: dict[str, Any]) -> pd.D
     if compare:
         columns["compare_label"] = c.strings(labels)
     return c.frame(columns, attrs)
+
+
+def _count(step: Mapping[str, Any], group: int, index: int) -> Any:
+    count = c.field(step, "count", "a funnel step", index)
+    if count is None:
+        # A step nobody counted has no rate to derive: NaN would pass for "nobody converted".
+        raise InvalidResponse(
+            f"result[{group}][{index}]: funnel step {step.get('name') or index!r} has 'count': "
+            "null, so no rate can be derived from it. Fetch the insight again with "
+            'refresh="blocking"; if PostHog itself answers null, open the funnel in PostHog '
+            "to check its steps."
+        )
+    return count
 
 
 def _step_groups(data: Any) -> list[list[Mapping[str, Any]]]:
