@@ -248,6 +248,7 @@ def _kind_from_shape(result: Any, insight: Mapping[str, Any]) -> str | None:
     for needed, kind in (
         ({"bins"}, "funnels"),
         ({"values", "date"}, "retention"),
+        ({"values", "breakdown_values"}, "retention"),  # legacy retention with breakdowns
         ({"source", "target"}, "paths"),
         ({"status", "data"}, "lifecycle"),
         ({"aggregated_value"}, "trends"),

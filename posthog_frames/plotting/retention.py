@@ -55,7 +55,9 @@ def _size_key(key: Any) -> Any:
     return key
 
 
-def _cohort_text(cohort: Any, fmt: str) -> str:
+def _cohort_text(cohort: Any, fmt: str, dated: bool = True) -> str:
+    if not dated:  # legacy breakdown rows: the index is the breakdown value alone
+        return display_text(cohort)
     if isinstance(cohort, tuple):  # (breakdown_value, cohort) rows of a breakdown
         *breakdown, start = cohort
         return " · ".join([*(display_text(b) for b in breakdown), _cohort_text(start, fmt)])
@@ -71,9 +73,10 @@ def _cohort_text(cohort: Any, fmt: str) -> str:
 def _cohort_labels(df: pd.DataFrame, sizes: np.ndarray | None) -> list[str]:
     unit = str(df.attrs.get("period") or df.attrs.get("interval") or "day").lower()
     fmt = "%Y-%m-%d %H:%M" if unit.startswith("hour") else "%Y-%m-%d"
+    dated = df.index.nlevels > 1 or df.index.name != "breakdown_value"
     labels = []
     for i, cohort in enumerate(df.index):
-        text = _cohort_text(cohort, fmt)
+        text = _cohort_text(cohort, fmt, dated)
         if sizes is not None and np.isfinite(sizes[i]):
             text = f"{text}  ({number_text(sizes[i])})"
         labels.append(text)

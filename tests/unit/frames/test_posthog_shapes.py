@@ -119,3 +119,79 @@ def test_experiment_trends_metadata_comes_from_count_query() -> None:
 def test_trends_frame_of_an_experiment_keeps_its_variants() -> None:
     df = trends_frame(EXPERIMENT_TRENDS)
     assert df["value"].tolist() == [0, 3, 7, 0, 2, 5]
+
+
+# -- retention -------------------------------------------------------------------------------
+
+
+def _values(*counts: int) -> list[dict]:
+    return [{"count": n, "people": []} for n in counts]
+
+
+# posthog/queries/retention/retention.py (`process_breakdown_table_result`): with breakdowns the
+# legacy runner answers one row per breakdown value, labelled "value::value", with no `date`.
+LEGACY_RETENTION_BREAKDOWN = {
+    "filters": {
+        "insight": "RETENTION",
+        "period": "Week",
+        "breakdowns": [{"type": "event", "property": "$browser"}, {"property": "$os_version"}],
+    },
+    "result": [
+        {"values": _values(10, 6, 3), "label": "Chrome::96", "breakdown_values": ["Chrome", 96]},
+        {"values": _values(4, 1, 0), "label": "Safari::15", "breakdown_values": ["Safari", 15]},
+    ],
+}
+
+
+def test_legacy_retention_breakdown_rows_convert_by_breakdown_value() -> None:
+    df = insight_frame(LEGACY_RETENTION_BREAKDOWN)
+    assert df.index.name == "breakdown_value"
+    assert df.index.tolist() == [("Chrome", 96), ("Safari", 15)]
+    assert df.to_numpy().tolist() == [[10, 6, 3], [4, 1, 0]]
+    assert df.attrs["cohort_sizes"] == [10, 4] and df.attrs["period"] == "Week"
+    percent = insight_frame(LEGACY_RETENTION_BREAKDOWN, percent=True)
+    assert percent.iloc[0].tolist() == pytest.approx([1.0, 0.6, 0.3])
+
+
+def test_legacy_retention_breakdown_with_one_property_keeps_plain_values() -> None:
+    rows = [{"values": _values(5, 2), "label": "Chrome", "breakdown_values": ["Chrome"]}]
+    df = insight_frame({"filters": {"insight": "RETENTION"}, "result": rows})
+    assert df.index.tolist() == ["Chrome"]
+
+
+def test_retention_rows_with_neither_date_nor_breakdown_are_invalid_without_a_kind_hint() -> None:
+    rows = [{"values": _values(5, 2)}]
+    with pytest.raises(InvalidResponse, match="date") as err:
+        insight_frame({"filters": {"insight": "RETENTION"}, "result": rows})
+    assert "kind you think" not in str(err.value)
+
+
+# frontend/src/mocks/fixtures/api/projects/:team_id/insights/retentionBreakdown.json (commit
+# 3cd6e62e): `filters.period` says "Day" while the cohorts are labelled "Week N", a week apart.
+WEEKS_LABELLED_UNDER_A_DAY_FILTER = {
+    "filters": {"insight": "RETENTION", "period": "Day"},
+    "result": [
+        {"values": _values(11, 10, 7), "label": "Week 0", "date": "2022-11-27T00:00:00Z"},
+        {"values": _values(9, 5), "label": "Week 1", "date": "2022-12-04T00:00:00Z"},
+        {"values": _values(5), "label": "Week 2", "date": "2022-12-11T00:00:00Z"},
+    ],
+}
+
+
+def test_retention_period_follows_the_result_not_a_contradicting_filter() -> None:
+    df = insight_frame(WEEKS_LABELLED_UNDER_A_DAY_FILTER)
+    assert df.attrs["period"] == "Week"
+
+
+@pytest.mark.parametrize(
+    ("dates", "period"),
+    [
+        (["2024-01-01", "2024-02-01", "2024-03-01"], "Month"),
+        (["2024-01-01", "2024-01-08"], "Week"),
+        (["2024-01-01T00:00:00", "2024-01-01T01:00:00"], "Hour"),
+    ],
+)
+def test_retention_period_from_cohort_spacing_when_labels_say_nothing(dates, period) -> None:
+    rows = [{"values": _values(3, 1), "label": "", "date": d} for d in dates]
+    df = insight_frame({"filters": {"insight": "RETENTION", "period": "Day"}, "result": rows})
+    assert df.attrs["period"] == period

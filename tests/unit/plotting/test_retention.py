@@ -54,3 +54,17 @@ def test_retention_with_breakdown_labels_rows_by_breakdown_and_cohort():
     image = next(a for a in ax.get_children() if isinstance(a, AxesImage))
     got = np.ma.filled(image.get_array().astype(float), np.nan)
     np.testing.assert_allclose(got[:, 1], [5 / 10 * 100, np.nan, 2 / 8 * 100])
+
+
+def test_legacy_breakdown_retention_rows_are_labelled_by_their_breakdown_value():
+    from posthog_frames.frames import retention_frame as convert
+
+    # posthog/queries/retention/retention.py (`process_breakdown_table_result`): no dates.
+    rows = [
+        {"values": [{"count": 10}, {"count": 6}], "breakdown_values": ["Chrome", 96]},
+        {"values": [{"count": 4}, {"count": 1}], "breakdown_values": ["Safari", 15]},
+    ]
+    ax = plot(convert({"filters": {"insight": "RETENTION", "period": "Week"}, "result": rows}))
+    labels = [t.get_text() for t in ax.get_yticklabels()]
+    assert labels == ["Chrome, 96  (10)", "Safari, 15  (4)"]
+    assert [t.get_text() for t in ax.get_xticklabels()] == ["Week 0", "Week 1"]
