@@ -62,6 +62,7 @@ from posthog_frames.frames import (
 from posthog_frames.insight import Insight
 from posthog_frames.plotting import (
     plot,
+    plot_boxplot,
     plot_funnel,
     plot_funnel_trends,
     plot_lifecycle,
@@ -99,6 +100,7 @@ __all__ = [
     "plot",
     "plot_trends",
     "plot_number",
+    "plot_boxplot",
     "plot_stickiness",
     "plot_lifecycle",
     "plot_funnel",

@@ -233,6 +233,8 @@ def _unsupported(name: Any) -> None:
 
 
 def _kind_from_shape(result: Any, insight: Mapping[str, Any]) -> str | None:
+    if "boxplot_data" in insight:  # a box plot's numbers sit beside its (empty) result
+        return "trends"
     if isinstance(result, Mapping):
         return "funnels" if "bins" in result else None
     if isinstance(insight.get("columns"), list) and isinstance(result, list):
@@ -252,6 +254,7 @@ def _kind_from_shape(result: Any, insight: Mapping[str, Any]) -> str | None:
         ({"source", "target"}, "paths"),
         ({"status", "data"}, "lifecycle"),
         ({"aggregated_value"}, "trends"),
+        ({"day", "median"}, "trends"),  # box plot statistics, one row per series and bucket
     ):
         if needed <= keys:
             return kind

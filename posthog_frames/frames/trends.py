@@ -11,6 +11,7 @@ import pandas as pd
 from posthog_frames.exceptions import InvalidResponse, ValidationError
 from posthog_frames.frames import _common as c
 from posthog_frames.frames import _dates as d
+from posthog_frames.frames.boxplot import boxplot_frame, is_boxplot
 
 # ChartDisplayType → the view word used in df.attrs["view"] and client.insights()["view"].
 DISPLAY_VIEWS = {
@@ -26,6 +27,7 @@ DISPLAY_VIEWS = {
     "ActionsBarValue": "bar_value",
     "ActionsTable": "table",
     "WorldMap": "world_map",
+    "BoxPlot": "box_plot",
 }
 AGGREGATED_VIEWS = frozenset({"number", "pie", "bar_value", "table", "world_map"})
 
@@ -52,6 +54,8 @@ def trends_view(insight: Mapping[str, Any], result: Any = None) -> str:
         return DISPLAY_VIEWS[display]
     if display:
         return display.lower()
+    if is_boxplot(insight, result, display):
+        return "box_plot"
     return "number" if _is_aggregated(result) else "line"
 
 
@@ -88,6 +92,17 @@ def trends_frame(result: Any, wide: bool = False, tz: bool = False) -> pd.DataFr
         Name: value, dtype: int64
     """
     items, insight = c.unwrap(result)
+    if is_boxplot(insight, items, display_of(insight)):
+        # The numbers are statistics per bucket, possibly beside an empty `result`.
+        if wide:
+            raise ValidationError(
+                "wide=True needs one value per series and date; a box plot has six statistics "
+                "per date (min, p25, median, p75, max, mean). Leave wide= out and pivot the "
+                "statistic you need: df.pivot(index='date', columns='series', values='median').",
+                attr="wide",
+            )
+        attrs = c.metadata(insight, "trends", "box_plot")
+        return boxplot_frame(items, insight, attrs, attrs["timezone"] if tz else None)
     items = c.require_list(items, "a list of trends series (dicts with 'data' and 'days')")
     view = trends_view(insight, items)
     attrs = c.metadata(insight, "trends", view)

@@ -23,6 +23,7 @@ from matplotlib.axes import Axes
 
 from posthog_frames.exceptions import ValidationError
 from posthog_frames.plotting._docstrings import fill_docstring
+from posthog_frames.plotting.boxplot import plot_boxplot
 from posthog_frames.plotting.funnels import plot_funnel, plot_funnel_trends, plot_time_to_convert
 from posthog_frames.plotting.lifecycle import plot_lifecycle
 from posthog_frames.plotting.paths import plot_paths
@@ -47,6 +48,7 @@ __all__ = [
     "SUPPORTED_KINDS",
     "Plotter",
     "plot",
+    "plot_boxplot",
     "plot_funnel",
     "plot_funnel_trends",
     "plot_lifecycle",
@@ -82,7 +84,7 @@ SUPPORTED_KINDS: tuple[str, ...] = (
     "sql",
 )
 _SPECIFIC = (
-    "plot_trends, plot_number, plot_stickiness, plot_lifecycle, plot_funnel, "
+    "plot_trends, plot_number, plot_boxplot, plot_stickiness, plot_lifecycle, plot_funnel, "
     "plot_time_to_convert, plot_funnel_trends, plot_retention, plot_paths or plot_sql"
 )
 
@@ -121,6 +123,7 @@ class Plotter:
 
     trends = staticmethod(plot_trends)
     number = staticmethod(plot_number)
+    boxplot = staticmethod(plot_boxplot)
     stickiness = staticmethod(plot_stickiness)
     lifecycle = staticmethod(plot_lifecycle)
     funnel = staticmethod(plot_funnel)
@@ -133,6 +136,7 @@ class Plotter:
     # The names phf.plot had when it was a module, so code written against it keeps working.
     plot_trends = trends
     plot_number = number
+    plot_boxplot = boxplot
     plot_stickiness = stickiness
     plot_lifecycle = lifecycle
     plot_funnel = funnel

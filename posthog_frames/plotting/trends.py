@@ -32,6 +32,7 @@ from posthog_frames.plotting._common import (
 )
 from posthog_frames.plotting._docstrings import fill_docstring
 from posthog_frames.plotting._style import color_for, number_text, percent_text
+from posthog_frames.plotting.boxplot import plot_boxplot
 
 __all__ = ["plot_number", "plot_trends"]
 
@@ -55,8 +56,9 @@ def plot_trends(
     """Plot a trends frame: lines over time, or bars/pie/number for aggregated views.
 
     Line views draw one line per series (a compared previous period dashed in its colour);
-    the pie view draws a wedge per series, the number view is :func:`plot_number`, and other
-    aggregated views (bar value, table) draw a bar per series total, largest first.
+    the pie view draws a wedge per series, the number view is :func:`plot_number`, the box plot
+    view is :func:`~posthog_frames.plotting.boxplot.plot_boxplot`, and other aggregated views
+    (bar value, table) draw a bar per series total, largest first.
 
     Args:
         {params.df}
@@ -75,6 +77,8 @@ def plot_trends(
         >>> [line.get_label() for line in ax.get_lines()]
         ['$pageview - Pageviews', '$pageview - Daily visitors', 'signed up']
     """
+    if isinstance(df, pd.DataFrame) and df.attrs.get("view") == "box_plot":
+        return plot_boxplot(df, ax, title=title, figsize=figsize, **kw)
     check_frame(df, ["value"], "plot_trends", "trends")
     view = df.attrs.get("view")
     if view == "number":

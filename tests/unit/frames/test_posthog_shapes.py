@@ -14,6 +14,7 @@ from posthog_frames.exceptions import (
     InvalidResponse,
     PostHogError,
     UnsupportedInsight,
+    ValidationError,
 )
 from posthog_frames.frames import funnel_frame, insight_frame, trends_frame
 from posthog_frames.insight import Insight
@@ -195,3 +196,102 @@ def test_retention_period_from_cohort_spacing_when_labels_say_nothing(dates, per
     rows = [{"values": _values(3, 1), "label": "", "date": d} for d in dates]
     df = insight_frame({"filters": {"insight": "RETENTION", "period": "Day"}, "result": rows})
     assert df.attrs["period"] == period
+
+
+# -- box plot trends -------------------------------------------------------------------------
+
+BOXPLOT_QUERY = {
+    "kind": "InsightVizNode",
+    "source": {
+        "kind": "TrendsQuery",
+        "interval": "day",
+        "series": [
+            {"kind": "EventsNode", "event": "$pageview", "math": "sum", "math_property": "revenue"}
+        ],
+        "trendsFilter": {"display": "BoxPlot"},
+    },
+}
+
+
+def _stats(day: str, low: float, q1: float, median: float, q3: float, high: float) -> dict:
+    return {"day": day, "min": low, "p25": q1, "median": median, "p75": q3, "max": high}
+
+
+# frontend/src/mocks/fixtures/api/projects/team_id/insights/trendsBoxPlot.json: `result` is
+# empty and the numbers are in a top-level `boxplot_data`, one entry per day.
+BOXPLOT_INSIGHT = {
+    "short_id": "bxPl0t01",
+    "derived_name": "Revenue sum",
+    "query": BOXPLOT_QUERY,
+    "result": [],
+    "boxplot_data": [
+        {**_stats("2022-03-05", 12.5, 45.0, 78.3, 120.0, 210.0), "label": "5-Mar", "mean": 85.2},
+        {**_stats("2022-03-06", 8.0, 35.0, 62.0, 98.0, 180.0), "label": "6-Mar", "mean": 70.5},
+    ],
+}
+
+
+def test_box_plot_insight_converts_its_boxplot_data() -> None:
+    for df in (trends_frame(BOXPLOT_INSIGHT), insight_frame(BOXPLOT_INSIGHT)):
+        assert df.attrs["kind"] == "trends" and df.attrs["view"] == "box_plot"
+        assert df["date"].dt.strftime("%Y-%m-%d").tolist() == ["2022-03-05", "2022-03-06"]
+        assert df["median"].tolist() == [78.3, 62.0]
+        assert df["p25"].tolist() == [45.0, 35.0] and df["p75"].tolist() == [120.0, 98.0]
+        assert df["mean"].tolist() == [85.2, 70.5]
+        assert set(df["series"]) == {"$pageview"}
+        assert df.attrs["math_property"] == "revenue"
+
+
+# The same mock at commit ec0138a6 names the quartiles q1/q3; the first runner
+# (posthog/hogql_queries/insights/trends/boxplot_trends_query_runner.py at af90c105) sent them
+# so, with one placeholder series in `results` that has `data: []` and no `days`.
+OLD_BOXPLOT_RESPONSE = {
+    "results": [
+        {"action": {"id": "$pageview", "order": 0, "name": "$pageview"}, "label": "$pageview"}
+        | {"data": [], "count": 0}
+    ],
+    "boxplot_data": [
+        {"day": "2022-03-05", "min": 1.0, "q1": 2.0, "median": 3.0, "q3": 4.0, "max": 5.0},
+    ],
+}
+
+
+def test_box_plot_quartiles_named_q1_q3_are_read_as_p25_p75() -> None:
+    df = insight_frame(OLD_BOXPLOT_RESPONSE)
+    assert df.attrs["view"] == "box_plot"
+    assert df[["min", "p25", "median", "p75", "max"]].iloc[0].tolist() == [1, 2, 3, 4, 5]
+    assert df["mean"].isna().all()  # the old runner sent no mean: missing, not 0
+
+
+# posthog/hogql_queries/insights/trends/boxplot_trends_query_runner.py (current): the statistics
+# are the `results` themselves, one per series and bucket, with `series_index`/`series_label`.
+CURRENT_BOXPLOT_RESPONSE = {
+    "results": [
+        {**_stats("2023-12-02", 100, 120, 150, 180, 200), "mean": 150.0}
+        | {"label": "2-Dec-2023", "series_index": 0, "series_label": "$pageview - revenue"},
+        {**_stats("2023-12-02", 9, 9, 9, 9, 9), "mean": 9.0}
+        | {"label": "2-Dec-2023", "series_index": 1, "series_label": "other - amount"},
+    ],
+}
+
+
+def test_box_plot_results_as_statistics_rows() -> None:
+    df = insight_frame(CURRENT_BOXPLOT_RESPONSE)  # told apart by its shape alone
+    assert df.attrs["view"] == "box_plot"
+    assert df["label"].tolist() == ["$pageview - revenue", "other - amount"]
+    assert df["max"].tolist() == [200, 9]
+
+
+def test_a_box_plot_without_statistics_raises_instead_of_an_empty_frame() -> None:
+    # The runner answers `results: []` and an `error` when no numeric property is chosen.
+    insight = {"query": BOXPLOT_QUERY, "result": []}
+    response = {"query": BOXPLOT_QUERY["source"], "results": [], "error": "A numeric property"}
+    with pytest.raises(InvalidResponse, match="box plot"):
+        insight_frame(insight)
+    with pytest.raises(InvalidResponse, match="A numeric property"):
+        trends_frame(response)
+
+
+def test_a_box_plot_refuses_wide_with_the_way_to_pivot() -> None:
+    with pytest.raises(ValidationError, match="pivot"):
+        trends_frame(BOXPLOT_INSIGHT, wide=True)
