@@ -43,6 +43,8 @@ QUERY_KINDS = {
     "DataVisualizationNode": "sql",
     "ExperimentFunnelsQuery": "funnels",
     "ExperimentTrendsQuery": "trends",
+    "ExperimentExposureQuery": "trends",
+    "FunnelCorrelationQuery": "funnels",
 }
 FIXED_VIEWS = {
     "stickiness": "line",
@@ -236,7 +238,8 @@ def _kind_from_shape(result: Any, insight: Mapping[str, Any]) -> str | None:
     if "boxplot_data" in insight:  # a box plot's numbers sit beside its (empty) result
         return "trends"
     if isinstance(result, Mapping):
-        return "funnels" if "bins" in result else None
+        # time to convert {bins, ...}; funnel correlation {events, skewed}
+        return "funnels" if "bins" in result or {"events", "skewed"} <= set(result) else None
     if isinstance(insight.get("columns"), list) and isinstance(result, list):
         return "sql"
     if not isinstance(result, list) or not result:

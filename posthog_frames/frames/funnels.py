@@ -10,9 +10,10 @@ import pandas as pd
 
 from posthog_frames.exceptions import InvalidResponse
 from posthog_frames.frames import _common as c
+from posthog_frames.frames.correlation import correlation_frame, is_correlation
 from posthog_frames.frames.trends import series_columns
 
-VIEWS = ("steps", "time_to_convert", "trends")
+VIEWS = ("steps", "time_to_convert", "trends", "correlation")
 STEP_COLUMNS = (
     "step",
     "name",
@@ -42,6 +43,8 @@ def funnel_view(insight: Mapping[str, Any], result: Any = None) -> str:
 
 
 def _shape_view(result: Any) -> str | None:
+    if is_correlation(result):
+        return "correlation"
     if isinstance(result, Mapping):
         return "time_to_convert" if "bins" in result else None
     if not isinstance(result, list) or not result:
@@ -71,6 +74,9 @@ def funnel_frame(result: Any, tz: bool = False) -> pd.DataFrame:
       (a float, or a dict per compare label) in ``df.attrs["average_conversion_time"]``.
     - trends: ``date``, ``conversion_rate`` (0..1) (+ ``breakdown_value``, ``compare_label``);
       dates follow the rule in :mod:`posthog_frames.frames`.
+    - correlation: one row per correlated event, ``event``, ``correlation_type``,
+      ``success_count``, ``failure_count``, ``odds_ratio`` (see
+      :func:`~posthog_frames.frames.correlation.correlation_frame`).
 
     Example:
         >>> df = funnel_frame(client.insight("C6VbrwPs").raw)
@@ -88,6 +94,8 @@ def funnel_frame(result: Any, tz: bool = False) -> pd.DataFrame:
         return _time_to_convert(data, insight, attrs)
     if view == "trends":
         return _conversion_trends(data, insight, attrs, attrs["timezone"] if tz else None)
+    if view == "correlation":
+        return correlation_frame(data, insight, attrs)
     return _steps(data, insight, attrs)
 
 

@@ -12,6 +12,7 @@ from posthog_frames.exceptions import InvalidResponse, ValidationError
 from posthog_frames.frames import _common as c
 from posthog_frames.frames import _dates as d
 from posthog_frames.frames.boxplot import boxplot_frame, is_boxplot
+from posthog_frames.frames.experiments import exposures_frame, is_exposures
 
 # ChartDisplayType → the view word used in df.attrs["view"] and client.insights()["view"].
 DISPLAY_VIEWS = {
@@ -49,6 +50,8 @@ def trends_view(insight: Mapping[str, Any], result: Any = None) -> str:
         >>> trends_view({"filters": {"insight": "TRENDS", "display": "ActionsPie"}})
         'pie'
     """
+    if is_exposures(insight):
+        return "cumulative"
     display = display_of(insight)
     if display in DISPLAY_VIEWS:
         return DISPLAY_VIEWS[display]
@@ -91,6 +94,8 @@ def trends_frame(result: Any, wide: bool = False, tz: bool = False) -> pd.DataFr
         signed up          203
         Name: value, dtype: int64
     """
+    if is_exposures(c.insight_json(result)):
+        return exposures_frame(c.insight_json(result), tz=tz)  # per-variant running totals
     items, insight = c.unwrap(result)
     if is_boxplot(insight, items, display_of(insight)):
         # The numbers are statistics per bucket, possibly beside an empty `result`.

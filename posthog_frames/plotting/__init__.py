@@ -24,6 +24,7 @@ from matplotlib.axes import Axes
 from posthog_frames.exceptions import ValidationError
 from posthog_frames.plotting._docstrings import fill_docstring
 from posthog_frames.plotting.boxplot import plot_boxplot
+from posthog_frames.plotting.correlation import plot_funnel_correlation
 from posthog_frames.plotting.funnels import plot_funnel, plot_funnel_trends, plot_time_to_convert
 from posthog_frames.plotting.lifecycle import plot_lifecycle
 from posthog_frames.plotting.paths import plot_paths
@@ -50,6 +51,7 @@ __all__ = [
     "plot",
     "plot_boxplot",
     "plot_funnel",
+    "plot_funnel_correlation",
     "plot_funnel_trends",
     "plot_lifecycle",
     "plot_number",
@@ -65,6 +67,7 @@ _FUNNEL_VIEWS: dict[str, Callable[..., Axes]] = {
     "steps": plot_funnel,
     "time_to_convert": plot_time_to_convert,
     "trends": plot_funnel_trends,
+    "correlation": plot_funnel_correlation,
 }
 _BY_KIND: dict[str, Callable[..., Axes]] = {
     "trends": plot_trends,
@@ -85,7 +88,8 @@ SUPPORTED_KINDS: tuple[str, ...] = (
 )
 _SPECIFIC = (
     "plot_trends, plot_number, plot_boxplot, plot_stickiness, plot_lifecycle, plot_funnel, "
-    "plot_time_to_convert, plot_funnel_trends, plot_retention, plot_paths or plot_sql"
+    "plot_time_to_convert, plot_funnel_trends, plot_funnel_correlation, plot_retention, "
+    "plot_paths or plot_sql"
 )
 
 
@@ -129,6 +133,7 @@ class Plotter:
     funnel = staticmethod(plot_funnel)
     time_to_convert = staticmethod(plot_time_to_convert)
     funnel_trends = staticmethod(plot_funnel_trends)
+    funnel_correlation = staticmethod(plot_funnel_correlation)
     retention = staticmethod(plot_retention)
     paths = staticmethod(plot_paths)
     sql = staticmethod(plot_sql)
@@ -142,6 +147,7 @@ class Plotter:
     plot_funnel = funnel
     plot_time_to_convert = time_to_convert
     plot_funnel_trends = funnel_trends
+    plot_funnel_correlation = funnel_correlation
     plot_retention = retention
     plot_paths = paths
     plot_sql = sql

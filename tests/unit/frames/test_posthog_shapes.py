@@ -295,3 +295,77 @@ def test_a_box_plot_without_statistics_raises_instead_of_an_empty_frame() -> Non
 def test_a_box_plot_refuses_wide_with_the_way_to_pivot() -> None:
     with pytest.raises(ValidationError, match="pivot"):
         trends_frame(BOXPLOT_INSIGHT, wide=True)
+
+
+# -- experiment exposures and funnel correlation ---------------------------------------------
+
+# frontend/src/mocks/fixtures/api/experiments/exposure_query_result.json (and the runner,
+# posthog/hogql_queries/experiments/experiment_exposures_query_runner.py, which makes each
+# variant's `exposure_counts` a running total).
+EXPOSURES = {
+    "kind": "ExperimentExposureQuery",
+    "timeseries": [
+        {"variant": "test", "days": DAYS, "exposure_counts": [0.0, 38.0, 179.0]},
+        {"variant": "control", "days": DAYS, "exposure_counts": [0.0, 45.0, 182.0]},
+    ],
+    "total_exposures": {"test": 179.0, "control": 182.0},
+    "timezone": "UTC",
+}
+
+
+def test_experiment_exposures_convert_to_cumulative_series_per_variant() -> None:
+    for df in (insight_frame(EXPOSURES), trends_frame(EXPOSURES)):
+        assert df.attrs["kind"] == "trends" and df.attrs["view"] == "cumulative"
+        assert df.attrs["total_exposures"] == EXPOSURES["total_exposures"]
+        by_variant = df.groupby("breakdown_value", sort=False)["value"].apply(list).to_dict()
+        assert by_variant == {"test": [0, 38, 179], "control": [0, 45, 182]}
+        assert df["date"].dt.strftime("%Y-%m-%d").tolist() == DAYS * 2
+
+
+def test_experiment_exposures_of_a_draft_are_invalid_with_the_reason() -> None:
+    # A draft experiment (no start date) answers no time series at all.
+    with pytest.raises(InvalidResponse, match="start"):
+        insight_frame({**EXPOSURES, "timeseries": []})
+
+
+def _odds(event: str, kind: str, success: int, failure: int, ratio: float) -> dict:
+    return {
+        "event": {"event": event, "properties": {}, "elements": []},
+        "success_count": success,
+        "failure_count": failure,
+        "odds_ratio": ratio,
+        "correlation_type": kind,
+    }
+
+
+# frontend/src/mocks/fixtures/api/projects/team_id/insights/funnelCorrelation.json: `result` is
+# an object {events: [...], skewed}; posthog/schema.py FunnelCorrelationResult is the same.
+CORRELATION = {
+    "result": {
+        "events": [
+            _odds("score updated", "success", 472, 9, 3006.96),
+            _odds("cancellation prompt shown", "failure", 65, 75, 35.41),
+        ],
+        "skewed": True,
+    },
+    "last_refresh": "2024-03-11T18:44:25Z",
+    "is_cached": False,
+}
+
+
+def test_funnel_correlation_converts_one_row_per_event() -> None:
+    for df in (insight_frame(CORRELATION), funnel_frame(CORRELATION)):
+        assert df.attrs["kind"] == "funnels" and df.attrs["view"] == "correlation"
+        assert df["event"].tolist() == ["score updated", "cancellation prompt shown"]
+        assert df["correlation_type"].tolist() == ["success", "failure"]
+        assert df["success_count"].tolist() == [472, 65]
+        assert df["failure_count"].tolist() == [9, 75]
+        assert df["odds_ratio"].tolist() == [3006.96, 35.41]
+        assert df.attrs["skewed"] is True
+
+
+def test_funnel_correlation_query_response_converts_too() -> None:
+    # A /query/ response of a FunnelCorrelationQuery: the same object under `results`.
+    response = {"results": CORRELATION["result"], "columns": None, "hasMore": False}
+    df = insight_frame(response)
+    assert len(df) == 2 and df.attrs["view"] == "correlation"

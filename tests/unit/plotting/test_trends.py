@@ -154,3 +154,22 @@ def test_series_sharing_a_label_get_distinct_legend_entries():
     names = [line.get_label() for line in ax.get_lines() if not line.get_label().startswith("_")]
     assert len(names) == 2 and len(set(names)) == 2
     assert any("Pageviews" in n for n in names)
+
+
+def test_experiment_exposures_draw_one_cumulative_line_per_variant():
+    from posthog_frames.frames import insight_frame
+
+    # frontend/src/mocks/fixtures/api/experiments/exposure_query_result.json
+    days = ["2025-02-27", "2025-02-28", "2025-03-01"]
+    response = {
+        "kind": "ExperimentExposureQuery",
+        "timeseries": [
+            {"variant": "test", "days": days, "exposure_counts": [38, 179, 317]},
+            {"variant": "control", "days": days, "exposure_counts": [45, 182, 347]},
+        ],
+        "total_exposures": {"test": 317, "control": 347},
+    }
+    ax = plot(insight_frame(response))
+    lines = line_by_label(ax)
+    assert set(lines) == {"test", "control"}
+    np.testing.assert_array_equal(lines["control"].get_ydata(), [45, 182, 347])
