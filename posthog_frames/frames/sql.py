@@ -13,6 +13,7 @@ import pandas as pd
 from posthog_frames._compat import parse_iso, text_array
 from posthog_frames.frames import _common as c
 from posthog_frames.frames import _dates as d
+from posthog_frames.frames.trends import DISPLAY_VIEWS
 
 _WRAPPERS = re.compile(r"^(Nullable|LowCardinality)\((.*)\)$")
 _ZONE = re.compile(r"'([^']+)'")
@@ -37,6 +38,10 @@ def hogql_frame(response: Any, tz: bool = False) -> pd.DataFrame:
     Values without an offset are read as that zone's wall clock. Bool → bool (``boolean`` with
     nulls), Array/Map/Tuple → object (Python lists).
 
+    ``df.attrs["view"]`` is ``table``, or the chart a SQL insight is drawn as (``line``, ``bar``
+    …, from the query's ``display``), with its axes in ``attrs["x_column"]`` and
+    ``attrs["y_columns"]`` when the insight names them (``chartSettings``).
+
     ``df.attrs["has_more"]`` is PostHog's ``hasMore`` (when the response has it). When it is
     true PostHog cut the rows short (100 without a LIMIT) and a :class:`TruncatedResult`
     warning says how to get them all.
@@ -60,7 +65,8 @@ def hogql_frame(response: Any, tz: bool = False) -> pd.DataFrame:
     names = [str(name) for name in names]
     _check_rows(rows, len(names))
     types = _types(insight.get("types"), len(names))
-    attrs = c.metadata(insight, "sql", "table")
+    attrs = c.metadata(insight, "sql", _view(insight))
+    attrs.update(_chart_axes(insight, names))
     values = list(zip(*rows, strict=True)) if rows else [()] * len(names)
     columns = {
         i: _convert(list(column), types[i], names[i], attrs["timezone"], tz)
@@ -73,6 +79,34 @@ def hogql_frame(response: Any, tz: bool = False) -> pd.DataFrame:
         df.attrs["types"] = dict(zip(names, types, strict=True))
     _check_has_more(insight, df)
     return df
+
+
+def _view(insight: Mapping[str, Any]) -> str:
+    """``table``, or the chart a SQL insight is drawn as (``DataVisualizationNode.display``)."""
+    query = insight.get("query")
+    display = query.get("display") if isinstance(query, Mapping) else None
+    if not isinstance(display, str) or display == "ActionsTable":
+        return "table"
+    return DISPLAY_VIEWS.get(display, display.lower())
+
+
+def _chart_axes(insight: Mapping[str, Any], names: list[str]) -> dict[str, Any]:
+    """The columns a SQL chart puts on x and y (``chartSettings``), when they are in the frame."""
+    query = insight.get("query")
+    settings = query.get("chartSettings") if isinstance(query, Mapping) else None
+    if not isinstance(settings, Mapping):
+        return {}
+    axes: dict[str, Any] = {}
+    x = settings.get("xAxis")
+    if isinstance(x, Mapping) and x.get("column") in names:
+        axes["x_column"] = x["column"]
+    ys = settings.get("yAxis")
+    if isinstance(ys, list):
+        columns = [y.get("column") for y in ys if isinstance(y, Mapping)]
+        columns = [column for column in columns if column in names]
+        if columns:
+            axes["y_columns"] = columns
+    return axes
 
 
 def _check_has_more(response: Mapping[str, Any], df: pd.DataFrame) -> None:

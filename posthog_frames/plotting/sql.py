@@ -1,4 +1,4 @@
-"""SQL plot: bars of a HogQL result's first numeric column by its first text column."""
+"""SQL plot: lines over a date column, else bars of the first numeric column by the text ones."""
 
 from __future__ import annotations
 
@@ -9,9 +9,25 @@ import pandas as pd
 from matplotlib.axes import Axes
 
 from posthog_frames.exceptions import ValidationError
-from posthog_frames.plotting._common import check_frame, floats, new_axes, ranked_bars, set_title
+from posthog_frames.plotting._common import (
+    check_frame,
+    floats,
+    format_date_axis,
+    naive_dates,
+    new_axes,
+    place_legend,
+    ranked_bars,
+    set_title,
+    style_axes,
+)
 from posthog_frames.plotting._docstrings import fill_docstring
-from posthog_frames.plotting._style import DATA_COLORS, display_text, number_text, truncate
+from posthog_frames.plotting._style import (
+    DATA_COLORS,
+    color_for,
+    display_text,
+    number_text,
+    truncate,
+)
 
 __all__ = ["plot_sql"]
 
@@ -26,15 +42,19 @@ def plot_sql(
     figsize: tuple[float, float] | None = None,
     **kw: Any,
 ) -> Axes:
-    """Bars of the first numeric column by the first text column, for the first *limit* rows.
+    """Lines over a date column, else bars of the first numeric column by the text columns.
 
-    Rows keep the query's order. When the first text column repeats (a query grouped by several
-    columns), bars are labelled with all text columns joined by " · " so each reads uniquely.
+    With a date or datetime column (the chart's x axis when the insight names one, else the
+    first such column), every numeric column (the chart's y columns when named) is a line over
+    it, as PostHog draws a SQL line chart; nulls leave gaps. Otherwise the first *limit* rows
+    are bars of the first numeric column, in the query's order, labelled by the first text
+    column (all text columns joined by " · " when the first one repeats).
 
     Args:
         {params.df}
         {params.ax}
-        limit: how many rows to draw, from the top; the title says when rows were left out.
+        limit: how many rows to draw as bars, from the top; the title says when rows were
+            left out. Lines draw every row.
         {params.title}
         {params.figsize}
         kw: passed on to ``ax.barh``.
@@ -55,6 +75,10 @@ def plot_sql(
         for c in df.columns
         if pd.api.types.is_numeric_dtype(df[c]) and not pd.api.types.is_bool_dtype(df[c])
     ]
+    x = _time_column(df)
+    if x is not None and numeric:
+        ys = [c for c in df.attrs.get("y_columns") or numeric if c in numeric]
+        return _plot_lines(df, x, ys or numeric, ax, title=title, figsize=figsize, **kw)
     text = [c for c in df.columns if pd.api.types.is_string_dtype(df[c])]
     if not numeric or not text:
         raise ValidationError(
@@ -77,6 +101,52 @@ def plot_sql(
     ax.set_ylabel(" · ".join(str(c) for c in shown))
     if len(df) > len(data) and title is None:
         title = f"{df.attrs.get('name') or 'SQL'} (first {len(data)} of {len(df)} rows)"
+    set_title(ax, df, title)
+    return ax
+
+
+def _time_column(df: pd.DataFrame) -> Any:
+    """The chart's x column when it holds dates, else the first date or datetime column."""
+    dated = [c for c in df.columns if pd.api.types.is_datetime64_any_dtype(df[c])]
+    named = df.attrs.get("x_column")
+    return named if named in dated else (dated[0] if dated else None)
+
+
+def _plot_lines(
+    df: pd.DataFrame,
+    x: Any,
+    ys: list[Any],
+    ax: Axes | None,
+    *,
+    title: str | None,
+    figsize: Any,
+    **kw: Any,
+) -> Axes:
+    data = df.assign(_x=naive_dates(df[x])).sort_values("_x", kind="stable")
+    ax = new_axes(ax, figsize)
+    values = []
+    for i, column in enumerate(ys):
+        y = floats(data[column])
+        if not np.isfinite(y).any():
+            continue  # an all-null column has no line to draw, so no legend entry either
+        style: dict[str, Any] = {"color": color_for(i), "linewidth": 2, "label": str(column)}
+        if len(data) <= 60:
+            style.update(marker="o", markersize=3)
+        ax.plot(data["_x"].to_numpy(), y, **(style | kw))
+        values.append(y)
+    if not values:
+        raise ValidationError(
+            f"plot_sql(): every numeric column ({', '.join(map(str, ys))}) is empty (null)."
+        )
+    everything = np.concatenate(values)
+    if np.isfinite(everything).any() and np.nanmin(everything) >= 0:
+        ax.set_ylim(bottom=0)
+    format_date_axis(ax)
+    ax.set_xlabel(str(x))
+    if len(ys) == 1:
+        ax.set_ylabel(str(ys[0]))
+    style_axes(ax)
+    place_legend(ax)
     set_title(ax, df, title)
     return ax
 

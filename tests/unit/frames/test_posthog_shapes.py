@@ -369,3 +369,38 @@ def test_funnel_correlation_query_response_converts_too() -> None:
     response = {"results": CORRELATION["result"], "columns": None, "hasMore": False}
     df = insight_frame(response)
     assert len(df) == 2 and df.attrs["view"] == "correlation"
+
+
+# -- SQL drawn as a line chart ---------------------------------------------------------------
+
+# frontend/src/mocks/fixtures/api/projects/team_id/insights/sqlLineChart.json: a month column and
+# numeric columns (nullable, with nulls), drawn by PostHog as a line chart with the month on x.
+SQL_LINE_CHART = {
+    "name": "SQL with nulls",
+    "query": {
+        "kind": "DataVisualizationNode",
+        "source": {"kind": "HogQLQuery", "query": "select toStartOfMonth(timestamp) as month …"},
+        "display": "ActionsLineGraph",
+        "chartSettings": {
+            "xAxis": {"column": "month"},
+            "yAxis": [{"column": "s0"}, {"column": "s1"}],
+        },
+    },
+    "result": [["2025-10-01", 152, 152, 304], ["2025-11-01", 6775, None, None]],
+    "columns": ["month", "s0", "s1", "s2"],
+    "types": [
+        ["month", "Date"],
+        ["s0", "Nullable(UInt64)"],
+        ["s1", "Nullable(UInt64)"],
+        ["s2", "Nullable(UInt64)"],
+    ],
+}
+
+
+def test_sql_line_chart_keeps_its_display_and_axes() -> None:
+    df = insight_frame(SQL_LINE_CHART)
+    assert df.attrs["kind"] == "sql" and df.attrs["view"] == "line"
+    assert df.attrs["x_column"] == "month" and df.attrs["y_columns"] == ["s0", "s1"]
+    assert df["month"].dt.strftime("%Y-%m-%d").tolist() == ["2025-10-01", "2025-11-01"]
+    assert df["s0"].tolist() == [152, 6775]
+    assert df["s1"].isna().tolist() == [False, True]
