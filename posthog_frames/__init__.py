@@ -5,9 +5,9 @@ Example:
     >>> client = phf.connect()  # doctest: +SKIP
     Connected to https://us.posthog.com — project 12345 “Hogflix” as ada@example.com.
     >>> client.insight_frame("U6hMkMoa").head(2)          # any saved insight → DataFrame
-          series      label       date  value
-    0  Pageviews  $pageview 2025-03-01     86
-    1  Pageviews  $pageview 2025-03-02     73
+          series      label   math       date  value
+    0  Pageviews  $pageview  count 2025-03-01     86
+    1  Pageviews  $pageview  count 2025-03-02     73
     >>> len(client.persons(properties=[phf.PropertyFilter("$initial_os", ["Linux"])]))
     40
 

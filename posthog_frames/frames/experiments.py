@@ -27,8 +27,9 @@ def is_exposures(obj: Any) -> bool:
 
 def exposures_frame(response: Mapping[str, Any], tz: bool = False) -> pd.DataFrame:
     """One row per variant x day: ``series`` ("exposures"), ``label`` and ``breakdown_value``
-    (the variant), ``date``, ``value`` (people exposed so far: a running total, as PostHog
-    counts them). ``df.attrs["view"]`` is ``cumulative``; ``total_exposures`` is in attrs."""
+    (the variant), ``math`` ("exposed users"), ``date``, ``value`` (people exposed so far: a
+    running total, as PostHog counts them). ``df.attrs["view"]`` is ``cumulative``;
+    ``df.attrs["total_exposures"]`` holds PostHog's totals per variant."""
     series = response.get("timeseries")
     if not isinstance(series, list) or not series:
         raise InvalidResponse(
@@ -56,6 +57,7 @@ def exposures_frame(response: Mapping[str, Any], tz: bool = False) -> pd.DataFra
     columns: dict[str, Any] = {
         "series": c.strings(["exposures"] * len(variants)),
         "label": c.strings(variants),
+        "math": c.strings(["exposed users"] * len(variants)),
         "date": stacked if zone is None else d.in_zone(stacked, zone).array,
         "value": c.numbers(counts, "exposure_counts"),
         "breakdown_value": c.strings(variants),

@@ -11,6 +11,7 @@ import pandas as pd
 from posthog_frames.exceptions import InvalidResponse, ValidationError
 from posthog_frames.frames import _common as c
 from posthog_frames.frames import _dates as d
+from posthog_frames.frames._math import series_maths
 from posthog_frames.frames.boxplot import boxplot_frame, is_boxplot
 from posthog_frames.frames.experiments import exposures_frame, is_exposures
 
@@ -73,15 +74,20 @@ def _is_aggregated(result: Any) -> bool:
 def trends_frame(result: Any, wide: bool = False, tz: bool = False) -> pd.DataFrame:
     """A trends result as a long frame: one row per series x date.
 
-    Columns ``series``, ``label``, ``date``, ``value`` (+ ``breakdown_value``,
-    ``compare_label`` when present). Aggregated displays (BoldNumber, pie, bar value, table,
-    world map) give one row per series, ``value`` = the aggregated value, no ``date``.
+    Columns ``series``, ``label``, ``math`` (what the series counts, in words: ``count``,
+    ``unique users``, ``sum of revenue``, ``formula A/B`` …), ``date``, ``value`` (+
+    ``breakdown_value``, ``compare_label`` when present). Aggregated displays (BoldNumber, pie,
+    bar value, table, world map) give one row per series, ``value`` = the aggregated value, no
+    ``date``.
     ``wide=True`` pivots a time series to a DatetimeIndex with one column per item, named like
     ``series`` (the display name, custom name first), then `` - <breakdown value>`` and
     `` (current)``/`` (previous)``; names still equal get the series' ``math`` (``"$pageview
     (dau)"``), then `` #2`` …. With a comparison the "previous" columns are aligned by position
     onto the current period's dates, as PostHog's chart overlays them (the long frame keeps
-    their true dates). Dates follow the rule in :mod:`posthog_frames.frames` (naive buckets;
+    their true dates); ``attrs["math"]`` maps each column to its math. Box plots
+    (display ``BoxPlot``) and experiment exposures convert too (see
+    :mod:`~posthog_frames.frames.boxplot`, :mod:`~posthog_frames.frames.experiments`).
+    Dates follow the rule in :mod:`posthog_frames.frames` (naive buckets;
     ``tz=True`` gives tz-aware instants).
     ``value`` is int64 when every number is an integer, else float64 with null as NaN.
 
@@ -119,7 +125,8 @@ def trends_frame(result: Any, wide: bool = False, tz: bool = False) -> pd.DataFr
                 attr="wide",
             )
         return aggregated_frame(items, insight, attrs)
-    columns, rows = series_columns(items, insight, x="date", zone=attrs["timezone"] if tz else None)
+    zone = attrs["timezone"] if tz else None
+    columns, rows = series_columns(items, insight, x="date", zone=zone, math=True)
     df = c.frame(columns, attrs)
     return widen(df, rows, maths=[_math_of(item) for item in items]) if wide else df
 
@@ -139,7 +146,7 @@ def aggregated_frame(
 ) -> pd.DataFrame:
     """One row per series for non-time-series displays; a null aggregate stays NaN."""
     values = [c.field(item, "aggregated_value", "a trends item", i) for i, item in enumerate(items)]
-    columns = _identity_columns(items, insight, np.arange(len(items)))
+    columns = _identity_columns(items, insight, np.arange(len(items)), math=True)
     columns["value"] = c.numbers(values, "aggregated_value")
     _move_to_end(columns, ("breakdown_value", "compare_label"))
     return c.frame(columns, attrs)
@@ -150,11 +157,13 @@ def series_columns(
     insight: Mapping[str, Any],
     x: str = "date",
     zone: str | None = None,
+    math: bool = False,
 ) -> tuple[dict[str, Any], np.ndarray]:
     """Columns for trends-shaped items (identity columns, *x*, value) and each row's item.
 
     ``x="days"`` keeps integer days (stickiness); ``x="date"`` parses date buckets once per
     distinct ``days`` list: naive wall-clock buckets, or tz-aware instants in *zone* when given.
+    ``math=True`` adds the ``math`` column (what each series counts, in words).
     """
     datas, days_lists = [], []
     for i, item in enumerate(items):
@@ -170,7 +179,7 @@ def series_columns(
         days_lists.append(days)
     lengths = np.fromiter((len(d) for d in datas), dtype=np.int64, count=len(datas))
     rows = np.repeat(np.arange(len(items)), lengths)
-    columns = _identity_columns(items, insight, rows)
+    columns = _identity_columns(items, insight, rows, math=math)
     if x == "date":
         parse = d.DateCache(zone)
         parsed = [parse(days, f"result[{i}].days") for i, days in enumerate(days_lists)]
@@ -187,7 +196,7 @@ def series_columns(
 
 
 def _identity_columns(
-    items: list[Mapping[str, Any]], insight: Mapping[str, Any], rows: np.ndarray
+    items: list[Mapping[str, Any]], insight: Mapping[str, Any], rows: np.ndarray, math: bool = False
 ) -> dict[str, Any]:
     definitions = c.series_definitions(insight)
     names, labels = [], []
@@ -198,6 +207,8 @@ def _identity_columns(
         names.append(name)
         labels.append(item.get("label") if item.get("label") is not None else name)
     columns: dict[str, Any] = {"series": c.repeat(names, rows), "label": c.repeat(labels, rows)}
+    if math:
+        columns["math"] = c.repeat(series_maths(items, insight, definitions), rows)
     if any("breakdown_value" in item for item in items):
         values = [c.unwrap_breakdown(item.get("breakdown_value")) for item in items]
         columns["breakdown_value"] = c.repeat(values, rows)
@@ -248,6 +259,9 @@ def widen(df: pd.DataFrame, rows: np.ndarray, maths: list | None = None) -> pd.D
     wide = wide.reindex(columns=keys)
     wide.columns.name = None
     wide.attrs.update(df.attrs)
+    if "math" in df:  # the long frame's math column, one entry per wide column
+        texts = df["math"].astype(object).to_numpy()[first]
+        wide.attrs["math"] = dict(zip(keys, texts.tolist(), strict=True))
     return wide
 
 

@@ -87,6 +87,7 @@ def plot_trends(
         ax = new_axes(ax, figsize)
         lines = draw_time_lines(ax, df, "value", SERIES_NAME_COLUMNS, "value", **kw)
         _floor_zero(ax, np.concatenate([line.get_ydata() for line in lines]))
+        ax.set_ylabel(value_label(df))
         style_axes(ax)
         place_legend(ax)
         set_title(ax, df, title)
@@ -94,6 +95,24 @@ def plot_trends(
     if view == "pie":
         return _plot_pie(df, ax, title=title, figsize=figsize, **kw)
     return _plot_value_bars(df, ax, title=title, figsize=figsize, **kw)
+
+
+def value_label(df: pd.DataFrame) -> str:
+    """What the values are, for the value axis: the frame's ``math`` ("Sum of revenue"; several
+    joined by " · "), marked cumulative for a cumulative view; "" when the frame does not say.
+
+    Example:
+        >>> value_label(pd.DataFrame({"math": ["unique users"], "value": [3]}))
+        'Unique users'
+    """
+    if "math" not in df.columns:
+        return ""
+    texts = [str(t) for t in dict.fromkeys(df["math"].dropna())]
+    if not texts:
+        return ""
+    text = " · ".join(texts)
+    text = text[0].upper() + text[1:]
+    return f"{text} (cumulative)" if df.attrs.get("view") == "cumulative" else text
 
 
 def _totals(df: pd.DataFrame) -> tuple[pd.DataFrame, pd.Series | None]:
@@ -130,6 +149,7 @@ def _plot_value_bars(
         ax.bar_label(container, labels=[number_text(v) for v in group.values], padding=3)
     ax.set_yticks(np.arange(count), labels=list(current["name"]))
     ax.invert_yaxis()
+    ax.set_xlabel(value_label(df))
     pad_value_axis(ax, [g.values for g in groups], horizontal=True, room=0.15)
     style_axes(ax, "x")
     place_legend(ax)
@@ -225,4 +245,4 @@ def _delta_text(current: float, previous: float) -> tuple[str, str]:
 
 # posthog_frames/__init__ gives re-exported functions its own __module__, which hides them from
 # doctest here; __test__ names them so their examples still run with this module.
-__test__ = {"plot_trends": plot_trends, "plot_number": plot_number}
+__test__ = {"plot_trends": plot_trends, "plot_number": plot_number, "value_label": value_label}

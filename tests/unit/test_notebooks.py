@@ -163,3 +163,19 @@ def test_borrowed_names_accepts_rebinding_imports_and_exception_names():
 def test_key_pattern_spares_only_the_placeholder():
     text = f"set {KEY_PLACEHOLDER} here; leaked phx_AbC123xyz_9"
     assert KEY_PATTERN.findall(text.replace(KEY_PLACEHOLDER, "")) == ["phx_AbC123xyz_9"]
+
+
+def test_plot_cells_show_the_chart_without_a_matplotlib_repr_above_it(notebook):
+    name, nb = notebook
+    reprs = ("<Axes", "<Figure", "Text(", "[Text(")
+    noisy = [
+        index
+        for index, cell in enumerate(_code_cells(nb))
+        for output in cell.get("outputs", [])
+        if output["output_type"] == "execute_result"
+        and "".join(output.get("data", {}).get("text/plain", "")).startswith(reprs)
+    ]
+    assert not noisy, (
+        f"{name}: code cells {noisy} print the Axes/Figure a plot call returned above the chart; "
+        "end them with `;`"
+    )

@@ -103,7 +103,7 @@ def insight_definitions() -> list[dict]:
             "cache_age": timedelta(hours=9),
         },
         {
-            "name": "Visitors by operating system",
+            "name": "Pageviews by operating system",
             "description": "Share of pageviews per initial operating system (last 30 days).",
             "stored_query": _viz(
                 "TrendsQuery",

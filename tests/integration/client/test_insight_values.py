@@ -130,7 +130,7 @@ def test_compare_has_current_and_previous_revenue(client, log):
 
 
 def test_pie_by_person_os(client, log, person_props):
-    frame = client.insight_frame(ident("Visitors by operating system"))
+    frame = client.insight_frame(ident("Pageviews by operating system"))
     views = pick(log, "$pageview")
     os_of = views["person_id"].map(person_props["$initial_os"])
     assert dict(zip(frame["breakdown_value"], frame["value"], strict=True)) == (

@@ -205,7 +205,7 @@ def test_plot_draws_with_matplotlib(client):
 
 
 def test_json_fetched_with_requests_converts_the_same(client, demo):
-    key = ident("Visitors by operating system")
+    key = ident("Pageviews by operating system")
     raw = requests.get(
         f"{demo.url}/api/projects/1/insights/{key}/?refresh=blocking",
         headers={"Authorization": f"Bearer {demo.api_key}"},

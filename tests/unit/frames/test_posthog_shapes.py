@@ -404,3 +404,78 @@ def test_sql_line_chart_keeps_its_display_and_axes() -> None:
     assert df["month"].dt.strftime("%Y-%m-%d").tolist() == ["2025-10-01", "2025-11-01"]
     assert df["s0"].tolist() == [152, 6775]
     assert df["s1"].isna().tolist() == [False, True]
+
+
+# -- what a trends series counts -------------------------------------------------------------
+
+
+def _series_with_math(math: str | None, prop: str | None = None, **extra) -> dict:
+    action = {"id": "purchase", "order": 0, "name": "purchase", "math": math}
+    return (
+        {"action": action | {"math_property": prop}, "label": "purchase"}
+        | {
+            "data": [1, 2, 3],
+            "days": DAYS,
+        }
+        | extra
+    )
+
+
+@pytest.mark.parametrize(
+    ("math", "prop", "text"),
+    [
+        (None, None, "count"),
+        ("total", None, "count"),
+        ("dau", None, "unique users"),
+        ("weekly_active", None, "weekly active users"),
+        ("unique_session", None, "unique sessions"),
+        ("sum", "revenue", "sum of revenue"),
+        ("avg", "price", "average of price"),
+        ("p90", "load_time", "90th percentile of load_time"),
+        ("avg_count_per_actor", None, "average count per user"),
+        ("hogql", None, "HogQL expression"),
+    ],
+)
+def test_trends_frames_say_what_each_series_counts(math, prop, text) -> None:
+    # trendsLine.json and the demo's "Revenue vs previous period": the series' math is in the
+    # result's `action` (math, math_property), and in the query's series by position.
+    df = trends_frame([_series_with_math(math, prop)])
+    assert df["math"].unique().tolist() == [text]
+
+
+def test_trends_math_comes_from_the_query_when_the_result_omits_it() -> None:
+    item = {"action": {"id": "purchase", "order": 0}, "label": "purchase"}
+    item |= {"data": [5], "days": DAYS[:1], "aggregated_value": 5}
+    series = [{"kind": "EventsNode", "event": "purchase", "math": "sum", "math_property": "mrr"}]
+    query = {"kind": "InsightVizNode", "source": {"kind": "TrendsQuery", "series": series}}
+    query["source"]["trendsFilter"] = {"display": "BoldNumber"}
+    df = insight_frame({"query": query, "result": [item]})
+    assert df["math"].tolist() == ["sum of mrr"]
+
+
+def test_trends_formula_results_are_formulas_not_counts() -> None:
+    # frontend/src/mocks/fixtures/api/projects/team_id/insights/trendsFormulas.json: the
+    # formulas' results replace the series; their `action` is null and `order` is top-level.
+    nodes = [{"formula": "A/B", "custom_name": "Ratio"}, {"formula": "B"}]
+    query = {
+        "kind": "InsightVizNode",
+        "source": {"kind": "TrendsQuery", "trendsFilter": {"formulaNodes": nodes}},
+    }
+    items = [
+        {"action": None, "label": "Ratio", "data": [0.5, 0.4, 0.3], "days": DAYS, "order": 0},
+        {"action": None, "label": "B", "data": [3, 4, 5], "days": DAYS, "order": 1},
+    ]
+    df = insight_frame({"query": query, "result": items})
+    assert df.groupby("label", sort=False)["math"].first().to_dict() == {
+        "Ratio": "formula A/B",
+        "B": "formula B",
+    }
+    legacy = {"filters": {"insight": "TRENDS", "formula": "A+B"}, "result": items[:1]}
+    assert set(insight_frame(legacy)["math"]) == {"formula A+B"}
+
+
+def test_wide_trends_frames_keep_each_columns_math_in_attrs() -> None:
+    items = [_series_with_math("sum", "revenue"), _series_with_math("dau")]
+    items[1]["action"] = items[1]["action"] | {"custom_name": "Buyers", "order": 1}
+    wide = trends_frame(items, wide=True)
+    assert wide.attrs["math"] == {"purchase": "sum of revenue", "Buyers": "unique users"}

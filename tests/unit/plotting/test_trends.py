@@ -173,3 +173,16 @@ def test_experiment_exposures_draw_one_cumulative_line_per_variant():
     lines = line_by_label(ax)
     assert set(lines) == {"test", "control"}
     np.testing.assert_array_equal(lines["control"].get_ydata(), [45, 182, 347])
+
+
+def test_the_value_axis_says_what_the_series_count():
+    df = trends_line().assign(math="sum of revenue")
+    assert plot_trends(df).get_ylabel() == "Sum of revenue"
+    both = trends_line(breakdown=True)
+    both["math"] = np.where(both["label"].str.endswith("Chrome"), "count", "unique users")
+    assert plot_trends(both).get_ylabel() == "Count · unique users"
+    cumulative = trends_line().assign(math="count")
+    cumulative.attrs.update(view="cumulative")
+    assert plot_trends(cumulative).get_ylabel() == "Count (cumulative)"
+    bars = aggregated("bar_value").assign(math="unique users")
+    assert plot_trends(bars).get_xlabel() == "Unique users"
