@@ -35,7 +35,10 @@ def retention_frame(result: Any, percent: bool = False, tz: bool = False) -> pd.
     attrs survive ``to_parquet``; ``pd.Series(df.attrs["cohort_sizes"], index=df.index)`` maps
     them to cohorts. The period unit (Hour, Day, Week, Month) is in ``df.attrs["period"]``: the
     result's own, read from its labels ("Week 3") or the spacing of its cohorts, before the
-    definition's. Dates follow the rule in :mod:`posthog_frames.frames`.
+    definition's. ``df.attrs["in_progress"]`` is True when each cohort's last period had not
+    ended when PostHog computed the result (the insight runs up to now, or its ``date_to`` falls
+    in the period of ``last_refresh``), as PostHog marks those cells: their counts are partial.
+    Dates follow the rule in :mod:`posthog_frames.frames`.
 
     Legacy insights with breakdowns answer one row per breakdown value and no cohort dates
     (``{"values", "label": "Chrome::96", "breakdown_values"}``): the index is then
@@ -62,6 +65,7 @@ def retention_frame(result: Any, percent: bool = False, tz: bool = False) -> pd.
     period = _period(rows, index, insight)
     if period:
         attrs["period"] = period
+    attrs["in_progress"] = _in_progress(insight, period)
     if percent:
         attrs["percent"] = True
         with np.errstate(divide="ignore", invalid="ignore"):
@@ -121,6 +125,37 @@ def _period(rows: list[Mapping[str, Any]], index: pd.Index, insight: Mapping[str
     block = c.query_source(insight).get("retentionFilter")
     period = block.get("period") if isinstance(block, Mapping) else None
     return period or c.legacy_filters(insight).get("period")
+
+
+_PERIOD_FREQ = {"Hour": "h", "Day": "D", "Week": "W-SAT", "Month": "M"}  # dayjs weeks: Sunday
+
+
+def _in_progress(insight: Mapping[str, Any], period: Any) -> bool:
+    """Whether each row's last period was still running when PostHog computed the result.
+
+    PostHog's own rule (``retentionTableLogic.ts``, ``periodIsLatest``): yes without a
+    ``date_to``; else when ``date_to`` falls in the current period. "Current" is read from
+    ``last_refresh`` (when the result was computed), so the answer never depends on today.
+    """
+    date_range = c.query_source(insight).get("dateRange")
+    date_to = date_range.get("date_to") if isinstance(date_range, Mapping) else None
+    date_to = date_to or c.legacy_filters(insight).get("date_to")
+    if not date_to:
+        return True
+    freq = _PERIOD_FREQ.get(str(period).capitalize())
+    computed = insight.get("last_refresh")
+    if freq is None or not computed:
+        return False
+    try:
+        end, now = _naive(date_to), _naive(computed)
+    except (ValueError, TypeError):
+        return False  # a relative date_to ("-7d"): PostHog's check fails on it too
+    return bool(end.to_period(freq) == now.to_period(freq))
+
+
+def _naive(text: Any) -> pd.Timestamp:
+    stamp = pd.Timestamp(text)
+    return stamp.tz_convert(None) if stamp.tz is not None else stamp
 
 
 def _spacing(index: pd.Index) -> str | None:

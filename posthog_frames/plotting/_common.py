@@ -241,12 +241,19 @@ def grouped_bars(
 
 
 def draw_time_lines(
-    ax: Axes, df: pd.DataFrame, y: str, name_columns: tuple[str, ...], default: str, **kw: Any
+    ax: Axes,
+    df: pd.DataFrame,
+    y: str,
+    name_columns: tuple[str, ...],
+    default: str,
+    suffix: str | None = None,
+    **kw: Any,
 ) -> list[Line2D]:
     """One line per series over ``date``; a previous period is dashed in its current's colour.
 
     Previous-period points are drawn at the current period's dates (position by position, or
     shifted by the period offset when lengths differ) so the two periods overlay as in PostHog.
+    *suffix* names a column whose value is added to each legend entry, ``"name (value)"``.
     """
     data = with_names(df, name_columns, default)
     data["_x"] = naive_dates(data["date"])
@@ -262,6 +269,8 @@ def draw_time_lines(
         if prev and key in current_x:
             x = _overlay(x, current_x[key])
         name = str(part["_name"].iloc[0])
+        if suffix is not None:
+            name = f"{name} ({part[suffix].iloc[0]})"
         style: dict[str, Any] = {
             "color": color_for(keys.index(key)),
             "linestyle": "--" if prev else "-",

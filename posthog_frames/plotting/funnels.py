@@ -66,9 +66,12 @@ def plot_funnel(
     figsize: tuple[float, float] | None = None,
     **kw: Any,
 ) -> Axes:
-    """Bars of people per funnel step, each annotated with its conversion from the first step.
+    """Bars of people per funnel step: step 1 says how many entered, every later step its
+    conversion from step 1.
 
-    Breakdown values and compare periods are drawn side by side with a legend.
+    Breakdown values and compare periods are drawn side by side with a legend; their labels
+    stand upright above the bars so neighbours never run into each other (beyond
+    ``MAX_BAR_LABELS`` bars, labels are left out).
 
     Args:
         {params.df}
@@ -84,7 +87,7 @@ def plot_funnel(
     Example:
         >>> ax = plot_funnel(client.insight_frame("C6VbrwPs"), orientation="horizontal")
         >>> [text.get_text() for text in ax.texts]
-        ['100%', '84.2%', '49.3%', '18.2%']
+        ['203', '84.2%', '49.3%', '18.2%']
     """
     check_frame(df, ["step", "name", "count"], "plot_funnel", "funnels")
     if orientation not in ("vertical", "horizontal"):
@@ -105,11 +108,21 @@ def plot_funnel(
             rate = counts / counts.iloc[0]
         bars.append(BarGroup(label or None, counts.to_numpy(), color, previous=prev))
         rates.append(rate.to_numpy())
-    ax = new_axes(ax, figsize or ((9.0, 1.0 + 0.9 * len(steps)) if horizontal else None))
+    height = 1.0 + len(steps) * max(0.9, 0.3 * len(bars))
+    ax = new_axes(ax, figsize or ((9.0, height) if horizontal else None))
     containers = grouped_bars(ax, bars, horizontal=horizontal, **kw)
-    for container, group_rates in zip(containers, rates, strict=True):
-        texts = [percent_text(r) for r in group_rates]
-        ax.bar_label(container, labels=texts, padding=2, fontsize="small")
+    upright = len(bars) > 1 and not horizontal  # side-by-side bars are narrower than a label
+    if len(bars) * len(steps) <= MAX_BAR_LABELS:
+        for container, group, group_rates in zip(containers, bars, rates, strict=True):
+            # Step 1 is 100% of itself by definition; how many entered says more.
+            texts = [number_text(group.values[0])] + [percent_text(r) for r in group_rates[1:]]
+            ax.bar_label(
+                container,
+                labels=texts,
+                padding=3,
+                fontsize="small",
+                rotation=90 if upright else 0,
+            )
     labels = [
         textwrap.fill(f"{s}. {step_names.get(s, '')}", _TICK_WIDTH if not horizontal else 40)
         for s in steps
@@ -119,7 +132,9 @@ def plot_funnel(
         ax.invert_yaxis()
     else:
         ax.set_xticks(np.arange(len(steps)), labels=labels)
-    pad_value_axis(ax, [b.values for b in bars], horizontal=horizontal)
+    pad_value_axis(
+        ax, [b.values for b in bars], horizontal=horizontal, room=0.22 if upright else 0.12
+    )
     style_axes(ax, "x" if horizontal else "y")
     place_legend(ax)
     set_title(ax, df, title)

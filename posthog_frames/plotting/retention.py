@@ -9,6 +9,7 @@ import matplotlib as mpl
 import numpy as np
 import pandas as pd
 from matplotlib.axes import Axes
+from matplotlib.patches import Rectangle
 
 from posthog_frames.exceptions import ValidationError
 from posthog_frames.plotting._common import check_frame, floats, new_axes, set_title
@@ -96,7 +97,10 @@ def plot_retention(
 ) -> Axes:
     """Heatmap of retention in percent (0–100): cohorts as rows, periods as columns.
 
-    Periods that have not happened yet (NaN) stay blank. Row labels show the cohort size.
+    Periods that have not happened yet (NaN) stay blank. Periods still in progress when PostHog
+    computed the result (``df.attrs["in_progress"]``: each cohort's last one) are hatched, their
+    numbers in italics, as PostHog marks them: their counts are partial. Row labels show the
+    cohort size.
 
     Args:
         {params.df}
@@ -153,6 +157,11 @@ def plot_retention(
         interpolation="nearest",
         **kw,
     )
+    running = _running_cells(matrix) if df.attrs.get("in_progress") else set()
+    for r, c in sorted(running):
+        ax.add_patch(
+            Rectangle((c - 0.5, r - 0.5), 1, 1, fill=False, hatch="///", edgecolor="#8a8a8a", lw=0)
+        )
     if annotate:
         size = max(5.0, min(10.0, 140.0 / max(rows, cols)))
         shown = counts if annotate == "count" else percent
@@ -168,8 +177,14 @@ def plot_retention(
                 ha="center",
                 va="center",
                 fontsize=size,
+                fontstyle="italic" if (r, c) in running else "normal",
                 color="white" if dark else "#2d2d2d",
             )
+    if running:
+        ax.set_xlabel(
+            "hatched: periods still in progress when PostHog computed this (partial counts)",
+            color="#5f5f5f",
+        )
     unit = str(df.attrs.get("period") or df.attrs.get("interval") or "period").capitalize()
     ax.set_xticks(np.arange(cols), labels=[f"{unit} {c}" for c in columns])
     ax.set_yticks(np.arange(rows), labels=_cohort_labels(df, sizes))
@@ -179,6 +194,16 @@ def plot_retention(
         spine.set_visible(False)
     set_title(ax, df, title, pad=12)
     return ax
+
+
+def _running_cells(matrix: np.ndarray) -> set[tuple[int, int]]:
+    """(row, column) of each row's last period with a value: the one still in progress."""
+    cells = set()
+    for r, row in enumerate(matrix):
+        found = np.flatnonzero(np.isfinite(row))
+        if len(found):
+            cells.add((r, int(found[-1])))
+    return cells
 
 
 # posthog_frames/__init__ gives re-exported functions its own __module__, which hides them from

@@ -39,6 +39,9 @@ def plot_stickiness(
 ) -> Axes:
     """Bars of how many users were active on exactly N days, grouped per series.
 
+    Empty bars carry no number, and a trailing run of days on which nobody was active is folded
+    into one note ("12–31 days: nobody") instead of a row of empty bars.
+
     Args:
         {params.df}
         {params.ax}
@@ -65,22 +68,48 @@ def plot_stickiness(
         name = str(part["_name"].iloc[0])
         label = f"{name} (previous)" if prev else name
         groups.append(BarGroup(label, values, color_for(keys.index(key)), previous=bool(prev)))
+    interval = df.attrs.get("interval") or "day"
+    shown = _last_active(groups) + 1
+    folded = days[shown:] if len(days) - shown >= 2 else []
+    if folded:
+        days = days[:shown]
+        for group in groups:
+            group.values = group.values[:shown]
     ax = new_axes(ax, figsize)
     containers = grouped_bars(ax, groups, **kw)
     if len(days) * len(groups) <= MAX_BAR_LABELS:
         for container, group in zip(containers, groups, strict=True):
-            labels = [number_text(v) for v in group.values]
+            labels = [number_text(v) if v else "" for v in group.values]
             ax.bar_label(container, labels=labels, padding=2, fontsize="small")
     step = max(1, -(-len(days) // 31))
     ticks = np.arange(0, len(days), step)
     ax.set_xticks(ticks, labels=[str(days[i]) for i in ticks])
-    interval = df.attrs.get("interval") or "day"
     ax.set_xlabel(f"{interval}s active")
+    if folded:
+        ax.text(
+            0.99,
+            0.5,
+            f"{folded[0]}–{folded[-1]} {interval}s: nobody",
+            transform=ax.transAxes,
+            ha="right",
+            va="center",
+            color="#5f5f5f",
+            fontsize="small",
+        )
     pad_value_axis(ax, [g.values for g in groups])
     style_axes(ax)
     place_legend(ax)
     set_title(ax, df, title)
     return ax
+
+
+def _last_active(groups: list[BarGroup]) -> int:
+    """Position of the last day on which any series has someone (0 when nobody ever is)."""
+    active = np.zeros(len(groups[0].values), dtype=bool) if groups else np.zeros(0, dtype=bool)
+    for group in groups:
+        active |= np.nan_to_num(np.asarray(group.values, dtype="float64")) != 0
+    found = np.flatnonzero(active)
+    return int(found[-1]) if len(found) else 0
 
 
 # posthog_frames/__init__ gives re-exported functions its own __module__, which hides them from

@@ -74,8 +74,13 @@ def plot_trends(
         >>> ax = plot_trends(client.insight_frame("U6hMkMoa"))
         >>> ax.get_title(loc="left")
         'Daily traffic and signups'
-        >>> [line.get_label() for line in ax.get_lines()]
-        ['$pageview - Pageviews', '$pageview - Daily visitors', 'signed up']
+        >>> ax.get_ylabel()
+        'Count · unique users'
+        >>> for line in ax.get_lines():  # series that count different things say which
+        ...     print(line.get_label())
+        $pageview - Pageviews (count)
+        $pageview - Daily visitors (unique users)
+        signed up (count)
     """
     if isinstance(df, pd.DataFrame) and df.attrs.get("view") == "box_plot":
         return plot_boxplot(df, ax, title=title, figsize=figsize, **kw)
@@ -85,7 +90,10 @@ def plot_trends(
         return plot_number(df, ax, title=title, figsize=figsize, **kw)
     if "date" in df.columns and view not in AGGREGATED_VIEWS:
         ax = new_axes(ax, figsize)
-        lines = draw_time_lines(ax, df, "value", SERIES_NAME_COLUMNS, "value", **kw)
+        # Series that count different things say which in the legend, the axis names them all.
+        mixed = "math" in df.columns and df["math"].nunique() > 1
+        suffix = "math" if mixed else None
+        lines = draw_time_lines(ax, df, "value", SERIES_NAME_COLUMNS, "value", suffix, **kw)
         _floor_zero(ax, np.concatenate([line.get_ydata() for line in lines]))
         ax.set_ylabel(value_label(df))
         style_axes(ax)

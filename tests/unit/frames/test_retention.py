@@ -71,3 +71,41 @@ def test_retention_cohort_sizes_follow_rows_with_breakdowns() -> None:
     df = retention_frame(rows)
     assert df.attrs["cohort_sizes"] == [3, 2]
     assert df.index.get_level_values("cohort").tolist() == [pd.Timestamp("2024-01-01")] * 2
+
+
+def _insight(date_to, last_refresh="2024-01-10T12:00:00Z", period="Week") -> dict:
+    return {
+        "query": {
+            "kind": "InsightVizNode",
+            "source": {
+                "kind": "RetentionQuery",
+                "dateRange": {"date_from": "-8w", "date_to": date_to},
+                "retentionFilter": {"period": period},
+            },
+        },
+        "last_refresh": last_refresh,
+        "result": [
+            {**cohort("2024-01-01", [5, 2]), "label": f"{period} 0"},
+            {**cohort("2024-01-08", [3]), "label": f"{period} 1"},
+        ],
+    }
+
+
+@pytest.mark.parametrize(
+    ("date_to", "last_refresh", "period", "in_progress"),
+    [
+        (None, "2024-01-10T12:00:00Z", "Week", True),  # up to now: the last period is running
+        ("2024-01-12", "2024-01-10T12:00:00Z", "Week", True),  # same week as the computation
+        ("2023-12-20", "2024-01-10T12:00:00Z", "Week", False),  # ended before it
+        ("2024-01-09", "2024-01-10T12:00:00Z", "Day", False),
+        ("2024-01-10", "2024-01-10T12:00:00Z", "Day", True),
+        ("2024-01-12", None, "Week", False),  # nothing tells when it was computed
+    ],
+)
+def test_retention_says_whether_each_cohorts_last_period_is_still_running(
+    date_to, last_refresh, period, in_progress
+) -> None:
+    # frontend/src/scenes/retention/retentionTableLogic.ts (`periodIsLatest`): PostHog marks each
+    # row's last cell when date_to is unset or falls in the current period.
+    df = retention_frame(_insight(date_to, last_refresh, period))
+    assert df.attrs["in_progress"] is in_progress

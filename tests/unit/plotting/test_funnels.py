@@ -16,7 +16,7 @@ def test_funnel_bar_heights_and_percent_annotations():
     df = funnel_frame()
     ax = plot(df)
     assert [p.get_height() for p in ax.patches] == [100, 42, 10]
-    assert [t.get_text() for t in ax.texts] == ["100%", "42%", "10%"]
+    assert [t.get_text() for t in ax.texts] == ["100", "42%", "10%"]
     ticks = [t.get_text() for t in ax.get_xticklabels()]
     assert ticks == ["1. $pageview", "2. signup", "3. purchase"]
 
@@ -26,7 +26,8 @@ def test_funnel_breakdown_grouped_with_legend():
     ax = plot_funnel(df)
     assert [c.get_label() for c in ax.containers] == ["Chrome", "Safari"]
     assert [p.get_height() for p in ax.containers[1]] == [50, 25, 5]
-    assert [t.get_text() for t in ax.texts] == ["100%", "42%", "10%", "100%", "50%", "10%"]
+    assert [t.get_text() for t in ax.texts] == ["100", "42%", "10%", "50", "50%", "10%"]
+    assert {t.get_rotation() for t in ax.texts} == {90.0}  # upright beside each other
     assert [t.get_text() for t in ax.get_legend().get_texts()] == ["Chrome", "Safari"]
 
 
@@ -86,3 +87,34 @@ def test_funnel_trends_lines_in_percent():
     (line,) = ax.get_lines()
     np.testing.assert_array_equal(line.get_ydata(), [0.1, 0.2, 0.15, 0.3])
     assert ax.yaxis.get_major_formatter()(0.5, 0) == "50%"
+
+
+def _label_boxes_overlap(ax) -> bool:
+    import itertools
+
+    ax.figure.canvas.draw()
+    renderer = ax.figure.canvas.get_renderer()
+    boxes = [t.get_window_extent(renderer) for t in ax.texts if t.get_text()]
+    return any(a.overlaps(b) for a, b in itertools.combinations(boxes, 2))
+
+
+def test_funnel_step_one_shows_how_many_entered_not_a_redundant_100_percent():
+    ax = plot(funnel_frame())
+    assert [t.get_text() for t in ax.texts] == ["100", "42%", "10%"]
+
+
+def test_funnel_breakdown_labels_never_overlap():
+    # Seven browsers side by side, as in the demo's "Checkout funnel by browser".
+    browsers = ["Chrome", "Mobile Safari", "Firefox", "Edge", "Safari", "Chrome iOS", "Samsung"]
+    counts = [[147, 99, 43], [36, 24, 7], [33, 18, 3], [27, 16, 6], [23, 13, 7], [11, 7, 1]]
+    counts.append([4, 3, 1])
+    parts = []
+    for browser, c in zip(browsers, counts, strict=True):
+        part = pd.DataFrame({"step": [1, 2, 3], "name": ["viewed", "added", "bought"], "count": c})
+        parts.append(part.assign(conversion_rate=part["count"] / c[0], breakdown_value=browser))
+    df = pd.concat(parts, ignore_index=True)
+    df.attrs.update(kind="funnels", view="steps", name="Checkout funnel by browser")
+    ax = plot(df)
+    assert not _label_boxes_overlap(ax)
+    texts = [t.get_text() for t in ax.texts]
+    assert "100%" not in texts and "147" in texts and "67.3%" in texts

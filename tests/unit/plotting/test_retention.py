@@ -68,3 +68,23 @@ def test_legacy_breakdown_retention_rows_are_labelled_by_their_breakdown_value()
     labels = [t.get_text() for t in ax.get_yticklabels()]
     assert labels == ["Chrome, 96  (10)", "Safari, 15  (4)"]
     assert [t.get_text() for t in ax.get_xticklabels()] == ["Week 0", "Week 1"]
+
+
+def test_periods_still_in_progress_are_hatched_and_said_so():
+    from matplotlib.patches import Rectangle
+
+    df = retention_frame()
+    df.attrs["in_progress"] = True  # each cohort's last period had not ended when computed
+    ax = plot(df)
+    hatched = [p for p in ax.patches if isinstance(p, Rectangle) and p.get_hatch()]
+    # the last period with a value in each row: (0, 2), (1, 1), (2, 0)
+    assert sorted((round(p.get_y() + 0.5), round(p.get_x() + 0.5)) for p in hatched) == [
+        (0, 2),
+        (1, 1),
+        (2, 0),
+    ]
+    assert "in progress" in ax.get_xlabel()
+    done = retention_frame()
+    done.attrs["in_progress"] = False
+    ax = plot(done)
+    assert not [p for p in ax.patches if p.get_hatch()] and ax.get_xlabel() == ""

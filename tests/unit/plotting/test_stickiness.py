@@ -23,3 +23,19 @@ def test_stickiness_bar_heights_per_series():
         heights = [p.get_height() for p in container]
         assert heights == df[df.label == label]["value"].astype(float).tolist()
     assert [t.get_text() for t in ax.get_xticklabels()] == ["1", "2", "3"]
+
+
+def test_stickiness_labels_no_empty_bars_and_folds_a_trailing_run_of_zeros():
+    days = list(range(1, 32))
+    values = [105, 62, 39, 27, 15, 0, 17, 12, 5, 2, 1] + [0] * 20
+    df = frame(
+        {"series": "$pageview", "label": "$pageview", "days": days, "value": values},
+        kind="stickiness",
+        interval="day",
+    )
+    ax = plot(df)
+    texts = [t.get_text() for t in ax.texts]
+    assert "0" not in texts  # an empty bar needs no number
+    ticks = [t.get_text() for t in ax.get_xticklabels()]
+    assert ticks[-1] == "11" and len(ax.containers[0]) == 11
+    assert any("12–31 days: nobody" in t for t in texts)

@@ -180,7 +180,13 @@ def test_the_value_axis_says_what_the_series_count():
     assert plot_trends(df).get_ylabel() == "Sum of revenue"
     both = trends_line(breakdown=True)
     both["math"] = np.where(both["label"].str.endswith("Chrome"), "count", "unique users")
-    assert plot_trends(both).get_ylabel() == "Count · unique users"
+    ax = plot_trends(both)
+    assert ax.get_ylabel() == "Count · unique users"
+    # series that count different things say which in the legend
+    assert sorted(line_by_label(ax)) == [
+        "$pageview - Chrome (count)",
+        "$pageview - Safari (unique users)",
+    ]
     cumulative = trends_line().assign(math="count")
     cumulative.attrs.update(view="cumulative")
     assert plot_trends(cumulative).get_ylabel() == "Count (cumulative)"
