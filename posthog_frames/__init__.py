@@ -63,6 +63,7 @@ from posthog_frames.insight import Insight
 from posthog_frames.plotting import (
     plot,
     plot_boxplot,
+    plot_calendar_heatmap,
     plot_funnel,
     plot_funnel_correlation,
     plot_funnel_trends,
@@ -102,6 +103,7 @@ __all__ = [
     "plot_trends",
     "plot_number",
     "plot_boxplot",
+    "plot_calendar_heatmap",
     "plot_stickiness",
     "plot_lifecycle",
     "plot_funnel",

@@ -13,6 +13,7 @@ from posthog_frames.frames import _common as c
 from posthog_frames.frames import _dates as d
 from posthog_frames.frames._math import series_maths
 from posthog_frames.frames.boxplot import boxplot_frame, is_boxplot
+from posthog_frames.frames.calendar import calendar_frame, is_calendar
 from posthog_frames.frames.experiments import exposures_frame, is_exposures
 
 # ChartDisplayType → the view word used in df.attrs["view"] and client.insights()["view"].
@@ -117,18 +118,26 @@ def trends_frame(result: Any, wide: bool = False, tz: bool = False) -> pd.DataFr
     items = c.require_list(items, "a list of trends series (dicts with 'data' and 'days')")
     view = trends_view(insight, items)
     attrs = c.metadata(insight, "trends", view)
+    if is_calendar(items):  # the numbers are per weekday and hour, beside an empty `data`
+        _refuse_wide(wide, view, "one number per weekday and hour")
+        identity = _identity_columns(items, insight, np.arange(len(items)), math=True)
+        return calendar_frame(items, identity, attrs)
     if view in AGGREGATED_VIEWS or (_is_aggregated(items) and not _has_data(items)):
-        if wide:
-            raise ValidationError(
-                f"wide=True needs a time series; this {view!r} insight has one number per "
-                "series. Leave wide= out: the frame has one row per series already.",
-                attr="wide",
-            )
+        _refuse_wide(wide, view, "one number per series")
         return aggregated_frame(items, insight, attrs)
     zone = attrs["timezone"] if tz else None
     columns, rows = series_columns(items, insight, x="date", zone=zone, math=True)
     df = c.frame(columns, attrs)
     return widen(df, rows, maths=[_math_of(item) for item in items]) if wide else df
+
+
+def _refuse_wide(wide: bool, view: str, shape: str) -> None:
+    if wide:
+        raise ValidationError(
+            f"wide=True needs a time series; this {view!r} insight has {shape}. Leave wide= "
+            "out: the long frame is the natural shape already.",
+            attr="wide",
+        )
 
 
 def _math_of(item: Mapping[str, Any]) -> str | None:

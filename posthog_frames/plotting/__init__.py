@@ -24,6 +24,7 @@ from matplotlib.axes import Axes
 from posthog_frames.exceptions import ValidationError
 from posthog_frames.plotting._docstrings import fill_docstring
 from posthog_frames.plotting.boxplot import plot_boxplot
+from posthog_frames.plotting.calendar import plot_calendar_heatmap
 from posthog_frames.plotting.correlation import plot_funnel_correlation
 from posthog_frames.plotting.funnels import plot_funnel, plot_funnel_trends, plot_time_to_convert
 from posthog_frames.plotting.lifecycle import plot_lifecycle
@@ -50,6 +51,7 @@ __all__ = [
     "Plotter",
     "plot",
     "plot_boxplot",
+    "plot_calendar_heatmap",
     "plot_funnel",
     "plot_funnel_correlation",
     "plot_funnel_trends",
@@ -87,9 +89,9 @@ SUPPORTED_KINDS: tuple[str, ...] = (
     "sql",
 )
 _SPECIFIC = (
-    "plot_trends, plot_number, plot_boxplot, plot_stickiness, plot_lifecycle, plot_funnel, "
-    "plot_time_to_convert, plot_funnel_trends, plot_funnel_correlation, plot_retention, "
-    "plot_paths or plot_sql"
+    "plot_trends, plot_number, plot_boxplot, plot_calendar_heatmap, plot_stickiness, "
+    "plot_lifecycle, plot_funnel, plot_time_to_convert, plot_funnel_trends, "
+    "plot_funnel_correlation, plot_retention, plot_paths or plot_sql"
 )
 
 
@@ -128,6 +130,7 @@ class Plotter:
     trends = staticmethod(plot_trends)
     number = staticmethod(plot_number)
     boxplot = staticmethod(plot_boxplot)
+    calendar_heatmap = staticmethod(plot_calendar_heatmap)
     stickiness = staticmethod(plot_stickiness)
     lifecycle = staticmethod(plot_lifecycle)
     funnel = staticmethod(plot_funnel)
@@ -142,6 +145,7 @@ class Plotter:
     plot_trends = trends
     plot_number = number
     plot_boxplot = boxplot
+    plot_calendar_heatmap = calendar_heatmap
     plot_stickiness = stickiness
     plot_lifecycle = lifecycle
     plot_funnel = funnel

@@ -33,10 +33,12 @@ from posthog_frames.plotting._common import (
 from posthog_frames.plotting._docstrings import fill_docstring
 from posthog_frames.plotting._style import color_for, number_text, percent_text
 from posthog_frames.plotting.boxplot import plot_boxplot
+from posthog_frames.plotting.calendar import plot_calendar_heatmap
 
 __all__ = ["plot_number", "plot_trends"]
 
 _UP, _DOWN = "▲", "▼"
+_SPECIAL_VIEWS = {"box_plot": plot_boxplot, "calendar_heatmap": plot_calendar_heatmap}
 
 
 def _floor_zero(ax: Axes, values: np.ndarray) -> None:
@@ -57,8 +59,10 @@ def plot_trends(
 
     Line views draw one line per series (a compared previous period dashed in its colour);
     the pie view draws a wedge per series, the number view is :func:`plot_number`, the box plot
-    view is :func:`~posthog_frames.plotting.boxplot.plot_boxplot`, and other aggregated views
-    (bar value, table) draw a bar per series total, largest first.
+    view is :func:`~posthog_frames.plotting.boxplot.plot_boxplot`, the calendar heatmap view
+    :func:`~posthog_frames.plotting.calendar.plot_calendar_heatmap`, and other aggregated views
+    (bar value, table) draw a bar per series total, largest first. The value axis says what
+    the series count (the frame's ``math``).
 
     Args:
         {params.df}
@@ -82,8 +86,9 @@ def plot_trends(
         $pageview - Daily visitors (unique users)
         signed up (count)
     """
-    if isinstance(df, pd.DataFrame) and df.attrs.get("view") == "box_plot":
-        return plot_boxplot(df, ax, title=title, figsize=figsize, **kw)
+    special = _SPECIAL_VIEWS.get(df.attrs.get("view")) if isinstance(df, pd.DataFrame) else None
+    if special is not None:  # statistics per bucket, or counts per weekday and hour
+        return special(df, ax, title=title, figsize=figsize, **kw)
     check_frame(df, ["value"], "plot_trends", "trends")
     view = df.attrs.get("view")
     if view == "number":

@@ -479,3 +479,45 @@ def test_wide_trends_frames_keep_each_columns_math_in_attrs() -> None:
     items[1]["action"] = items[1]["action"] | {"custom_name": "Buyers", "order": 1}
     wide = trends_frame(items, wide=True)
     assert wide.attrs["math"] == {"purchase": "sum of revenue", "Buyers": "unique users"}
+
+
+# -- calendar heatmap trends -----------------------------------------------------------------
+
+# posthog/hogql_queries/insights/trends/calendar_heatmap_trends_query_runner.py: one trends item
+# whose numbers are in `calendar_heatmap_data` (rows are ClickHouse's toDayOfWeek, 1 = Monday;
+# columns the hour), `data` empty and `aggregated_value` the total.
+CALENDAR_HEATMAP = {
+    "query": {
+        "kind": "InsightVizNode",
+        "source": {
+            "kind": "TrendsQuery",
+            "series": [{"kind": "EventsNode", "event": "$pageview", "math": "total"}],
+            "trendsFilter": {"display": "CalendarHeatmap"},
+        },
+    },
+    "result": [
+        {
+            "action": {"id": "$pageview", "order": 0, "name": "$pageview", "math": "total"},
+            "label": "$pageview",
+            "data": [],
+            "count": 12,
+            "aggregated_value": 12,
+            "calendar_heatmap_data": {
+                "data": [
+                    {"row": 1, "column": 9, "value": 7},
+                    {"row": 7, "column": 23, "value": 5},
+                ],
+                "rowAggregations": [{"row": 1, "value": 7}, {"row": 7, "value": 5}],
+                "columnAggregations": [{"column": 9, "value": 7}, {"column": 23, "value": 5}],
+                "allAggregations": 12,
+            },
+        }
+    ],
+}
+
+
+def test_calendar_heatmap_converts_its_cells_not_just_the_total() -> None:
+    df = insight_frame(CALENDAR_HEATMAP)
+    assert df.attrs["view"] == "calendar_heatmap" and df.attrs["total"] == 12
+    assert df[["weekday", "hour", "value"]].to_numpy().tolist() == [[1, 9, 7], [7, 23, 5]]
+    assert set(df["series"]) == {"$pageview"} and set(df["math"]) == {"count"}

@@ -151,3 +151,30 @@ def test_plot_accepts_an_insight_object() -> None:
     assert len(ax.get_lines()) == len(raw["result"])
     with pytest.raises(ValueError, match=r"ins\.plot\(\)"):
         plot({"not": "a frame"})
+
+
+def _shapes() -> dict[str, object]:
+    """Every PostHog shape the shape tests convert (their hand-written payloads)."""
+    from tests.unit.frames import test_posthog_shapes as shapes
+
+    return {
+        "experiment trends": shapes.EXPERIMENT_TRENDS,
+        "experiment exposures": shapes.EXPOSURES,
+        "legacy retention breakdown": shapes.LEGACY_RETENTION_BREAKDOWN,
+        "retention labelled by week": shapes.WEEKS_LABELLED_UNDER_A_DAY_FILTER,
+        "box plot (boxplot_data)": shapes.BOXPLOT_INSIGHT,
+        "box plot (q1/q3)": shapes.OLD_BOXPLOT_RESPONSE,
+        "box plot (statistics rows)": shapes.CURRENT_BOXPLOT_RESPONSE,
+        "funnel correlation": shapes.CORRELATION,
+        "SQL line chart": shapes.SQL_LINE_CHART,
+        "calendar heatmap": shapes.CALENDAR_HEATMAP,
+    }
+
+
+@pytest.mark.parametrize("name", sorted(_shapes()))
+def test_every_shape_the_converters_take_plots(name):
+    from posthog_frames.frames import insight_frame
+
+    df = insight_frame(_shapes()[name])
+    ax = plot(df)
+    assert _drawn(ax) > 0, f"{name}: nothing drawn"
