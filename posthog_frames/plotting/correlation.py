@@ -33,7 +33,9 @@ def plot_funnel_correlation(
     **kw: Any,
 ) -> Axes:
     """Bars of each event's odds ratio on a log axis: green when it goes with converting, red
-    when it goes with dropping off, strongest first; each bar says "×ratio".
+    when it goes with dropping off, strongest first; each bar says "×ratio". A drop-off ratio
+    below 1 (as PostHog computes them) is drawn as its inverse, how many times *less* likely
+    converters were to do it, the way PostHog's own correlation table shows it.
 
     Args:
         {params.df}
@@ -50,11 +52,11 @@ def plot_funnel_correlation(
         >>> df = pd.DataFrame({"event": ["score updated", "cancel shown"],
         ...                    "correlation_type": ["success", "failure"],
         ...                    "success_count": [472, 65], "failure_count": [9, 75],
-        ...                    "odds_ratio": [3006.96, 35.41]})
+        ...                    "odds_ratio": [3006.96, 0.25]})
         >>> df.attrs.update(kind="funnels", view="correlation")
         >>> ax = plot_funnel_correlation(df)
         >>> [t.get_text() for t in ax.texts]
-        ['×3,006.96', '×35.41']
+        ['×3,006.96', '×4']
     """
     check_frame(
         df, ["event", "correlation_type", "odds_ratio"], "plot_funnel_correlation", "funnels"
@@ -62,9 +64,10 @@ def plot_funnel_correlation(
     ratios = floats(df["odds_ratio"])
     if not (np.isfinite(ratios) & (ratios > 0)).any():
         raise ValidationError("plot_funnel_correlation(): no positive odds ratio to plot.")
-    order = np.argsort(-np.nan_to_num(ratios, nan=0.0), kind="stable")[:top]
+    strengths = _strengths(ratios)
+    order = np.argsort(-np.nan_to_num(strengths, nan=0.0), kind="stable")[:top]
     shown = df.iloc[order]
-    values = ratios[order]
+    values = strengths[order]
     kinds = [str(k) for k in shown["correlation_type"]]
     ax = new_axes(ax, figsize or (10.0, max(2.5, 0.4 * len(shown) + 1.4)))
     positions = np.arange(len(shown))
@@ -86,6 +89,15 @@ def plot_funnel_correlation(
     ax.legend(handles=handles, loc="lower right", frameon=False)
     set_title(ax, df, title)
     return ax
+
+
+def _strengths(ratios: np.ndarray) -> np.ndarray:
+    """How far each odds ratio is from 1, as a factor >= 1. PostHog's runner marks an event
+    "failure" when its ratio is <= 1 (get_entity_odds_ratio) and its correlation view ranks
+    those by 1 / ratio; a ratio above 1 is kept, so a mock's "failure" 35.4 still reads ×35.4."""
+    with np.errstate(divide="ignore", invalid="ignore"):
+        inverse = 1.0 / ratios
+    return np.where((ratios > 0) & (ratios < 1), inverse, ratios)
 
 
 # posthog_frames/__init__ gives re-exported functions its own __module__, which hides them from
