@@ -3,7 +3,9 @@
 Frames come from the recorded fixtures (../shared/posthog-fixtures/insights, or
 $POSTHOG_FRAMES_FIXTURES) through ``posthog_frames.frames.insight_frame`` when both are available;
 synthetic frames cover every kind otherwise, and a year of daily trends data is always drawn to
-check that date ticks never overlap.
+check that date ticks never overlap. Shapes no fixture holds (box plot, calendar heatmap,
+experiment exposures, funnel correlation, a SQL line chart) are converted from small payloads
+written here after PostHog's own mocks and drawn too.
 
 Usage:
     .venv/bin/python scripts/gallery.py [--out docs/img/gallery] [--synthetic]
@@ -51,8 +53,8 @@ def _trends_year() -> pd.DataFrame:
             weekly = 1 + 0.25 * np.sin(np.arange(366) * 2 * np.pi / 7)
             values = rng.poisson(base * weekly * (0.85 if period == "previous" else 1.0))
             for d, v in zip(dates - pd.Timedelta(days=shift), values, strict=True):
-                rows.append(("$pageview", f"$pageview - {browser}", browser, d, v, period))
-    columns = ["series", "label", "breakdown_value", "date", "value", "compare_label"]
+                rows.append(("$pageview", f"$pageview - {browser}", "count", browser, d, v, period))
+    columns = ["series", "label", "math", "breakdown_value", "date", "value", "compare_label"]
     return _frame(
         pd.DataFrame(rows, columns=columns),
         kind="trends",
@@ -66,7 +68,8 @@ def synthetic() -> Iterator[tuple[str, pd.DataFrame]]:
     """Hand-made frames following the converter contract, one per kind/view."""
     yield "trends-year", _trends_year()
     labels = ["Chrome", "Safari", "Firefox", "Edge"]
-    agg = {"series": ["$pageview"] * 4, "label": labels, "value": [520.0, 310.0, 120.0, 44.0]}
+    agg = {"series": ["$pageview"] * 4, "label": labels, "math": ["unique users"] * 4}
+    agg["value"] = [520.0, 310.0, 120.0, 44.0]
     yield "trends-bar_value", _frame(agg, kind="trends", view="bar_value", name="By browser")
     yield "trends-pie", _frame(agg, kind="trends", view="pie", name="Browser share")
     number = pd.DataFrame(agg).assign(compare_label="current")
@@ -192,9 +195,93 @@ def synthetic() -> Iterator[tuple[str, pd.DataFrame]]:
                 "count()": [1200, 800, 95, 640],
             },
             kind="sql",
+            view="table",
             name="Events (SQL)",
         ),
     )
+
+
+def shapes() -> Iterator[tuple[str, pd.DataFrame]]:
+    """Shapes no recorded fixture holds, written by hand after PostHog's own mocks and runners
+    (the files are named in tests/unit/frames/test_posthog_shapes.py), through the converters."""
+    from posthog_frames.frames import insight_frame
+
+    rng = np.random.default_rng(1)
+    days = [d.strftime("%Y-%m-%d") for d in pd.date_range("2024-03-01", periods=10)]
+    medians = 60 + 15 * np.sin(np.arange(10) / 2)
+    boxes = [
+        {"day": day, "min": m * 0.2, "p25": m * 0.7, "median": m, "p75": m * 1.4, "max": m * 2.6}
+        | {"mean": m * 1.1}
+        for day, m in zip(days, medians, strict=True)
+    ]
+    series = [{"kind": "EventsNode", "event": "purchase", "math_property": "revenue"}]
+    viz = {"kind": "TrendsQuery", "series": series, "trendsFilter": {"display": "BoxPlot"}}
+    box = {"name": "Revenue per purchase (box plot)", "result": [], "boxplot_data": boxes}
+    yield (
+        "trends-boxplot",
+        insight_frame(box | {"query": {"kind": "InsightVizNode", "source": viz}}),
+    )
+    cells = [
+        {"row": weekday, "column": hour, "value": int(rng.poisson(30 if 8 <= hour <= 18 else 4))}
+        for weekday in range(1, 8)
+        for hour in range(24)
+    ]
+    heatmap = {"data": cells, "allAggregations": sum(c["value"] for c in cells)}
+    item = {"action": {"id": "$pageview", "order": 0, "name": "$pageview"}, "label": "$pageview"}
+    item |= {"data": [], "aggregated_value": heatmap["allAggregations"]}
+    calendar = {
+        "name": "Pageviews by weekday and hour",
+        "filters": {"insight": "TRENDS", "display": "CalendarHeatmap"},
+        "result": [item | {"calendar_heatmap_data": heatmap}],
+    }
+    yield "trends-calendar-heatmap", insight_frame(calendar)
+    exposed = np.cumsum(rng.poisson(40, size=(2, 10)), axis=1)
+    exposures = {
+        "kind": "ExperimentExposureQuery",
+        "timeseries": [
+            {"variant": variant, "days": days, "exposure_counts": counts.tolist()}
+            for variant, counts in zip(("control", "test"), exposed, strict=True)
+        ],
+        "total_exposures": {"control": int(exposed[0, -1]), "test": int(exposed[1, -1])},
+    }
+    yield "experiment-exposures", insight_frame(exposures)
+    events = [
+        ("onboarding checklist done", "success", 412, 31, 24.3),
+        ("invited a teammate", "success", 230, 40, 9.8),
+        ("viewed pricing twice", "failure", 51, 180, 0.164),
+        ("error toast shown", "failure", 12, 96, 0.068),
+    ]
+    correlation = {
+        "name": "What goes with converting",
+        "result": {
+            "events": [
+                {"event": {"event": e, "properties": {}, "elements": []}}
+                | {"correlation_type": kind, "success_count": s, "failure_count": f}
+                | {"odds_ratio": ratio}
+                for e, kind, s, f, ratio in events
+            ],
+            "skewed": False,
+        },
+    }
+    yield "funnel-correlation", insight_frame(correlation)
+    months = pd.date_range("2025-04-01", periods=12, freq="MS").strftime("%Y-%m-%d")
+    rows = [
+        [month, *[int(900 * 0.8**k * (1 + i / 10)) if k < 12 - i else None for k in range(4)]]
+        for i, month in enumerate(months)
+    ]
+    sql = {
+        "name": "Revenue by signup month (SQL line chart)",
+        "query": {
+            "kind": "DataVisualizationNode",
+            "source": {"kind": "HogQLQuery", "query": "select month, m0, m1, m2, m3 from …"},
+            "display": "ActionsLineGraph",
+            "chartSettings": {"xAxis": {"column": "month"}},
+        },
+        "result": rows,
+        "columns": ["month", "m0", "m1", "m2", "m3"],
+        "types": [["month", "Date"]] + [[f"m{k}", "Nullable(UInt64)"] for k in range(4)],
+    }
+    yield "sql-line", insight_frame(sql)
 
 
 def recorded() -> Iterator[tuple[str, pd.DataFrame]]:
@@ -216,7 +303,7 @@ def recorded() -> Iterator[tuple[str, pd.DataFrame]]:
 def _kind(df: pd.DataFrame) -> str:
     """What a frame shows: the kind, plus the view where the view changes the chart."""
     kind = str(df.attrs.get("kind"))
-    return f"{kind}-{df.attrs.get('view')}" if kind in ("trends", "funnels") else kind
+    return f"{kind}-{df.attrs.get('view')}" if kind in ("trends", "funnels", "sql") else kind
 
 
 def _save(df: pd.DataFrame, target: Path) -> None:
@@ -241,6 +328,8 @@ def main(argv: list[str] | None = None) -> int:
         # Synthetic frames fill the kinds the fixtures left out (the year of trends always runs).
         if name == "trends-year" or _kind(df) not in covered:
             _save(df, args.out / f"{name}.png")
+    for name, df in shapes():
+        _save(df, args.out / f"{name}.png")
     return 0
 
 
