@@ -122,6 +122,62 @@ def test_trends_frame_of_an_experiment_keeps_its_variants() -> None:
     assert df["value"].tolist() == [0, 3, 7, 0, 2, 5]
 
 
+def _experiment_step(order: int, event: str, count: int, variant: str) -> dict:
+    return {
+        "action_id": event,
+        "name": event,
+        "custom_name": None,
+        "order": order,
+        "people": [],
+        "count": count,
+        "type": "events",
+        "average_conversion_time": None if order == 0 else 0.0,
+        "median_conversion_time": None if order == 0 else 0.0,
+        "breakdown": [variant],
+        "breakdown_value": [variant],
+    }
+
+
+# frontend/src/mocks/fixtures/api/experiments/funnels_query_result.json: an ExperimentFunnelsQuery
+# response keeps its funnel under `funnels_query` and one list of steps per variant in `insight`.
+EXPERIMENT_FUNNEL = {
+    "kind": "ExperimentFunnelsQuery",
+    "funnels_query": {
+        "kind": "FunnelsQuery",
+        "series": [
+            {"kind": "EventsNode", "event": "signup started"},
+            {"kind": "EventsNode", "event": "signup completed"},
+        ],
+        "breakdownFilter": {"breakdown": "$feature/signup-test", "breakdown_type": "event"},
+        "funnelsFilter": {"funnelVizType": "steps", "funnelOrderType": "ordered"},
+    },
+    "insight": [
+        [
+            _experiment_step(0, "signup started", 859, "test"),
+            _experiment_step(1, "signup completed", 153, "test"),
+        ],
+        [
+            _experiment_step(0, "signup started", 923, "control"),
+            _experiment_step(1, "signup completed", 114, "control"),
+        ],
+    ],
+    "variants": [
+        {"key": "control", "success_count": 114.0, "failure_count": 809.0},
+        {"key": "test", "success_count": 153.0, "failure_count": 706.0},
+    ],
+    "timezone": "UTC",
+}
+
+
+def test_experiment_funnel_reads_its_definition_from_funnels_query() -> None:
+    df = insight_frame(EXPERIMENT_FUNNEL)
+    assert df.attrs["kind"] == "funnels"
+    assert df.attrs["view"] == "steps"
+    assert df.attrs["query"] == EXPERIMENT_FUNNEL["funnels_query"]
+    counts = df.groupby("breakdown_value", sort=False)["count"].apply(list).to_dict()
+    assert counts == {"test": [859, 153], "control": [923, 114]}
+
+
 # -- retention -------------------------------------------------------------------------------
 
 
