@@ -134,14 +134,19 @@ def decode(blob: bytes) -> pd.DataFrame:
         if not isinstance(meta, dict) or meta.get("format") != _FORMAT:
             raise ValueError("another format")
         kinds = meta["objects"]
-        # Object columns are built from Arrow here; pandas would convert them once more first.
-        frame = table.drop_columns(list(kinds)).to_pandas()
+        json_columns = [name for name, kind in kinds.items() if kind == "json"]
+        # Text is left to to_pandas (it converts columns in parallel); JSON columns are parsed
+        # here from Arrow, which pandas would otherwise turn into bytes objects first.
+        frame = table.drop_columns(json_columns).to_pandas()
+        for name, kind in kinds.items():
+            if kind == "text":
+                _gaps_as_nan(frame, name, _gaps(table.column(name)))
+            elif kind != "json":
+                raise ValueError(f"unknown column kind {kind!r}")
         for position, name in enumerate(table.column_names):
-            if name in kinds:
-                values = _decode_objects(table.column(name), kinds[name])
-                # dtype=object, said: pandas 3 would read an array of text as its str dtype
-                column = pd.Series(values, index=frame.index, dtype=object, copy=False)
-                frame.insert(position, name, column)
+            if name in json_columns:
+                values = _parse_json(table.column(name))
+                frame.insert(position, name, pd.Series(values, index=frame.index, dtype=object))
     except (KeyError, TypeError, ValueError, pa.ArrowException) as err:
         raise ValueError(f"not a stored frame ({type(err).__name__})") from None
     if [str(d) for d in frame.dtypes] != meta["dtypes"] or str(frame.index.dtype) != meta["index"]:
@@ -163,22 +168,31 @@ def _collector_paused() -> Iterator[None]:
             gc.enable()
 
 
-def _decode_objects(column: Any, kind: str) -> np.ndarray:
-    """One stored object column (an Arrow chunked array) as the object array it was."""
-    gaps = column.is_null().to_numpy(zero_copy_only=False)
-    raw = column.to_numpy(zero_copy_only=False)  # str or bytes objects, None where null
-    if kind == "text":
-        values = np.array(raw, dtype=object)  # a writable copy of the references
-    elif kind == "json":
-        # One parse of the whole column (as one JSON array) is several times faster than one
-        # parse per value.
-        text = b"[" + b",".join(b"null" if v is None else v for v in raw) + b"]"
-        with _collector_paused():
-            parsed = orjson.loads(text)
-        values = np.empty(len(parsed), dtype=object)
-        for i, value in enumerate(parsed):  # numpy would read a list of lists as 2-D
-            values[i] = value
-    else:
-        raise ValueError(f"unknown column kind {kind!r}")
-    values[gaps] = np.nan  # stored nulls were NaN (JSON's null, None, came back as None)
+def _gaps(column: Any) -> np.ndarray:
+    return column.is_null().to_numpy(zero_copy_only=False)
+
+
+def _gaps_as_nan(frame: pd.DataFrame, name: str, gaps: np.ndarray) -> None:
+    """Stored nulls of a text column back to NaN (Arrow gives None), as an object column."""
+    column = frame[name]
+    if column.dtype == object and not gaps.any():
+        return
+    values = np.array(column.to_numpy(dtype=object), dtype=object)  # ours to write to
+    values[gaps] = np.nan
+    # dtype=object, said: pandas 3 would read an array of text as its str dtype
+    frame[name] = pd.Series(values, index=frame.index, dtype=object)
+
+
+def _parse_json(column: Any) -> np.ndarray:
+    """A column stored as the JSON text of each value (null for NaN) as its objects again."""
+    raw = column.to_numpy(zero_copy_only=False)  # bytes, None where null
+    # One parse of the whole column (as one JSON array) is several times faster than one
+    # parse per value.
+    text = b"[" + b",".join(b"null" if v is None else v for v in raw) + b"]"
+    with _collector_paused():
+        parsed = orjson.loads(text)
+    values = np.empty(len(parsed), dtype=object)
+    for i, value in enumerate(parsed):  # numpy would read a list of lists as 2-D
+        values[i] = value
+    values[_gaps(column)] = np.nan  # stored nulls were NaN (JSON's null, None, came back None)
     return values
