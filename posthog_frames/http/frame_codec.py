@@ -41,7 +41,7 @@ _META = b"posthog_frames"
 _FORMAT = 1
 _STRICT = orjson.OPT_PASSTHROUGH_DATETIME | orjson.OPT_PASSTHROUGH_SUBCLASS
 # Uncompressed: a warm 20,000-person pull reads its frame in the time unpickling took; lz4 would
-# save a fifth of that pull's cache file (6 of 31 MiB) for ~25% more time (benchmarks/RESULTS.md).
+# halve the stored frame (6 of 11.6 MiB) but decode it ~50% slower (benchmarks/RESULTS.md).
 _COMPRESSION = None
 
 
