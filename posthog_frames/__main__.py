@@ -1,8 +1,10 @@
-"""The ``posthog-frames`` console script: ``demo`` and ``doctor``.
+"""The ``posthog-frames`` console script: ``demo``, ``doctor`` and ``cache``.
 
 Example:
     $ posthog-frames demo --persons 1000 --port 0
     $ posthog-frames doctor            # checks POSTHOG_HOST and POSTHOG_PERSONAL_API_KEY
+    $ posthog-frames cache info        # where the cache is, its size, mode and entries
+    $ posthog-frames cache clear --expired
 """
 
 from __future__ import annotations
@@ -21,6 +23,8 @@ examples:
   posthog-frames demo --persons 1000 --port 0
   posthog-frames doctor
   posthog-frames doctor --host eu --project-id 12345
+  posthog-frames cache info
+  posthog-frames cache clear --expired
 """
 
 
@@ -57,6 +61,7 @@ def main(argv: Sequence[str] | None = None) -> int:
     doctor.add_argument(
         "--cache", help="the cache a client would use: a sqlite path or 'memory' (default: sqlite)"
     )
+    _cache_parser(commands)
     args, rest = parser.parse_known_args(argv)
     if args.command is None:
         parser.print_help()
@@ -67,7 +72,52 @@ def main(argv: Sequence[str] | None = None) -> int:
         return demo_main(rest, prog="posthog-frames demo")
     if rest:
         parser.error(f"unrecognized arguments: {' '.join(rest)}")
+    if args.command == "cache":
+        return _cache(args.action, args.cache, args.expired)
     return _doctor(args.host, args.project_id, args.cache)
+
+
+def _cache_parser(commands: Any) -> None:
+    cache = commands.add_parser(
+        "cache",
+        help="show or clear the local cache of PostHog's answers",
+        description="The sqlite cache clients keep PostHog's answers in (private to your "
+        "account: folder 0700, files 0600). `info` shows where it is, its size on disk, its "
+        "mode and its entries; `clear` deletes them (--expired: only those past their "
+        "expiry) and gives the space back to the disk.",
+    )
+    cache.add_argument("action", choices=("info", "clear"))
+    cache.add_argument("--cache", help="a sqlite cache path (default: the user cache folder's)")
+    cache.add_argument(
+        "--expired", action="store_true", help="with clear: delete only expired entries"
+    )
+
+
+def _cache(action: str, cache: str | None, expired: bool) -> int:
+    """``posthog-frames cache info|clear``: exit status 1 when the file cannot be cleared."""
+    import sqlite3
+
+    from posthog_frames.exceptions import PostHogError
+    from posthog_frames.http.cache_files import clear_cache_file, inspect_cache
+    from posthog_frames.http.session import default_cache_path
+
+    path = Path(cache).expanduser() if cache else default_cache_path()
+    if action == "clear":
+        try:
+            removed = clear_cache_file(path, expired=expired)
+        except PostHogError as err:  # another account's file
+            print(err.message, file=sys.stderr)
+            return 1
+        except sqlite3.OperationalError as err:  # locked by a running notebook
+            print(
+                f"{path} could not be cleared ({err}): close the programs using it, then "
+                "run this again.",
+                file=sys.stderr,
+            )
+            return 1
+        print(f"removed {removed} {'expired ' if expired else ''}entries")
+    print(inspect_cache(path))
+    return 0
 
 
 def _doctor(host: str | None, project_id: str | None, cache: str | None) -> int:

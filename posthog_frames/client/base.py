@@ -31,7 +31,8 @@ from posthog_frames._settings import (
 )
 from posthog_frames.exceptions import ConfigurationError, InvalidResponse, ValidationError
 from posthog_frames.http.paging import expect_page, iter_pages
-from posthog_frames.http.session import build_session
+from posthog_frames.http.session import DEFAULT_MAX_CACHE_MB, build_session
+from posthog_frames.http.sqlite_cache import SQLiteCache
 from posthog_frames.http.transport import Expect, Transport, expect_object
 
 __all__ = ["BaseClient", "clean_params", "progress_bar"]
@@ -59,6 +60,7 @@ class BaseClient:
         requests_per_minute: int | None = None,
         concurrency: int = 4,
         rate_limits: Mapping[str, Sequence[tuple[int, float]]] | None = None,
+        max_cache_mb: float | None = DEFAULT_MAX_CACHE_MB,
     ) -> None:
         if session is not None and not isinstance(session, requests.Session):
             raise ConfigurationError(
@@ -79,7 +81,10 @@ class BaseClient:
             rate_limits=dict(rate_limits or {}),
         )
         self.progress = progress
-        self._transport = Transport(self.settings, build_session(session or cache, expire_after))
+        http = build_session(
+            session or cache, expire_after, max_cache_mb=max_cache_mb, offline=offline
+        )
+        self._transport = Transport(self.settings, http)
         self._transport.on_wait = self._budget_wait
         self._bars: weakref.WeakSet[Any] = weakref.WeakSet()
         self._project_id = self.settings.project_id
@@ -306,15 +311,25 @@ class BaseClient:
         """
         self._transport.sleep(seconds)
 
-    def clear_cache(self) -> None:
-        """Delete every cached answer of this client's session (the sqlite file stays).
+    def clear_cache(self, *, expired: bool = False) -> None:
+        """Delete every cached answer of this client's session (the sqlite file stays, smaller);
+        ``expired=True`` deletes only the answers past ``expire_after``.
 
         Example:
+            >>> client.clear_cache(expired=True)  # what an offline client could still read
             >>> client.clear_cache()  # the next client.persons() asks PostHog again
         """
-        if isinstance(self.session, requests_cache.CachedSession):
-            self.session.cache.clear()
-        self._me = None
+        if not expired:
+            self._me = None
+        if not isinstance(self.session, requests_cache.CachedSession):
+            return
+        cache = self.session.cache
+        if not expired:
+            cache.clear()
+        elif isinstance(cache, SQLiteCache):
+            cache.sweep(expired=True)
+        else:  # memory, or a user's own backend
+            cache.delete(expired=True)
 
 
 def _without(url: str, names: Sequence[str]) -> str:

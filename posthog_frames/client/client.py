@@ -43,8 +43,12 @@ class Client(BaseClient):
             (``/api/users/@me/`` → ``team.project_id``), discovered on first use.
         session: any ``requests.Session`` to send with (a ``CachedSession`` is made safe).
         cache: a sqlite path, ``"memory"``, ``False`` for none; default a sqlite file in the
-            user's cache directory. Only successful answers are cached, never the key.
-        expire_after: how long cached answers stay fresh (default one hour).
+            user's cache directory. Only successful answers are cached, never the key; the
+            file is private (0600) and holds data only (no pickle).
+        expire_after: how long cached answers stay fresh (default one hour); expired ones are
+            removed from the sqlite file when a client opens it and as it writes.
+        max_cache_mb: the most the sqlite cache keeps, in megabytes (default 1,024; ``None``:
+            no bound); beyond it the oldest entries go.
         timeout: seconds to wait for PostHog to answer one request.
         offline: answer only from the cache; a miss raises :class:`OfflineCacheMiss`.
         max_wait: the longest wait a 429 may announce that is slept through (seconds);

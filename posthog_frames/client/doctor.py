@@ -8,7 +8,8 @@ when PostHog refuses it, whatever the key's settings page says:
 - each scope the library's features need (see :data:`SCOPE_USES`), and what a missing one blocks;
 - the project: which one, and whether the key may read it;
 - PostHog's version, where the server says it (Cloud and current self-hosted versions do not);
-- the local cache: where it is, how big, and how old its newest answer is;
+- the local cache: where it is, how big, how old its newest answer is, and whether other
+  accounts could read it;
 - the versions of Python, pandas and friends in use.
 
 Example:
@@ -25,6 +26,7 @@ from __future__ import annotations
 
 import os
 import platform
+import stat
 import time
 from collections.abc import Callable
 from dataclasses import dataclass
@@ -45,6 +47,8 @@ from posthog_frames.exceptions import (
     PostHogError,
     mask_key,
 )
+from posthog_frames.http.cache_files import size_text
+from posthog_frames.http.private import SIDE_FILES
 
 __all__ = ["Check", "DoctorReport", "SCOPE_USES", "cache_check", "doctor", "doctor_summary"]
 
@@ -298,7 +302,7 @@ def _version_check(client: BaseClient, me: dict[str, Any], refresh: bool) -> Che
 
 
 def cache_check(session: requests.Session, expire_after: Any = None) -> Check:
-    """Where answers are kept, how much is there and how old the newest is.
+    """Where answers are kept, how much is there, how old the newest is, and who may read it.
 
     Example:
         >>> print(cache_check(client.session))                      # doctest: +ELLIPSIS
@@ -318,7 +322,7 @@ def cache_check(session: requests.Session, expire_after: Any = None) -> Check:
         text = f"{entries} answers, gone when the kernel stops"
         return Check("cache", "pass", f'in memory only (cache="memory"): {text}')
     stats = []
-    for suffix in ("", "-wal", "-shm"):
+    for suffix in ("", *SIDE_FILES):
         try:
             stats.append(Path(f"{path}{suffix}").stat())
         except OSError:  # absent (no -wal between writes), or gone while we looked
@@ -326,10 +330,20 @@ def cache_check(session: requests.Session, expire_after: Any = None) -> Check:
     size = sum(s.st_size for s in stats)
     age = _age(max((s.st_mtime for s in stats), default=None))
     keep = _keep(expire_after if expire_after is not None else session.settings.expire_after)
+    bound = getattr(cache.responses, "max_bytes", None)
+    limit = f", at most {size_text(bound)}" if bound else ""
     text = (
-        f"{path} ({_size(size)}, {entries} answers, last written {age}; answers stay fresh "
-        f"{keep}); client.clear_cache() empties it"
+        f"{path} ({size_text(size)}{limit}, {entries} answers, last written {age}; answers stay "
+        f"fresh {keep}); client.clear_cache() empties it"
     )
+    if stats and stat.S_IMODE(stats[0].st_mode) & 0o077:
+        mode = f"{stat.S_IMODE(stats[0].st_mode):04o}"
+        return Check(
+            "cache",
+            "fix",
+            f"{text}. It is readable by other accounts (mode {mode}): run `chmod 600 {path}`, "
+            "or let posthog-frames make it (cache= the path instead of your own session)",
+        )
     return Check("cache", "pass", text)
 
 
@@ -366,11 +380,3 @@ def _keep(expire_after: Any) -> str:
     if not isinstance(expire_after, int | float):
         return str(expire_after)  # a datetime or requests-cache's own constants
     return f"{expire_after / 3600:g} h" if expire_after >= 3600 else f"{expire_after:g} s"
-
-
-def _size(size: float) -> str:
-    for unit in ("bytes", "KiB", "MiB"):
-        if size < 1024:
-            return f"{size:.0f} {unit}" if unit == "bytes" else f"{size:.1f} {unit}"
-        size /= 1024
-    return f"{size:.1f} GiB"

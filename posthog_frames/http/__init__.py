@@ -3,7 +3,10 @@
 - :mod:`.transport`: sends a request, retries within bounds, parses JSON, raises typed errors;
 - :mod:`.errors`: PostHog's error answers (or a proxy's page) turned into those typed errors;
 - :mod:`.session`: the requests-cache session, made safe for keys; :mod:`.sqlite_cache` its
-  bounded-wait sqlite backend; :mod:`.frame_cache` finished frames kept beside the pages;
+  sqlite backend (data only, bounded in size and in lock waits), :mod:`.serializer` the
+  data-only format of its entries, :mod:`.private` its file modes, :mod:`.cache_files` what
+  ``posthog-frames cache`` shows and clears; :mod:`.frame_cache` finished frames kept beside the
+  pages, as Arrow IPC (:mod:`.frame_codec`);
 - :mod:`.paging`: following ``next`` links, with pages fetched ahead; :mod:`.pacing`: staying
   under PostHog's per-key request budgets.
 """

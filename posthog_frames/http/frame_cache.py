@@ -2,14 +2,16 @@
 
 A repeated ``client.persons()`` would otherwise re-read every page from the cache and convert it
 all again; converting is most of the work (the cache read is cheap), so the finished frame is
-stored too and a warm call only unpickles it. It lives in the same cache as the pages, as one
+stored too and a warm call only decodes it. It lives in the same cache as the pages, as one
 more cached response (under a key hashed from the API-key fingerprint and the request, never
 the key itself), so ``client.clear_cache()``, ``expire_after`` and every backend (sqlite file,
 memory, a user's own ``CachedSession``) treat it exactly like the pages: it expires with them,
 ``refresh=True`` replaces it, and ``offline`` mode may use it once stale, as it may use pages.
 
-Pickle is what requests-cache's default serializer already uses for the pages in the same file,
-and it round-trips every dtype (``str``, ``Int64``, ``boolean``, tz-aware datetimes) exactly.
+The frame is stored as Arrow IPC bytes (:mod:`posthog_frames.http.frame_codec`), which keep
+every dtype (``str``, ``Int64``, ``boolean``, tz-aware datetimes, lists) and cannot run code when
+read: never a pickle. Without pyarrow no frame is kept (:meth:`ResultCache.of` answers None) and
+a repeated call converts the cached pages again.
 
 Example:
     >>> store = ResultCache.of(client.session)        # None when the session does not cache
@@ -24,7 +26,6 @@ from __future__ import annotations
 
 import hashlib
 import logging
-import pickle
 from datetime import UTC, datetime
 from typing import Any
 
@@ -34,15 +35,17 @@ import requests_cache
 from requests.structures import CaseInsensitiveDict
 from requests_cache.policy.expiration import get_expiration_datetime
 
+from posthog_frames.http import frame_codec
+
 __all__ = ["ResultCache", "result_key", "MAX_BYTES"]
 
 log = logging.getLogger("posthog_frames")
 
-CONTENT_TYPE = "application/x-posthog-frames-dataframe-pickle"
+CONTENT_TYPE = frame_codec.CONTENT_TYPE
 # Frames above this are not kept: writing one costs a transient copy as large as the frame, and
 # the pages stay cached anyway, so a repeated pull of a huge export still needs no requests.
 MAX_BYTES = 48 * 2**20
-_VERSION = "1"
+_VERSION = "2"  # 1: pickled frames, never read again
 
 
 def result_key(fingerprint: str, kind: str, url: str, **variant: Any) -> str:
@@ -64,8 +67,11 @@ class ResultCache:
 
     @classmethod
     def of(cls, session: requests.Session) -> ResultCache | None:
-        """The result cache of *session*, or None when it does not cache."""
-        return cls(session) if isinstance(session, requests_cache.CachedSession) else None
+        """The result cache of *session*, or None when it does not cache (or pyarrow, which
+        stores the frames, is not installed)."""
+        if not isinstance(session, requests_cache.CachedSession) or not frame_codec.available():
+            return None
+        return cls(session)
 
     def get(self, key: str, *, stale_ok: bool = False) -> pd.DataFrame | None:
         """The frame stored under *key*, unless missing or expired (expired is fine offline)."""
@@ -79,11 +85,10 @@ class ResultCache:
         if cached.is_expired and not stale_ok:
             return None
         try:
-            frame = pickle.loads(cached.content)
-        except Exception as err:
-            log.info("result cache entry unreadable (%s); pulling again", type(err).__name__)
+            return frame_codec.decode(cached.content)
+        except ValueError as err:  # not a frame of ours, or another pandas wrote it
+            log.info("result cache entry unreadable (%s); pulling again", err)
             return None
-        return frame if isinstance(frame, pd.DataFrame) else None
 
     def put(self, key: str, url: str, frame: pd.DataFrame) -> bool:
         """Store *frame* under *key* until the session's ``expire_after``; False if not kept.
@@ -95,10 +100,12 @@ class ResultCache:
         if expires is not None and expires <= datetime.now(UTC):
             self.delete(key)  # expire_after=0: the session caches nothing, neither do we
             return False
-        if frame.memory_usage(deep=True).sum() > MAX_BYTES:  # the pickle is about as large
+        payload = None
+        if frame.memory_usage(deep=True).sum() <= MAX_BYTES:  # the Arrow copy is about as large
+            payload = frame_codec.encode(frame)
+        if payload is None:  # too big, or holds what Arrow cannot keep exactly
             self.delete(key)
             return False
-        payload = pickle.dumps(frame, protocol=pickle.HIGHEST_PROTOCOL)
         cached = requests_cache.CachedResponse(
             url=url,
             status_code=200,

@@ -6,6 +6,11 @@ module only decides where answers are cached and that the cache never holds, nor
 - ``cache=None``: a sqlite file in the user's cache directory; a path: that file; ``"memory"``;
   ``False``: no cache; any ``requests.Session`` is used as given (a ``CachedSession`` is made
   safe in place).
+- A sqlite file is private (folder 0700, files 0600: :mod:`.private`), holds data only (no
+  pickle: :mod:`.serializer`), and is bounded (:mod:`.sqlite_cache`): expired answers go when it
+  is opened and as it is written, the oldest beyond ``max_cache_mb``. A file that cannot be ours
+  (another account's) or cannot be written is refused with a warning: the client caches in
+  memory.
 - The key is never written: requests-cache redacts ``Authorization`` by default, but passing
   ``ignored_parameters`` replaces its defaults, so they are always extended, with PostHog's
   ``personal_api_key`` parameter too. Entries are matched on a fingerprint header (a hash of
@@ -31,12 +36,23 @@ from requests_cache.policy.settings import DEFAULT_IGNORED_PARAMS
 from urllib3.util.retry import Retry
 
 from posthog_frames._settings import MAX_CONNECTIONS
+from posthog_frames.exceptions import ConfigurationError
+from posthog_frames.http.private import SIDE_FILES, private_folder
 from posthog_frames.http.sqlite_cache import SQLiteCache
 
-__all__ = ["FINGERPRINT_HEADER", "IGNORED_PARAMETERS", "build_session", "default_cache_path"]
+__all__ = [
+    "DEFAULT_MAX_CACHE_MB",
+    "FINGERPRINT_HEADER",
+    "IGNORED_PARAMETERS",
+    "build_session",
+    "check_max_cache_mb",
+    "default_cache_path",
+]
 
 FINGERPRINT_HEADER = "X-PostHog-Frames-Key-Fingerprint"
 IGNORED_PARAMETERS = (*DEFAULT_IGNORED_PARAMS, "personal_api_key")
+# Generous: a 20,000-person pull keeps ~25 MiB (pages and frame); a week of notebooks fits.
+DEFAULT_MAX_CACHE_MB = 1024
 _CACHE_DIR_NAME = "posthog-frames"
 
 
@@ -62,14 +78,42 @@ def _cache_settings(expire_after: Any) -> dict[str, Any]:
     }
 
 
-def build_session(cache: Any, expire_after: Any) -> requests.Session:
+def check_max_cache_mb(max_cache_mb: Any) -> int | None:
+    """``max_cache_mb`` as bytes (None: unbounded); anything but a positive number is refused.
+
+    Example:
+        >>> check_max_cache_mb(1)
+        1048576
+    """
+    if max_cache_mb is None:
+        return None
+    number = isinstance(max_cache_mb, int | float) and not isinstance(max_cache_mb, bool)
+    if not number or not max_cache_mb > 0 or max_cache_mb == float("inf"):
+        raise ConfigurationError(
+            f"max_cache_mb must be a positive number of megabytes (default "
+            f"{DEFAULT_MAX_CACHE_MB}), or None for no bound; got {max_cache_mb!r}."
+        )
+    return int(max_cache_mb * 2**20)
+
+
+def build_session(
+    cache: Any,
+    expire_after: Any,
+    *,
+    max_cache_mb: float | None = DEFAULT_MAX_CACHE_MB,
+    offline: bool = False,
+) -> requests.Session:
     """A session for *cache*: a path, ``"memory"``, ``None`` (default sqlite), ``False``
     (no cache) or any ``requests.Session`` (a ``CachedSession`` is made safe in place).
+
+    A sqlite cache keeps at most *max_cache_mb* of entries; an *offline* client removes
+    nothing from it (expired answers are what it may still read).
 
     Example:
         >>> build_session(False, None).__class__.__name__
         'Session'
     """
+    max_bytes = check_max_cache_mb(max_cache_mb)
     if isinstance(cache, requests.Session):
         session = cache
         if isinstance(session, requests_cache.CachedSession):
@@ -80,9 +124,9 @@ def build_session(cache: Any, expire_after: Any) -> requests.Session:
     elif cache == "memory":
         session = requests_cache.CachedSession(backend="memory", **_cache_settings(expire_after))
     else:
-        path = Path(cache) if cache not in (None, True) else default_cache_path()
-        path.parent.mkdir(parents=True, exist_ok=True)
-        session = _sqlite_session(path, expire_after)
+        default = cache in (None, True)
+        path = default_cache_path() if default else Path(cache).expanduser()
+        session = _sqlite_session(path, expire_after, max_bytes, offline, own_folder=default)
     # urllib3 retries failed connects only; statuses and broken bodies are the transport's. A
     # failed TLS handshake (other=0) fails the same way every time: no retry, say it at once.
     # PostHog's 429s carry Retry-After: urllib3 must leave them (and every status) to the
@@ -104,34 +148,46 @@ def build_session(cache: Any, expire_after: Any) -> requests.Session:
     return session
 
 
-def _sqlite_session(path: Path, expire_after: Any) -> requests_cache.CachedSession:
+def _sqlite_session(
+    path: Path, expire_after: Any, max_bytes: int | None, offline: bool, *, own_folder: bool
+) -> requests_cache.CachedSession:
     # WAL lets page-fetching threads read while one writes; a broken file is rebuilt, not fatal;
-    # a file another process keeps locked is left alone: this client caches in memory instead.
+    # a file another process keeps locked, another account's, or one that cannot be written is
+    # left alone: this client caches in memory instead.
     def open_cache() -> requests_cache.CachedSession:
-        backend = SQLiteCache(path, wal=True)
+        backend = SQLiteCache(path, wal=True, max_bytes=max_bytes, remove_expired=not offline)
         session = requests_cache.CachedSession(backend=backend, **_cache_settings(expire_after))
-        len(session.cache.responses)  # touch the file now rather than mid-pull
+        if not offline:
+            backend.sweep()  # also touches the file now rather than mid-pull
         return session
 
+    def in_memory(reason: str) -> requests_cache.CachedSession:
+        warnings.warn(
+            f"{reason} This client caches in memory instead.", RuntimeWarning, stacklevel=5
+        )
+        return requests_cache.CachedSession(backend="memory", **_cache_settings(expire_after))
+
     try:
+        private_folder(path.parent, tighten=own_folder)
         return open_cache()
+    except ConfigurationError as err:  # another account's file or folder
+        return in_memory(err.message)
+    except OSError as err:  # a folder we may not write to, a path that is a folder …
+        return in_memory(f"The HTTP cache at {path} cannot be used ({type(err).__name__}: {err}).")
     except sqlite3.OperationalError as err:
         if "locked" not in str(err):
             raise
-        warnings.warn(
-            f"The HTTP cache at {path} is locked by another process; this client caches in "
-            "memory instead. Close other notebooks or programs using that file to share it.",
-            RuntimeWarning,
-            stacklevel=4,
+        return in_memory(
+            f"The HTTP cache at {path} is locked by another process. Close other notebooks or "
+            "programs using that file to share it."
         )
-        return requests_cache.CachedSession(backend="memory", **_cache_settings(expire_after))
     except Exception as err:  # sqlite3.DatabaseError and friends, from a corrupted file
         warnings.warn(
             f"The HTTP cache at {path} could not be opened ({type(err).__name__}); rebuilding it.",
             RuntimeWarning,
             stacklevel=4,
         )
-        for suffix in ("", "-wal", "-shm"):
+        for suffix in ("", *SIDE_FILES):
             Path(f"{path}{suffix}").unlink(missing_ok=True)
         return open_cache()
 

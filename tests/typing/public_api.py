@@ -21,3 +21,9 @@ def analysis(client: phf.Client, df: pd.DataFrame) -> list[Axes]:
         phf.plot_funnel(linux),
         phf.plot(rows, ax=None),
     ]
+
+
+def housekeeping(key: str) -> None:
+    client = phf.Client(key, cache="~/work/posthog.sqlite", max_cache_mb=256.5)
+    client.clear_cache(expired=True)
+    phf.Client(key, max_cache_mb=None).clear_cache()

@@ -8,6 +8,7 @@ import subprocess
 import sys
 
 import pytest
+import requests_cache
 
 import posthog_frames as phf
 from posthog_frames.client.doctor import SCOPE_USES, _version_check, cache_check
@@ -120,3 +121,18 @@ def test_unknown_doctor_arguments_are_refused(argv):
     with pytest.raises(SystemExit) as exit_:
         main(argv)
     assert exit_.value.code == 2
+
+
+def test_the_cache_line_names_the_bound_and_a_file_others_can_read(demo, tmp_path):
+    line = cache_check(demo.client(cache=tmp_path / "c.sqlite", max_cache_mb=200).session)
+    assert line.status == "pass" and "at most 200.0 MiB" in line.text
+    # A CachedSession of the user's own, on a file the usual umask left readable by all.
+    path = tmp_path / "theirs.sqlite"
+    mine = requests_cache.CachedSession(str(path))
+    client = demo.client(session=mine)
+    client.insights()
+    os.chmod(path, 0o644)
+    line = cache_check(client.session)
+    assert line.status == "fix" and "readable by other accounts (mode 0644)" in line.text
+    assert f"chmod 600 {path}" in line.text
+    mine.close()

@@ -1,18 +1,22 @@
 """The finished-frame cache of client.persons() and the page fetchers behind it, over real HTTP:
 a later refresh always replaces what an earlier pull kept, other arguments never meet a frame
-kept for different ones, and Client(concurrency=) decides how many pages are fetched at once."""
+kept for different ones, a frame read back from the file is the one pulled (dtype for dtype),
+and Client(concurrency=) decides how many pages are fetched at once."""
 
 from __future__ import annotations
 
+import sqlite3
 import threading
 import warnings
+from contextlib import closing
 
 import pandas as pd
 import pytest
 
 import posthog_frames as phf
+from posthog_frames._compat import text_dtype
 from posthog_frames.demo import serve
-from posthog_frames.http import frame_cache
+from posthog_frames.http import frame_cache, frame_codec
 
 P = "properties."
 
@@ -147,3 +151,34 @@ def test_a_warning_about_a_pull_points_at_the_callers_line():
             for _page in client.iter_persons(page_size=30):
                 pass
         assert caught[0].filename == __file__
+
+
+def test_a_frame_read_back_from_the_file_is_the_cold_pulls_dtype_for_dtype(demo, tmp_path):
+    # Arrow IPC on disk, read by another client: equal values, dtypes and attrs (this runs on
+    # pandas 2.2 too, in `make test-oldest`).
+    path = tmp_path / "c.sqlite"
+    cold = demo.client(cache=path, progress=False).persons()
+    kinds = set(cold.dtypes.astype(str))
+    assert {"Int64", "boolean", "datetime64[us, UTC]", "object", str(text_dtype())} <= kinds
+    other = demo.client(cache=path, progress=False)
+    sent = other.requests_sent
+    warm = other.persons()
+    assert other.requests_sent == sent  # the frame (and the definitions) came from the file
+    pd.testing.assert_frame_equal(warm, cold, check_exact=True)
+    assert warm.dtypes.astype(str).tolist() == cold.dtypes.astype(str).tolist()
+    assert warm.attrs == cold.attrs
+    assert {type(ids) for ids in warm["distinct_ids"]} == {list}
+
+
+def test_without_pyarrow_no_frame_is_kept_and_pulls_still_answer(demo, tmp_path, monkeypatch):
+    monkeypatch.setattr(frame_codec, "available", lambda: False)  # as if it were not installed
+    path = tmp_path / "c.sqlite"
+    client = demo.client(cache=path, progress=False)
+    first = client.persons()
+    sent = client.requests_sent
+    pd.testing.assert_frame_equal(client.persons(), first)
+    assert client.requests_sent == sent  # the pages are still cached
+    client.session.close()
+    with closing(sqlite3.connect(path)) as con:
+        frames = con.execute("SELECT count(*) FROM responses WHERE key LIKE 'frames:%'")
+        assert frames.fetchone()[0] == 0
