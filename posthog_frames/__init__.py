@@ -73,6 +73,7 @@ from posthog_frames.plotting import (
     plot_time_to_convert,
     plot_trends,
 )
+from posthog_frames.queries import Action, Event
 from posthog_frames.widgets import FilterBuilder
 
 __version__ = "0.1.0"
@@ -81,6 +82,9 @@ __all__ = [
     "Client",
     "connect",
     "Insight",
+    # what ad-hoc insights count (client.trends(...), client.funnel(...) …)
+    "Event",
+    "Action",
     # converters
     "insight_frame",
     "detect_kind",
