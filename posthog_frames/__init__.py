@@ -45,9 +45,11 @@ from posthog_frames.filters import (
 )
 from posthog_frames.frames import (
     TruncatedResult,
+    actors_frame,
     apply_property_types,
     concat_person_pages,
     detect_kind,
+    events_frame,
     funnel_frame,
     hogql_frame,
     insight_frame,
@@ -97,6 +99,8 @@ __all__ = [
     "paths_frame",
     "hogql_frame",
     "persons_frame",
+    "events_frame",
+    "actors_frame",
     "apply_property_types",
     "concat_person_pages",
     # plots (phf.plot, called, draws the chart that fits; phf.plot.funnel etc. reach one chart)

@@ -14,14 +14,9 @@ Example:
 
 from __future__ import annotations
 
-import datetime as dt
-import re
-import string
 from typing import Any
 
 from posthog_frames._reference import (
-    BREAKDOWN_TYPES,
-    CHART_DISPLAYS,
     FUNNEL_ORDERS,
     FUNNEL_VIZ_TYPES,
     INTERVALS,
@@ -30,9 +25,19 @@ from posthog_frames._reference import (
     RETENTION_TYPES,
 )
 from posthog_frames.exceptions import InvalidArgument, ValidationError
-from posthog_frames.filters import normalize_filters
-from posthog_frames.queries._checks import date_text, one_of, positive_int, text
-from posthog_frames.queries.series import Action, Event, series_nodes
+from posthog_frames.queries._checks import one_of, positive_int, text
+from posthog_frames.queries._parts import (
+    DISPLAY_ALIASES,
+    breakdown_filter,
+    common_source,
+    display_type,
+    formula_text,
+    funnel_window,
+    insight_viz,
+    one_series,
+    retention_entity,
+)
+from posthog_frames.queries.series import series_nodes
 
 __all__ = [
     "DISPLAY_ALIASES",
@@ -44,49 +49,6 @@ __all__ = [
     "stickiness_query",
     "trends_query",
 ]
-
-# The view words of the trends frames (df.attrs["view"]) as PostHog's display names.
-DISPLAY_ALIASES = {
-    "line": "ActionsLineGraph",
-    "cumulative": "ActionsLineGraphCumulative",
-    "bar": "ActionsBar",
-    "stacked_bar": "ActionsStackedBar",
-    "area": "ActionsAreaGraph",
-    "number": "BoldNumber",
-    "pie": "ActionsPie",
-    "bar_value": "ActionsBarValue",
-    "table": "ActionsTable",
-    "world_map": "WorldMap",
-    "calendar_heatmap": "CalendarHeatmap",
-}
-_WINDOW = re.compile(r"^\s*(\d+)\s*([A-Za-z]+)\s*$")
-_WINDOW_UNITS = {
-    "s": "second",
-    "sec": "second",
-    "second": "second",
-    "seconds": "second",
-    "M": "minute",
-    "min": "minute",
-    "minute": "minute",
-    "minutes": "minute",
-    "h": "hour",
-    "hour": "hour",
-    "hours": "hour",
-    "d": "day",
-    "day": "day",
-    "days": "day",
-    "w": "week",
-    "week": "week",
-    "weeks": "week",
-    "m": "month",
-    "month": "month",
-    "months": "month",
-}
-_FORMULA = re.compile(r"^[A-Z0-9+\-*/%(). ]+$")
-
-
-def _viz(source: dict[str, Any]) -> dict[str, Any]:
-    return {"kind": "InsightVizNode", "source": source, "full": True}
 
 
 def insight_source(query: Any) -> dict[str, Any]:
@@ -106,74 +68,6 @@ def insight_source(query: Any) -> dict[str, Any]:
         f"Expected a PostHog insight query (a dict with a 'kind'), got {type(query).__name__}.",
         attr="query",
     )
-
-
-def _common(
-    kind: str,
-    *,
-    date_from: Any,
-    date_to: Any,
-    properties: Any,
-    filter_test_accounts: Any,
-) -> dict[str, Any]:
-    source: dict[str, Any] = {"kind": kind}
-    dates = {
-        "date_from": date_text(date_from, "date_from"),
-        "date_to": date_text(date_to, "date_to"),
-    }
-    dates = {k: v for k, v in dates.items() if v is not None}
-    if dates:
-        source["dateRange"] = dates
-    filters = normalize_filters(properties)
-    if filters:
-        source["properties"] = [f.to_dict() for f in filters]
-    if not isinstance(filter_test_accounts, bool):
-        raise InvalidArgument(
-            f"filter_test_accounts is True or False, got {filter_test_accounts!r}.",
-            attr="filter_test_accounts",
-        )
-    if filter_test_accounts:
-        source["filterTestAccounts"] = True
-    return source
-
-
-def _breakdown(breakdown: Any, breakdown_type: Any) -> dict[str, Any] | None:
-    kind = one_of(breakdown_type, BREAKDOWN_TYPES, "breakdown_type")
-    if breakdown is None:
-        return None
-    if kind == "cohort":
-        ids = breakdown if isinstance(breakdown, list | tuple) else [breakdown]
-        if not ids or not all(isinstance(i, int) and not isinstance(i, bool) for i in ids):
-            raise ValidationError(
-                f"A cohort breakdown takes cohort ids (ints), got {breakdown!r}.", attr="breakdown"
-            )
-        return {"breakdown": list(ids), "breakdown_type": kind}
-    return {"breakdown": text(breakdown, "breakdown"), "breakdown_type": kind}
-
-
-def _display(display: Any) -> str:
-    if isinstance(display, str) and display in DISPLAY_ALIASES:
-        return DISPLAY_ALIASES[display]
-    return one_of(display, CHART_DISPLAYS, "display")
-
-
-def _formula(formula: Any, count: int) -> str:
-    if not isinstance(formula, str) or not _FORMULA.fullmatch(formula.upper()):
-        raise ValidationError(
-            f"formula={formula!r}: write the series as letters A, B, … (in series order) with "
-            "numbers, + - * / % ** and parentheses, e.g. 'A/B'.",
-            attr="formula",
-        )
-    letters = sorted(set(re.findall(r"[A-Z]", formula.upper())))
-    known = string.ascii_uppercase[:count]
-    unknown = [letter for letter in letters if letter not in known]
-    if unknown:
-        raise ValidationError(
-            f"formula={formula!r} names series {', '.join(unknown)}, but there are {count} "
-            f"series: {', '.join(known)}.",
-            attr="formula",
-        )
-    return formula.upper()
 
 
 def trends_query(
@@ -196,7 +90,7 @@ def trends_query(
         >>> trends_query(["$pageview", "signed up"], formula="B/A")["source"]["trendsFilter"]
         {'formula': 'B/A'}
     """
-    source = _common(
+    source = common_source(
         "TrendsQuery",
         date_from=date_from,
         date_to=date_to,
@@ -206,7 +100,7 @@ def trends_query(
     nodes = series_nodes(series)
     source["series"] = nodes
     source["interval"] = one_of(interval, INTERVALS, "interval")
-    found = _breakdown(breakdown, breakdown_type)
+    found = breakdown_filter(breakdown, breakdown_type)
     if found:
         source["breakdownFilter"] = found
     if not isinstance(compare, bool):
@@ -215,32 +109,13 @@ def trends_query(
         source["compareFilter"] = {"compare": True}
     trends: dict[str, Any] = {}
     if display is not None:
-        trends["display"] = _display(display)
+        trends["display"] = display_type(display)
     if formula is not None:
         # `formula` (not the newer formulaNodes) is read by every PostHog release.
-        trends["formula"] = _formula(formula, len(nodes))
+        trends["formula"] = formula_text(formula, len(nodes))
     if trends:
         source["trendsFilter"] = trends
-    return _viz(source)
-
-
-def _window(window: Any) -> tuple[int, str]:
-    if isinstance(window, dt.timedelta):
-        seconds = int(window.total_seconds())
-        for name, size in (("week", 604800), ("day", 86400), ("hour", 3600), ("minute", 60)):
-            if seconds and seconds % size == 0:
-                return seconds // size, name
-        return positive_int(seconds, "window"), "second"
-    found = _WINDOW.match(window) if isinstance(window, str) else None
-    spelled = found[2] if found else ""
-    unit = _WINDOW_UNITS.get(spelled) or _WINDOW_UNITS.get(spelled.lower())
-    if not found or not unit:
-        raise ValidationError(
-            f"window={window!r}: write a number and a unit, e.g. '14d', '2w', '1m' (a month), "
-            "'6h', '30M' or '30min' (minutes), '90s', or a datetime.timedelta.",
-            attr="window",
-        )
-    return positive_int(int(found[1]), "window"), unit
+    return insight_viz(source)
 
 
 def funnel_query(
@@ -264,7 +139,7 @@ def funnel_query(
         >>> f["funnelWindowInterval"], f["funnelWindowIntervalUnit"]
         (3, 'day')
     """
-    source = _common(
+    source = common_source(
         "FunnelsQuery",
         date_from=date_from,
         date_to=date_to,
@@ -272,7 +147,7 @@ def funnel_query(
         filter_test_accounts=filter_test_accounts,
     )
     source["series"] = series_nodes(steps, "steps", minimum=2)
-    size, unit = _window(window)
+    size, unit = funnel_window(window)
     viz = one_of(viz, FUNNEL_VIZ_TYPES, "viz")
     source["funnelsFilter"] = {
         "funnelVizType": viz,
@@ -283,42 +158,10 @@ def funnel_query(
     interval = one_of(interval, INTERVALS, "interval")
     if viz == "trends":
         source["interval"] = interval
-    found = _breakdown(breakdown, breakdown_type)
+    found = breakdown_filter(breakdown, breakdown_type)
     if found:
         source["breakdownFilter"] = found
-    return _viz(source)
-
-
-def _entity(value: Any, name: str) -> dict[str, Any]:
-    """A retention ``RetentionEntity`` from an event name, an Event or an Action."""
-    if isinstance(value, str) and value:
-        value = Event(value)
-    if isinstance(value, Event):
-        entity: dict[str, Any] = {
-            "id": value.name,
-            "name": value.name,
-            "type": "events",
-            "kind": "EventsNode",
-        }  # fmt: skip  (one entity per line)
-    elif isinstance(value, Action):
-        entity = {"id": value.id, "type": "actions", "kind": "ActionsNode"}
-        if value.name:
-            entity["name"] = value.name
-    else:
-        raise InvalidArgument(
-            f"{name} is an event name, phf.Event(...) or phf.Action(...), got {value!r}.",
-            attr=name,
-        )
-    if value.math != "total" or value.math_property is not None:
-        raise ValidationError(
-            f"Retention counts persons, so {name} takes no math (got math={value.math!r}).",
-            attr=name,
-        )
-    if value.properties:
-        entity["properties"] = [f.to_dict() for f in value.properties]
-    if value.custom_name:
-        entity["custom_name"] = value.custom_name
-    return entity
+    return insight_viz(source)
 
 
 def retention_query(
@@ -339,7 +182,7 @@ def retention_query(
         >>> r["retentionFilter"]["period"], r["retentionFilter"]["returningEntity"]["id"]
         ('Day', '$pageview')
     """
-    source = _common(
+    source = common_source(
         "RetentionQuery",
         date_from=None,
         date_to=date_to,
@@ -352,17 +195,12 @@ def retention_query(
         "period": one_of(named, RETENTION_PERIODS, "period"),
         "totalIntervals": positive_int(intervals, "intervals"),
         "retentionType": one_of(retention_type, RETENTION_TYPES, "retention_type"),
-        "targetEntity": _entity(target, "target"),
-        "returningEntity": _entity(target if returning is None else returning, "returning"),
+        "targetEntity": retention_entity(target, "target"),
+        "returningEntity": retention_entity(
+            target if returning is None else returning, "returning"
+        ),
     }
-    return _viz(source)
-
-
-def _one_series(series: Any, what: str) -> dict[str, Any]:
-    nodes = series_nodes(series, what)
-    if len(nodes) != 1:
-        raise ValidationError(f"{what} takes one series, got {len(nodes)}.", attr=what)
-    return nodes[0]
+    return insight_viz(source)
 
 
 def lifecycle_query(
@@ -380,14 +218,14 @@ def lifecycle_query(
         >>> lifecycle_query("$pageview", interval="week")["source"]["series"][0]["event"]
         '$pageview'
     """
-    source = _common(
+    source = common_source(
         "LifecycleQuery",
         date_from=date_from,
         date_to=date_to,
         properties=properties,
         filter_test_accounts=filter_test_accounts,
     )
-    node = _one_series(event, "event")
+    node = one_series(event, "event")
     if node.get("math") not in (None, "total"):
         raise ValidationError(
             f"Lifecycle counts persons by status, so the series takes no math (got "
@@ -396,7 +234,7 @@ def lifecycle_query(
         )
     source["series"] = [node]
     source["interval"] = one_of(interval, INTERVALS, "interval")
-    return _viz(source)
+    return insight_viz(source)
 
 
 def stickiness_query(
@@ -414,7 +252,7 @@ def stickiness_query(
         >>> stickiness_query("$pageview")["source"]["interval"]
         'day'
     """
-    source = _common(
+    source = common_source(
         "StickinessQuery",
         date_from=date_from,
         date_to=date_to,
@@ -423,7 +261,7 @@ def stickiness_query(
     )
     source["series"] = series_nodes(series)
     source["interval"] = one_of(interval, INTERVALS, "interval")
-    return _viz(source)
+    return insight_viz(source)
 
 
 def paths_query(
@@ -444,7 +282,7 @@ def paths_query(
         >>> paths_query(start="/pricing")["source"]["pathsFilter"]["startPoint"]
         '/pricing'
     """
-    source = _common(
+    source = common_source(
         "PathsQuery",
         date_from=date_from,
         date_to=date_to,
@@ -469,4 +307,4 @@ def paths_query(
     if excluded:
         paths["excludeEvents"] = [text(e, "exclude") for e in excluded]
     source["pathsFilter"] = paths
-    return _viz(source)
+    return insight_viz(source)

@@ -226,6 +226,20 @@ _ENUMS: dict[tuple[str, str], tuple[str, ...]] = {
     ("RetentionFilter", "period"): RETENTION_PERIODS,
     ("RetentionFilter", "retentionType"): RETENTION_TYPES,
     ("InsightActorsQuery", "compare"): ("current", "previous"),
+    ("RetentionEntity", "kind"): ("EventsNode", "ActionsNode"),
+}
+# Models whose `kind`, if any, is a field like the others (RetentionEntityKind), not their tag.
+_PLAIN = {
+    "RetentionEntity",
+    "DateRange",
+    "CompareFilter",
+    "BreakdownFilter",
+    "TrendsFilter",
+    "FunnelsFilter",
+    "RetentionFilter",
+    "PathsFilter",
+    "LifecycleFilter",
+    "StickinessFilter",
 }
 _ENUM_LISTS = {("PathsFilter", "includeEventTypes"): PATH_TYPES}
 
@@ -245,9 +259,11 @@ def _choices(values: tuple[str, ...]) -> str:
 
 
 def _model_of(node: Any, expected: str, where: str) -> str:
-    kinds = _UNIONS.get(expected, (expected,))
     if not isinstance(node, dict):
         raise _Invalid(where, "Input should be a valid dictionary", "model_type", node)
+    if expected in _PLAIN:
+        return expected
+    kinds = _UNIONS.get(expected, (expected,))
     kind = node.get("kind", kinds[0] if len(kinds) == 1 else None)
     if kind not in kinds:
         tag = f"'{kind}'" if kind is not None else "nothing"
