@@ -31,13 +31,12 @@ import pandas as pd
 from posthog_frames.demo.analytics import Context
 from posthog_frames.demo.analytics.actors import actors
 from posthog_frames.demo.api.persons import search_matcher
-from posthog_frames.demo.api.query_insights import envelope
+from posthog_frames.demo.api.query_insights import envelope, page_bounds
 from posthog_frames.demo.errors import DemoValidationError, invalid
 from posthog_frames.demo.filters import FilterError, compile_filters
 
 __all__ = ["answer_actors"]
 
-DEFAULT_LIMIT, MAX_LIMIT = 100, 50_000  # HogQLHasMorePaginator, LimitContext.QUERY
 _TYPES = {
     "person": "UUID",
     "actor": "UUID",
@@ -131,14 +130,6 @@ def _order(source: dict, columns: list[str], frame: pd.DataFrame, people: dict) 
     return uids
 
 
-def _page(value: Any, default: int, name: str) -> int:
-    if value is None:
-        return default
-    if isinstance(value, bool) or not isinstance(value, int):
-        raise DemoValidationError(f"{name} must be a whole number.", attr=name)
-    return value
-
-
 def answer_actors(
     source: dict, ctx: Context, persons: Sequence[dict], *, now: datetime, key: str
 ) -> tuple[int, dict[str, Any]]:
@@ -150,9 +141,7 @@ def answer_actors(
     )
     default = ["person", "id", "person.$delete", *(["event_distinct_ids"] if trends else [])]
     columns = [str(c) for c in source.get("select") or default]
-    limit = _page(source.get("limit"), DEFAULT_LIMIT, "limit")
-    limit = min(MAX_LIMIT, DEFAULT_LIMIT if limit <= 0 else limit)
-    offset = max(0, _page(source.get("offset"), 0, "offset"))
+    limit, offset = page_bounds(source)
     try:
         frame = _filtered(_chosen(source, ctx, people), source, people, ctx)
         known = ("person", "actor", "id", "person.$delete", "created_at", *frame.columns)

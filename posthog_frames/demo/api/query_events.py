@@ -33,7 +33,7 @@ import pandas as pd
 
 from posthog_frames.demo.analytics import Context
 from posthog_frames.demo.analytics._common import select_events
-from posthog_frames.demo.api.query_insights import envelope
+from posthog_frames.demo.api.query_insights import envelope, page_bounds
 from posthog_frames.demo.clock import parse_when
 from posthog_frames.demo.errors import DemoValidationError, invalid
 from posthog_frames.demo.hogql.db import database_for_log
@@ -42,7 +42,6 @@ from posthog_frames.demo.hogql.tables import HogQLError
 
 __all__ = ["answer_events"]
 
-DEFAULT_LIMIT, MAX_LIMIT = 100, 50_000  # HogQLHasMorePaginator, LimitContext.QUERY
 _STAR = ("uuid", "event", "properties", "timestamp", "distinct_id")
 _NOT_COMPUTED = ("actionId", "source")
 
@@ -100,23 +99,13 @@ def _hogql(source: dict, select: list[str], limit: int, offset: int) -> str:
     return text + "ORDER BY " + "\n, ".join(order) + f"\nLIMIT {limit + 1} OFFSET {offset}"
 
 
-def _page(value: Any, default: int, name: str) -> int:
-    if value is None:
-        return default
-    if isinstance(value, bool) or not isinstance(value, int):
-        raise DemoValidationError(f"{name} must be a whole number.", attr=name)
-    return value
-
-
 def answer_events(
     source: dict, ctx: Context, persons: Sequence[dict], *, now: datetime, key: str
 ) -> tuple[int, dict[str, Any]]:
     """``(status, body)`` for an ``EventsQuery`` (400 for what PostHog or the demo refuses)."""
     raw = [str(s) for s in source.get("select") or []] or ["*"]
     select = [item for s in raw for item in (_STAR if s == "*" else [s])]
-    limit = _page(source.get("limit"), DEFAULT_LIMIT, "limit")
-    limit = min(MAX_LIMIT, DEFAULT_LIMIT if limit <= 0 else limit)
-    offset = max(0, _page(source.get("offset"), 0, "offset"))
+    limit, offset = page_bounds(source)
     try:
         kept = _events(source, ctx, persons)
         everything = len(kept) == len(ctx.events)

@@ -27,7 +27,11 @@ from posthog_frames.demo.analytics._common import BREAKDOWN_OTHER
 from posthog_frames.demo.clock import iso_z
 from posthog_frames.demo.errors import DemoValidationError, invalid
 
-__all__ = ["answer_insight", "envelope"]
+__all__ = ["answer_insight", "envelope", "page_bounds"]
+
+# EventsQuery and ActorsQuery page alike: HogQLHasMorePaginator's default and
+# LimitContext.QUERY's ceiling.
+DEFAULT_LIMIT, MAX_LIMIT = 100, 50_000
 
 
 def envelope(results: Any, ctx: Context, *, now: datetime, key: str) -> dict[str, Any]:
@@ -54,6 +58,27 @@ def envelope(results: Any, ctx: Context, *, now: datetime, key: str) -> dict[str
         "timezone": ctx.timezone,
         "timings": [],
     }
+
+
+def page_bounds(source: dict) -> tuple[int, int]:
+    """``(limit, offset)`` of a paged query: PostHog's default for a missing or non-positive
+    limit, its ceiling for a larger one; a value that is not a whole number is refused.
+
+    Example:
+        >>> page_bounds({"limit": 0}), page_bounds({"limit": 10**6, "offset": -3})
+        ((100, 0), (50000, 0))
+    """
+    limit = _whole(source.get("limit"), DEFAULT_LIMIT, "limit")
+    limit = min(MAX_LIMIT, DEFAULT_LIMIT if limit <= 0 else limit)
+    return limit, max(0, _whole(source.get("offset"), 0, "offset"))
+
+
+def _whole(value: Any, default: int, name: str) -> int:
+    if value is None:
+        return default
+    if isinstance(value, bool) or not isinstance(value, int):
+        raise DemoValidationError(f"{name} must be a whole number.", attr=name)
+    return value
 
 
 def answer_insight(
