@@ -50,7 +50,7 @@ class AnalysisClient(BaseClient):
                 ``avg``, ``median``, ``p90`` … of PostHog's math types).
             date_from, date_to: relative (``"-90d"``, ``"-3m"``, ``"mStart"``), ISO text, or a
                 date/datetime/Timestamp; ``date_from="all"`` for everything.
-            interval: ``hour``, ``day``, ``week`` or ``month`` (PostHog also has ``minute``).
+            interval: ``hour``, ``day``, ``week``, ``month`` (also ``second``, ``minute``).
             breakdown, breakdown_type: split by a property (``"event"`` or ``"person"``
                 property; ``"cohort"`` takes cohort ids).
             properties: filters on every series (``PropertyFilter``\\s or dicts; an event
