@@ -41,6 +41,15 @@ def test_event_log_rhythms(persons, log):
     assert set(views["$current_url"]) >= {"/", "/pricing", "/docs", "/cart", "/checkout"}
 
 
+def test_product_is_missing_where_no_product_is_involved(log):
+    # On pandas 2, a "str" array writes the text 'None' into gaps; the log must hold no such
+    # product, or every page event would carry "product": "None".
+    product = log["product"]
+    involved = log["event"].isin(["viewed product", "added to cart"])
+    assert product[involved].notna().all() and product[~involved].isna().all()
+    assert "None" not in set(product.dropna())
+
+
 def test_no_events_after_now_for_an_earlier_clock(persons):
     early = datetime(2025, 2, 1, tzinfo=UTC)
     events = generate_events(persons, seed=3, now=early)

@@ -68,6 +68,9 @@ _OSES = ("Mac OS X", "Windows", "iOS", "Android", "Linux")
 _MAX_STEPS = 8
 RESOLUTIONS = ("ms", "s", "min")  # pandas' names for milliseconds, seconds and minutes
 _NS = 1_000_000_000
+# pandas' own dtype for text: ``str`` on pandas 3, ``object`` on pandas 2, where
+# ``dtype="str"`` would write the text 'None' into the gaps of a column such as ``product``.
+_TEXT = pd.Series(["x"]).dtype
 
 
 def _rng(seed: int, salt: str) -> np.random.Generator:
@@ -292,7 +295,7 @@ def _assemble(
             "$current_url": pd.array(page_urls, dtype="str"),
             "$browser": pd.array(browsers[who], dtype="str"),
             "$os": pd.array(oses[who], dtype="str"),
-            "product": pd.array(product, dtype="str"),
+            "product": pd.array(product, dtype=_TEXT),
             "revenue": cols["revenue"],
         }
     )
