@@ -45,9 +45,11 @@ from posthog_frames.filters import (
 )
 from posthog_frames.frames import (
     TruncatedResult,
+    actors_frame,
     apply_property_types,
     concat_person_pages,
     detect_kind,
+    events_frame,
     funnel_frame,
     hogql_frame,
     insight_frame,
@@ -76,6 +78,7 @@ from posthog_frames.plotting import (
     plot_time_to_convert,
     plot_trends,
 )
+from posthog_frames.queries import Action, Event
 from posthog_frames.widgets import FilterBuilder
 
 __version__ = "0.1.0"
@@ -84,6 +87,9 @@ __all__ = [
     "Client",
     "connect",
     "Insight",
+    # what ad-hoc insights count (client.trends(...), client.funnel(...) …)
+    "Event",
+    "Action",
     # converters
     "insight_frame",
     "detect_kind",
@@ -96,6 +102,8 @@ __all__ = [
     "paths_frame",
     "hogql_frame",
     "persons_frame",
+    "events_frame",
+    "actors_frame",
     "apply_property_types",
     "concat_person_pages",
     # plots (phf.plot, called, draws the chart that fits; phf.plot.funnel etc. reach one chart)

@@ -4,7 +4,9 @@ The verbs are spelled out here with their full signatures and docs (httpx's ``Cl
 the work happens in the resource modules beside this one — :mod:`.persons`, :mod:`.insights`,
 :mod:`.query`, :mod:`.parquet`, :mod:`.properties`, :mod:`.account` — which use only the
 low-level verbs of :class:`~posthog_frames.client.base.BaseClient` (``get``, ``post``,
-``paginate``). Frames are built by the converters in :mod:`posthog_frames.frames`.
+``paginate``). The analysis verbs (new insights, events, the persons behind a number) are
+spelled out the same way in :class:`~posthog_frames.client.analysis_client.AnalysisClient`,
+which this class extends. Frames are built by the converters in :mod:`posthog_frames.frames`.
 """
 
 from __future__ import annotations
@@ -22,7 +24,7 @@ from posthog_frames.client import parquet as parquet_api
 from posthog_frames.client import persons as persons_api
 from posthog_frames.client import properties as properties_api
 from posthog_frames.client import query as query_api
-from posthog_frames.client.base import BaseClient
+from posthog_frames.client.analysis_client import AnalysisClient
 from posthog_frames.client.doctor import DoctorReport
 from posthog_frames.client.hogql import MAX_ROWS
 from posthog_frames.client.parquet import StreamResult
@@ -32,7 +34,7 @@ from posthog_frames.insight import Insight
 __all__ = ["Client"]
 
 
-class Client(BaseClient):
+class Client(AnalysisClient):
     """A PostHog API client that answers with DataFrames, through a requests-cache session.
 
     Args:
@@ -68,10 +70,12 @@ class Client(BaseClient):
             e.g. ``{"hogql": [(240, 60), (2400, 3600)]}`` with PostHog's API-queries budget.
 
     Verbs: persons (:meth:`persons`, :meth:`iter_persons`, :meth:`person`), property metadata
-    (:meth:`property_definitions`, :meth:`property_values`), insights (:meth:`insights`,
-    :meth:`insight`, :meth:`insight_frame`), HogQL (:meth:`query`, :meth:`stream_to_parquet`),
-    the account (:meth:`me`, :meth:`projects`), checks (:meth:`doctor`), and the low-level
-    :meth:`get`, :meth:`post`, :meth:`paginate`.
+    (:meth:`property_definitions`, :meth:`property_values`), saved insights (:meth:`insights`,
+    :meth:`insight`, :meth:`insight_frame`), new insights (:meth:`trends`, :meth:`funnel`,
+    :meth:`retention`, :meth:`lifecycle`, :meth:`stickiness`, :meth:`paths`, :meth:`url_for`),
+    :meth:`events` and the persons behind a number (:meth:`actors`), HogQL (:meth:`query`,
+    :meth:`stream_to_parquet`), the account (:meth:`me`, :meth:`projects`), checks
+    (:meth:`doctor`), and the low-level :meth:`get`, :meth:`post`, :meth:`paginate`.
 
     Example:
         >>> client = phf.Client(api_key, host="eu")  # doctest: +SKIP

@@ -61,7 +61,9 @@ SCOPE_USES: dict[str, str] = {
     "client.property_values() and the FilterBuilder's values and preview",
     "property_definition:read": "client.property_definitions(), the FilterBuilder's property "
     "list and person columns typed from PostHog (without it dtypes are guessed)",
-    "query:read": "client.query(), client.persons(via='query') and client.stream_to_parquet()",
+    "query:read": "client.query(), the new insights (client.trends(), client.funnel() …), "
+    "client.events(), client.actors(), client.persons(via='query') and "
+    "client.stream_to_parquet()",
     "project:read": "client.projects() (optional: nothing else needs it)",
 }
 OPTIONAL_SCOPES = frozenset({"project:read"})

@@ -21,13 +21,13 @@ Example:
 from __future__ import annotations
 
 import re
-import uuid
 from typing import Any
 
 import orjson
 
 from posthog_frames.exceptions import InvalidResponse, ValidationError
 from posthog_frames.filters import PropertyFilter
+from posthog_frames.frames.persons import identified_first, person_name
 
 __all__ = [
     "MAX_ROWS",
@@ -230,22 +230,6 @@ def persons_page_sql(
     return _PERSONS_PAGE.format(where=clause, size=int(size)), values
 
 
-def _anonymous(distinct_id: str) -> bool:
-    try:
-        uuid.UUID(distinct_id)
-    except ValueError:
-        return False
-    return True
-
-
-def _name(props: dict[str, Any], distinct_ids: list[str], person_id: str) -> str:
-    # PostHog's get_person_name: email, name, username, else the first distinct id, else the id.
-    for key in ("email", "name", "username"):
-        if props.get(key):
-            return str(props[key])
-    return distinct_ids[0] if distinct_ids else person_id
-
-
 def person_dicts(response: dict[str, Any]) -> list[dict[str, Any]]:
     """Rows of a :func:`persons_page_sql` answer as the persons list's person dicts.
 
@@ -269,12 +253,12 @@ def person_dicts(response: dict[str, Any]) -> list[dict[str, Any]]:
     people = []
     for person_id, created, raw, identified, distinct in rows:
         props = orjson.loads(raw) if isinstance(raw, str) and raw else (raw or {})
-        ids = sorted((str(d) for d in distinct or [] if d), key=_anonymous)
+        ids = identified_first(distinct)
         people.append(
             {
                 "id": str(person_id),
                 "uuid": str(person_id),
-                "name": _name(props, ids, str(person_id)),
+                "name": person_name(props, ids, str(person_id)),
                 "distinct_ids": ids,
                 "properties": props,
                 "created_at": created,

@@ -108,6 +108,7 @@ class DemoApp:
         budgets: bool = True,
         api_queries_budget: bool = False,
         allow_offset: bool = False,
+        timestamp_resolution: str = "ms",
     ) -> None:
         self.data = data
         self.keys = keys
@@ -115,6 +116,7 @@ class DemoApp:
         self.account = account
         self.timezone = timezone
         self.allow_offset = allow_offset
+        self.timestamp_resolution = timestamp_resolution
         # The budgets read the faults' clock, so tests can move both at once.
         self.throttle = Throttle(clock=lambda: self.faults.clock(), api_queries=api_queries_budget)
         self.budgets = budgets
@@ -140,6 +142,7 @@ class DemoApp:
                     project_id=1,
                     user=self.account.user_basic(),
                     failure=self.faults.calculation_failure,
+                    timestamp_resolution=self.timestamp_resolution,
                 )
             return self._store
 

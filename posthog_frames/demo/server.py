@@ -19,6 +19,7 @@ from posthog_frames.demo.app import DemoApp
 from posthog_frames.demo.auth import KeyRing
 from posthog_frames.demo.clock import DEMO_NOW
 from posthog_frames.demo.data.account import Account
+from posthog_frames.demo.data.events import RESOLUTIONS
 from posthog_frames.demo.data.project import DemoData
 from posthog_frames.demo.faults import Faults, FaultSettings
 
@@ -67,7 +68,13 @@ class DemoServer:
         budgets: bool = True,
         api_queries_budget: bool = False,
         allow_offset: bool = False,
+        timestamp_resolution: str = "ms",
     ) -> None:
+        if timestamp_resolution not in RESOLUTIONS:
+            raise ValueError(
+                f"timestamp_resolution must be one of {', '.join(RESOLUTIONS)}, not "
+                f"{timestamp_resolution!r}"
+            )
         try:
             ZoneInfo(timezone)
         except (ZoneInfoNotFoundError, ValueError):
@@ -99,6 +106,7 @@ class DemoServer:
             budgets=budgets,
             api_queries_budget=api_queries_budget,
             allow_offset=allow_offset,
+            timestamp_resolution=timestamp_resolution,
         )
         self._server: BaseWSGIServer | None = None
         self._thread: threading.Thread | None = None
@@ -221,7 +229,9 @@ def serve(port: int = 0, persons: int = 500, seed: int = 0, **options: Any) -> D
     :mod:`posthog_frames.demo.throttle`), ``api_queries_budget`` (the API-queries plan's
     budget for ``/query/``), ``allow_offset`` (HogQL may use OFFSET, as for PostHog's
     grandfathered organizations; refused by default); and ``host``, ``now`` (the fixed
-    clock), ``timezone`` (the project's zone).
+    clock), ``timezone`` (the project's zone), ``timestamp_resolution`` (``"ms"``, the default,
+    or ``"s"``/``"min"``: event timestamps cut to whole seconds or minutes, so that many events
+    share one, as imported data often does).
 
     Example:
         >>> with serve(persons=100, seed=1, latency=0.05) as demo:

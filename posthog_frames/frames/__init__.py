@@ -40,6 +40,7 @@ Example:
 """
 
 from posthog_frames.frames.dispatch import KINDS, detect_kind, insight_frame, kind_of
+from posthog_frames.frames.events import events_frame
 from posthog_frames.frames.funnels import funnel_frame
 from posthog_frames.frames.lifecycle import lifecycle_frame
 from posthog_frames.frames.listings import (
@@ -49,7 +50,12 @@ from posthog_frames.frames.listings import (
     property_values_frame,
 )
 from posthog_frames.frames.paths import paths_frame
-from posthog_frames.frames.persons import apply_property_types, concat_person_pages, persons_frame
+from posthog_frames.frames.persons import (
+    actors_frame,
+    apply_property_types,
+    concat_person_pages,
+    persons_frame,
+)
 from posthog_frames.frames.retention import retention_frame
 from posthog_frames.frames.sql import TruncatedResult, hogql_frame
 from posthog_frames.frames.stickiness import stickiness_frame
@@ -58,9 +64,11 @@ from posthog_frames.frames.trends import trends_frame
 __all__ = [
     "KINDS",
     "TruncatedResult",
+    "actors_frame",
     "apply_property_types",
     "concat_person_pages",
     "detect_kind",
+    "events_frame",
     "funnel_frame",
     "hogql_frame",
     "insight_frame",

@@ -18,8 +18,8 @@ Example:
 
 from __future__ import annotations
 
+import uuid
 from collections.abc import Iterable
-from functools import partial
 from itertools import repeat
 from operator import itemgetter
 from typing import Any
@@ -33,10 +33,18 @@ from posthog_frames.frames.dtypes import (
     DATETIME,
     apply_property_types,
     common_dtype,
-    infer_column,
+    property_columns,
 )
 
-__all__ = ["PERSON_COLUMNS", "apply_property_types", "concat_person_pages", "persons_frame"]
+__all__ = [
+    "PERSON_COLUMNS",
+    "actors_frame",
+    "apply_property_types",
+    "concat_person_pages",
+    "identified_first",
+    "person_name",
+    "persons_frame",
+]
 
 PERSON_COLUMNS: tuple[str, ...] = (
     "id",
@@ -127,22 +135,6 @@ def _fixed_columns(persons: list[dict[str, Any]]) -> dict[str, pd.Series]:
     }
 
 
-def _property_columns(props: list[dict[str, Any]], prefix: str) -> dict[str, pd.Series]:
-    frame = pd.DataFrame.from_records(props)  # passing columns= costs ~10% more; order below
-    keys = sorted(frame.columns)
-    clashes = [prefix + k for k in keys if prefix + k in PERSON_COLUMNS]
-    if clashes:
-        raise ValidationError(
-            f"property columns {clashes} would clash with the person columns; "
-            "use a prefix such as prefix='properties.'",
-            attr="prefix",
-        )
-    return {
-        prefix + key: infer_column(frame[key], partial(_field, props, key)).rename(prefix + key)
-        for key in keys
-    }
-
-
 def persons_frame(
     results: Any,
     prefix: str = "properties.",
@@ -172,7 +164,7 @@ def persons_frame(
             # from_records would read a list as a row of another width (and warn): refuse here.
             raise _bad_person(persons)
         if flatten:
-            columns.update(_property_columns(props, prefix))
+            columns.update(property_columns(props, prefix, PERSON_COLUMNS))
         else:
             columns["properties"] = pd.Series(props, dtype=object)
     except (ValidationError, InvalidResponse):
@@ -183,6 +175,92 @@ def persons_frame(
     if property_types is not None and flatten:
         df = apply_property_types(df, property_types, prefix)
     return df
+
+
+def _anonymous(distinct_id: str) -> bool:
+    try:
+        uuid.UUID(distinct_id)
+    except ValueError:
+        return False
+    return True
+
+
+def identified_first(distinct_ids: Iterable[Any] | None) -> list[str]:
+    """Distinct ids as PostHog's REST API orders them: identified ones first (anonymous ids are
+    UUIDs), each group in the given order.
+
+    Example:
+        >>> identified_first(["0195a1b2-0000-7000-8000-000000000000", "ada@x.io"])
+        ['ada@x.io', '0195a1b2-0000-7000-8000-000000000000']
+    """
+    return sorted((str(d) for d in distinct_ids or [] if d), key=_anonymous)
+
+
+def person_name(props: dict[str, Any], distinct_ids: list[str], person_id: str) -> str:
+    """PostHog's display name (``get_person_name``): the email, name or username property,
+    else the first distinct id, else the person's id.
+
+    Example:
+        >>> person_name({"name": "Ada"}, ["ada"], "0190…"), person_name({}, [], "0190…")
+        ('Ada', '0190…')
+    """
+    for key in ("email", "name", "username"):
+        if props.get(key):
+            return str(props[key])
+    return distinct_ids[0] if distinct_ids else person_id
+
+
+def actors_frame(
+    response: Any, prefix: str = "properties.", property_types: Any = None
+) -> pd.DataFrame:
+    """An ``ActorsQuery`` answer whose ``actor``/``person`` column holds persons, as the persons
+    frame (:func:`persons_frame`); PostHog's actor objects carry no ``last_seen_at`` (NaT).
+    Other selected columns (``appearances``, ``event_count`` …) follow the person columns.
+
+    Example:
+        >>> answer = {"columns": ["actor", "event_count"], "results": [[{"id": "0190…",
+        ...           "properties": {"email": "ada@x.io"}, "distinct_ids": ["ada"],
+        ...           "is_identified": True, "created_at": "2025-01-02T10:00:00Z"}, 3]]}
+        >>> actors_frame(answer)[["id", "name", "event_count"]].values.tolist()
+        [['0190…', 'ada@x.io', 3]]
+    """
+    body = response if isinstance(response, dict) else {}
+    columns, rows = body.get("columns"), body.get("results")
+    if not isinstance(columns, list) or not isinstance(rows, list):
+        columns, rows = [], None
+    found = [c for c in ("actor", "person") if c in columns]
+    if not found or rows is None:
+        raise InvalidResponse(
+            "expected an ActorsQuery answer whose columns include 'actor' (or 'person'), got "
+            f"columns {body.get('columns')!r}"
+        )
+    at = columns.index(found[0])
+    people = []
+    for row in rows:
+        actor = row[at] if isinstance(row, list) and len(row) == len(columns) else None
+        if not isinstance(actor, dict) or "id" not in actor:
+            raise InvalidResponse(f"an actor must be an object with an 'id', got {actor!r}")
+        props = actor.get("properties") or {}
+        ids = identified_first(actor.get("distinct_ids"))
+        uid = str(actor["id"])
+        people.append(
+            {
+                "id": uid,
+                "uuid": uid,
+                "name": person_name(props, ids, uid),
+                "distinct_ids": ids,
+                "properties": props,
+                "created_at": actor.get("created_at"),
+                "last_seen_at": None,
+                "is_identified": actor.get("is_identified"),
+            }
+        )
+    frame = persons_frame(people, prefix=prefix, property_types=property_types)
+    extra = {c: [row[i] for row in rows] for i, c in enumerate(columns) if c not in found}
+    for name, values in extra.items():
+        if name not in ("id", "person.$delete"):
+            frame[name] = pd.Series(values, dtype=None if values else object)
+    return frame
 
 
 def _column_order(columns: Iterable[str]) -> list[str]:

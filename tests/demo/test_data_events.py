@@ -7,9 +7,12 @@ from __future__ import annotations
 from datetime import UTC, datetime
 
 import pandas as pd
+import pytest
 
+from posthog_frames.demo import serve
 from posthog_frames.demo.clock import DEMO_NOW
 from posthog_frames.demo.data.events import generate_events
+from posthog_frames.demo.data.persons import generate_persons
 
 
 def test_event_log_is_deterministic_and_within_the_demo_period(persons, log):
@@ -38,7 +41,27 @@ def test_event_log_rhythms(persons, log):
     assert set(views["$current_url"]) >= {"/", "/pricing", "/docs", "/cart", "/checkout"}
 
 
+def test_product_is_missing_where_no_product_is_involved(log):
+    # On pandas 2, a "str" array writes the text 'None' into gaps; the log must hold no such
+    # product, or every page event would carry "product": "None".
+    product = log["product"]
+    involved = log["event"].isin(["viewed product", "added to cart"])
+    assert product[involved].notna().all() and product[~involved].isna().all()
+    assert "None" not in set(product.dropna())
+
+
 def test_no_events_after_now_for_an_earlier_clock(persons):
     early = datetime(2025, 2, 1, tzinfo=UTC)
     events = generate_events(persons, seed=3, now=early)
     assert events["timestamp"].max() <= pd.Timestamp(early)
+
+
+def test_coarser_timestamps_keep_the_events_and_make_ties():
+    persons = generate_persons(200, seed=2)
+    fine = generate_events(persons, seed=2)
+    coarse = generate_events(persons, seed=2, resolution="min")
+    assert coarse["uuid"].tolist() == fine["uuid"].tolist()
+    assert (coarse["timestamp"] == fine["timestamp"].dt.floor("min")).all()
+    assert fine["timestamp"].duplicated().sum() < coarse["timestamp"].duplicated().sum()
+    with pytest.raises(ValueError, match="timestamp_resolution"):
+        serve(timestamp_resolution="hour")

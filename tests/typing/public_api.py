@@ -27,3 +27,28 @@ def housekeeping(key: str) -> None:
     client = phf.Client(key, cache="~/work/posthog.sqlite", max_cache_mb=256.5)
     client.clear_cache(expired=True)
     phf.Client(key, max_cache_mb=None).clear_cache()
+
+
+def analysis_as_code(client: phf.Client) -> list[object]:
+    visitors: pd.DataFrame = client.trends(
+        [phf.Event("$pageview", math="dau"), phf.Action(3, math="total")],
+        date_from="-90d",
+        breakdown="$browser",
+        formula="A/B",
+    )
+    funnel: pd.DataFrame = client.funnel(["signed up", "purchased"], window="3d", order="strict")
+    table: pd.DataFrame = client.retention("signed up", "$pageview", period="Week", intervals=8)
+    events: pd.DataFrame = client.events("purchased", after="-7d", columns=["revenue"])
+    dropped: pd.DataFrame = client.actors(funnel, step=2, dropped=True)
+    url: str = client.url_for(visitors)
+    return [
+        table,
+        events,
+        dropped,
+        url,
+        client.lifecycle("$pageview"),
+        client.stickiness("$pageview"),
+        client.paths(start="/"),
+        phf.events_frame({"columns": [], "results": []}),
+        phf.plot(visitors),
+    ]

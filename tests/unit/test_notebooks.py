@@ -15,7 +15,12 @@ import pytest
 
 NOTEBOOKS_DIR = Path(__file__).resolve().parents[2] / "notebooks"
 NOTEBOOKS = sorted(NOTEBOOKS_DIR.glob("*.ipynb"))
-EXPECTED = {"01-tutorial.ipynb", "02-insights.ipynb", "03-persons-and-filters.ipynb"}
+EXPECTED = {
+    "01-tutorial.ipynb",
+    "02-insights.ipynb",
+    "03-persons-and-filters.ipynb",
+    "04-analysis-as-code.ipynb",
+}
 SETUP_SOURCE = "import posthog_frames as phf\n\nclient = phf.connect()"
 SHARED_NAMES = frozenset({"phf", "client"})
 KEY_PATTERN = re.compile(r"phx_[A-Za-z0-9_]{6,}")
@@ -75,7 +80,7 @@ def borrowed_names(nb: dict) -> dict[int, set[str]]:
     return found
 
 
-def test_the_three_notebooks_are_committed():
+def test_the_notebooks_are_committed():
     assert EXPECTED <= {path.name for path in NOTEBOOKS}
 
 

@@ -27,6 +27,7 @@ from posthog_frames.demo.analytics import (
     trends,
 )
 from posthog_frames.demo.analytics._common import Context
+from posthog_frames.demo.analytics._support import check_supported
 from posthog_frames.demo.errors import DemoValidationError
 
 __all__ = ["KINDS", "Computed", "Context", "compute", "insight_kind", "query_source"]
@@ -101,4 +102,5 @@ def compute(query: dict, ctx: Context) -> Computed:
             f"{', '.join([*_RUNNERS, 'HogQLQuery'])}.",
             attr="query",
         )
+    check_supported(source)
     return Computed(runner(source, ctx))

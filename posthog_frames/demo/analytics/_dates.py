@@ -70,7 +70,9 @@ def check_interval(interval: Any) -> str:
     interval = interval or "day"
     if interval not in INTERVALS:
         raise DemoValidationError(
-            f"Unknown interval {interval!r}; use one of {', '.join(INTERVALS)}.", attr="interval"
+            f"interval={interval!r} is not computed by the demo; use one of "
+            f"{', '.join(INTERVALS)}.",
+            attr="interval",
         )
     return interval
 

@@ -1,9 +1,10 @@
-"""Funnels (ordered): steps, breakdown (list of lists), time to convert and historical trends.
+"""Funnels: steps, breakdown (list of lists), time to convert and historical trends.
 
-Every step-0 event inside the date range starts an attempt; each later step is the first
-matching event at or after the previous step and within the conversion window (default 14
-days) of step 0. A person (per breakdown value) counts at their furthest attempt, the earliest
-one on ties — PostHog's "first touch" attribution.
+Every step-0 event inside the date range starts an attempt (any step's event, unordered); each
+later step is the first matching event at or after the previous step (strict: the very next
+event) within the conversion window (default 14 days) of step 0. A person (per breakdown
+value) counts at their furthest attempt, the earliest one on ties — PostHog's "first touch"
+attribution.
 
 Example:
     >>> ctx = demo.app.insight_store().context()  # the doctest demo server's event log
@@ -61,19 +62,21 @@ def _window(funnels_filter: dict) -> pd.Timedelta:
 
 
 def attempts(ctx: Context, source: dict, period: DateRange) -> pd.DataFrame:
-    """One row per step-0 event: ``person_id, t0..t{n-1}`` (NaT = not reached), ``reached``.
+    """One row per attempt: ``person_id, t0..t{n-1}`` (NaT = not reached), ``reached``.
 
-    A ``breakdown`` column holds the breakdown value of the attempt (step 0's event property,
-    or the person's property) when the query has a ``breakdownFilter``.
+    ``funnelOrderType`` (PostHog's funnel classes): ``ordered`` starts an attempt at each step-0
+    event and takes each later step as the first matching event at or after the previous one;
+    ``strict`` needs each step to be the person's very next event (any event counts as one in
+    between); ``unordered`` starts an attempt at any step's event and counts the distinct steps
+    done within the window, ``t{k}`` being when the k-th of them was first done. A
+    ``breakdown`` column holds the breakdown value of the attempt (its first event's property,
+    or the person's) when the query has a ``breakdownFilter``.
     """
     series = source.get("series") or []
     if len(series) < 2:
         raise DemoValidationError("A funnel needs at least two steps.", attr="series")
     ff = source.get("funnelsFilter") or {}
-    if (ff.get("funnelOrderType") or "ordered") != "ordered":
-        raise DemoValidationError(
-            "The demo computes ordered funnels only; drop funnelOrderType.", attr="funnelOrderType"
-        )
+    order = ff.get("funnelOrderType") or "ordered"
     window = _window(ff)
     props = source.get("properties")
     frames = [
@@ -82,10 +85,12 @@ def attempts(ctx: Context, source: dict, period: DateRange) -> pd.DataFrame:
         )
         for n in series
     ]
-    first = frames[0]
-    att = pd.DataFrame(
-        {"person_id": first["person_id"].to_numpy(), "t0": first["timestamp"].to_numpy()}
-    )
+    if order == "strict":
+        att, first = _strict(ctx, series, props, period, window)
+    elif order == "unordered":
+        att, first = _unordered(frames, window)
+    else:
+        att, first = _ordered(frames, series, window), frames[0]
     breakdown = source.get("breakdownFilter") or {}
     if breakdown.get("breakdown"):
         values = property_values(
@@ -94,6 +99,16 @@ def attempts(ctx: Context, source: dict, period: DateRange) -> pd.DataFrame:
         att["breakdown"] = (
             values.astype(object).where(values.notna(), BREAKDOWN_NULL).astype(str).to_numpy()
         )
+    steps = [f"t{k}" for k in range(len(series))]
+    att["reached"] = att[steps].notna().cumprod(axis=1).sum(axis=1)
+    return att
+
+
+def _ordered(frames: list[pd.DataFrame], series: list[dict], window: pd.Timedelta) -> pd.DataFrame:
+    first = frames[0]
+    att = pd.DataFrame(
+        {"person_id": first["person_id"].to_numpy(), "t0": first["timestamp"].to_numpy()}
+    )
     att["t0"] = _utc_us(att["t0"])
     prev = "t0"
     for k in range(1, len(series)):
@@ -119,9 +134,64 @@ def attempts(ctx: Context, source: dict, period: DateRange) -> pd.DataFrame:
         att[col] = _utc_us(att[col])
         att.loc[att[col] > att["t0"] + window, col] = pd.NaT
         prev = col
-    steps = [f"t{k}" for k in range(len(series))]
-    att["reached"] = att[steps].notna().cumprod(axis=1).sum(axis=1)
     return att
+
+
+def _strict(
+    ctx: Context, series: list[dict], props: Any, period: DateRange, window: pd.Timedelta
+) -> tuple[pd.DataFrame, pd.DataFrame]:
+    """Each step must be the person's next event: shift every person's stream by k."""
+    stream = select_events(ctx, None, properties=(props,), date_range=period)
+    stream = stream.sort_values(["person_id", "timestamp", "uuid"], kind="stable")
+    stream = stream.reset_index(drop=True)
+    matches = [
+        select_events(ctx, series_event(n), properties=(n.get("properties"),), date_range=period)
+        for n in series
+    ]
+    hits = [stream["uuid"].isin(m["uuid"]).to_numpy() for m in matches]
+    starts = np.nonzero(hits[0])[0]
+    person = stream["person_id"].to_numpy()
+    micros = _utc_us(stream["timestamp"]).to_numpy(dtype="datetime64[us]").astype(np.int64)
+    limit = micros[starts] + int(window / pd.Timedelta(microseconds=1))
+    att = pd.DataFrame({"person_id": person[starts], "t0": _stamps(micros[starts])})
+    alive = np.ones(starts.size, bool)
+    for k in range(1, len(series)):
+        at = np.minimum(starts + k, len(stream) - 1)
+        alive &= (starts + k < len(stream)) & (person[at] == person[starts]) & hits[k][at]
+        alive &= micros[at] <= limit
+        att[f"t{k}"] = _stamps(np.where(alive, micros[at], np.iinfo(np.int64).min))
+    return att, stream.iloc[starts]
+
+
+def _stamps(micros: np.ndarray) -> pd.Series:
+    """Microseconds since the epoch as UTC datetimes (int64's minimum: NaT)."""
+    return _utc_us(pd.Series(micros.astype("datetime64[us]")))
+
+
+def _unordered(
+    frames: list[pd.DataFrame], window: pd.Timedelta
+) -> tuple[pd.DataFrame, pd.DataFrame]:
+    """Any step may come first: count the distinct steps done within the window."""
+    tagged = pd.concat(
+        [f.assign(_step=k) for k, f in enumerate(frames)], ignore_index=True
+    ).sort_values("timestamp", kind="stable")
+    tagged["timestamp"] = _utc_us(tagged["timestamp"])
+    rows = []
+    for _, events in tagged.groupby("person_id", sort=False):
+        times = events["timestamp"].to_numpy()
+        steps = events["_step"].to_numpy()
+        for i in range(len(events)):
+            inside = (times >= times[i]) & (times <= times[i] + window.to_timedelta64())
+            done = pd.Series(times[inside]).groupby(steps[inside]).min().sort_values()
+            rows.append((i, events.index[i], done.to_numpy()))
+    n = len(frames)
+    index = [label for _, label, _ in rows]
+    att = pd.DataFrame({"person_id": tagged.loc[index, "person_id"].to_numpy()})
+    for k in range(n):
+        att[f"t{k}"] = _utc_us(
+            pd.Series([done[k] if k < len(done) else pd.NaT for _, _, done in rows], dtype=object)
+        )
+    return att, tagged.loc[index]
 
 
 def _utc_us(values: pd.Series) -> pd.Series:

@@ -31,13 +31,14 @@ from posthog_frames.demo.analytics._common import (
 )
 from posthog_frames.demo.errors import DemoValidationError
 
-__all__ = ["STATUSES", "compute", "statuses"]
+__all__ = ["STATUSES", "compute", "status_table", "statuses"]
 
 STATUSES = ("new", "dormant", "resurrecting", "returning")
 
 
-def statuses(ctx: Context, source: dict) -> tuple[list, pd.DataFrame]:
-    """Bucket starts of the range and a table (bucket × status) of person counts."""
+def status_table(ctx: Context, source: dict) -> tuple[list, pd.DataFrame]:
+    """Bucket starts of the range and one row per (person, bucket) with a status: ``person_id,
+    bucket, status`` (dormant rows are the bucket after a person's last active one)."""
     series = source.get("series") or []
     if len(series) != 1:
         raise DemoValidationError("A lifecycle query takes exactly one series.", attr="series")
@@ -64,11 +65,21 @@ def statuses(ctx: Context, source: dict) -> tuple[list, pd.DataFrame]:
     status = pd.Series("resurrecting", index=pairs.index)
     status[has_prev] = "returning"
     status[(pairs["bucket"] == first).to_numpy()] = "new"
-    table = pd.DataFrame({"bucket": pairs["bucket"], "status": status})
+    table = pairs.assign(status=status)
     gone = ~pd.MultiIndex.from_arrays([pairs["person_id"], nxt]).isin(seen)
-    dormant = pd.DataFrame({"bucket": nxt[gone].reset_index(drop=True), "status": "dormant"})
-    table = pd.concat([table, dormant], ignore_index=True)
-    buckets = period.buckets(interval)
+    dormant = pd.DataFrame(
+        {
+            "person_id": pairs["person_id"][gone].reset_index(drop=True),
+            "bucket": nxt[gone].reset_index(drop=True),
+            "status": "dormant",
+        }
+    )
+    return period.buckets(interval), pd.concat([table, dormant], ignore_index=True)
+
+
+def statuses(ctx: Context, source: dict) -> tuple[list, pd.DataFrame]:
+    """Bucket starts of the range and a table (bucket × status) of person counts."""
+    buckets, table = status_table(ctx, source)
     counts = table.groupby(["bucket", "status"]).size().unstack(fill_value=0)
     counts = counts.reindex(index=pd.DatetimeIndex(buckets), columns=list(STATUSES), fill_value=0)
     return buckets, counts

@@ -2,7 +2,8 @@
 
 Like PostHog: each person's events are split into sessions at 30-minute gaps, consecutive
 repeats of the same item collapse into one (keeping the last), only the first ``stepLimit``
-items of a session count, and ``average_conversion_time`` is in milliseconds. The
+items of a session count (from ``startPoint`` when given; up to ``endPoint``, the last ones
+before it when there is no start point), and ``average_conversion_time`` is in milliseconds. The
 ``edgeLimit`` (default 50) biggest links are returned, biggest first.
 
 Example:
@@ -71,10 +72,20 @@ def compute(source: dict, ctx: Context) -> list[dict]:
         frame["session"].shift(-1)
     )
     frame = frame[last_of_run].reset_index(drop=True)
-    start = pf.get("startPoint")
+    start, end = pf.get("startPoint"), pf.get("endPoint")
     if start:
         hit = frame["item"].eq(start).groupby(frame["session"]).cummax()
         frame = frame[hit.to_numpy()].reset_index(drop=True)
+    if end:
+        # Paths to an end point stop there: a session that never reaches it has no path.
+        hit = frame["item"].eq(end).groupby(frame["session"]).cummax()
+        before = hit.groupby(frame["session"]).shift(fill_value=False)
+        reached = hit.groupby(frame["session"]).transform("max")
+        frame = frame[(reached & ~before).to_numpy()].reset_index(drop=True)
+    if end and not start:
+        # Without a start point, the steps leading to the end point are the ones kept.
+        frame["step"] = frame.groupby("session").cumcount(ascending=False)
+        frame = frame[frame["step"] < step_limit].reset_index(drop=True)
     frame["step"] = frame.groupby("session").cumcount() + 1
     frame = frame[frame["step"] <= step_limit]
     prev = frame.shift(1)
@@ -85,6 +96,8 @@ def compute(source: dict, ctx: Context) -> list[dict]:
     agg = link.groupby(["source", "target"], as_index=False).agg(
         value=("ms", "size"), average_conversion_time=("ms", "mean")
     )
+    low, high = pf.get("minEdgeWeight"), pf.get("maxEdgeWeight")
+    agg = agg[(agg["value"] >= (low or 0)) & (agg["value"] <= (high or len(link) + 1))]
     agg = agg.sort_values(["value", "source", "target"], ascending=[False, True, True])
     return [
         {

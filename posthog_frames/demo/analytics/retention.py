@@ -26,7 +26,7 @@ from posthog_frames.demo.analytics._common import (
 )
 from posthog_frames.demo.errors import DemoValidationError
 
-__all__ = ["PERIODS", "compute"]
+__all__ = ["PERIODS", "cohorts", "compute"]
 
 PERIODS = {"Hour": "hour", "Day": "day", "Week": "week", "Month": "month"}
 
@@ -37,8 +37,9 @@ def _bucket_index(ctx: Context, frame: pd.DataFrame, starts: list, interval: str
     return keys.map(position)
 
 
-def compute(source: dict, ctx: Context) -> list[dict]:
-    """Run a ``RetentionQuery`` source against the demo log."""
+def cohorts(source: dict, ctx: Context) -> tuple[list, pd.DataFrame, pd.DataFrame]:
+    """The table's row starts, its cohorts (``person_id, i``: person in row i) and the returns
+    (``person_id, i, k``: a person of row i came back k periods later)."""
     rf = source.get("retentionFilter") or {}
     period = rf.get("period") or "Day"
     if period not in PERIODS:
@@ -64,7 +65,7 @@ def compute(source: dict, ctx: Context) -> list[dict]:
     if rtype == "retention_first_time":
         # The cohort is fixed by the first occurrence ever, even before the table's first row.
         tgt = tgt.sort_values("timestamp").drop_duplicates("person_id")
-    cohorts = (
+    found = (
         tgt.assign(i=_bucket_index(ctx, tgt, starts, interval))
         .dropna(subset=["i"])
         .drop_duplicates(["person_id", "i"])
@@ -76,10 +77,21 @@ def compute(source: dict, ctx: Context) -> list[dict]:
     active = pd.DataFrame(
         {"person_id": back["person_id"], "j": _bucket_index(ctx, back, starts, interval)}
     ).dropna()
-    pairs = cohorts[["person_id", "i"]].merge(active.drop_duplicates(), on="person_id")
+    pairs = found[["person_id", "i"]].merge(active.drop_duplicates(), on="person_id")
     pairs = pairs[pairs["j"] > pairs["i"]]
-    returned = pairs.groupby([pairs["i"], pairs["j"] - pairs["i"]]).size()
-    sizes = cohorts.groupby("i").size()
+    returns = pairs.assign(k=pairs["j"] - pairs["i"])[["person_id", "i", "k"]]
+    return starts, found[["person_id", "i"]], returns
+
+
+def compute(source: dict, ctx: Context) -> list[dict]:
+    """Run a ``RetentionQuery`` source against the demo log."""
+    rf = source.get("retentionFilter") or {}
+    period = rf.get("period") or "Day"
+    rtype = rf.get("retentionType") or "retention_first_time"
+    starts, found, returns = cohorts(source, ctx)
+    total = len(starts)
+    returned = returns.groupby(["i", "k"]).size()
+    sizes = found.groupby("i").size()
     rows = []
     for i, start in enumerate(starts):
         link = "/" + persons_url(

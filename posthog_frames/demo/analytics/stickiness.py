@@ -10,6 +10,7 @@ Example:
 from __future__ import annotations
 
 import numpy as np
+import pandas as pd
 
 from posthog_frames.demo.analytics._common import (
     Context,
@@ -24,7 +25,21 @@ from posthog_frames.demo.analytics._common import (
 )
 from posthog_frames.demo.errors import DemoValidationError
 
-__all__ = ["compute"]
+__all__ = ["active_intervals", "compute"]
+
+
+def active_intervals(ctx: Context, source: dict, node: dict) -> pd.Series:
+    """For each person who did the series' event in the range: on how many intervals."""
+    interval = check_interval(source.get("interval"))
+    period = resolve_range(source.get("dateRange"), ctx.now, ctx.timezone)
+    rows = select_events(
+        ctx,
+        series_event(node),
+        properties=(node.get("properties"), source.get("properties")),
+        date_range=period,
+    )
+    keys = bucket_of(rows["timestamp"], interval, ctx.timezone)
+    return keys.groupby(rows["person_id"].to_numpy()).nunique()
 
 
 def compute(source: dict, ctx: Context) -> list[dict]:
@@ -39,14 +54,7 @@ def compute(source: dict, ctx: Context) -> list[dict]:
     items = []
     for order, node in enumerate(series):
         event = series_event(node)
-        rows = select_events(
-            ctx,
-            event,
-            properties=(node.get("properties"), source.get("properties")),
-            date_range=period,
-        )
-        keys = bucket_of(rows["timestamp"], interval, ctx.timezone)
-        per_person = keys.groupby(rows["person_id"].to_numpy()).nunique()
+        per_person = active_intervals(ctx, source, node)
         data = np.bincount(per_person.to_numpy(int), minlength=n + 1)[1 : n + 1].tolist()
         entity = {"entity_id": event, "entity_type": "events", "entity_math": node.get("math")}
         items.append(

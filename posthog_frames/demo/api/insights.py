@@ -87,6 +87,7 @@ class InsightStore:
         project_id: int,
         user: dict,
         failure: Callable[[], str | None] = lambda: None,
+        timestamp_resolution: str = "ms",
     ) -> None:
         if now.tzinfo is None:
             raise DemoValidationError(
@@ -105,6 +106,7 @@ class InsightStore:
         self._project_id = project_id
         self._user = user
         self._failure = failure  # injected calculation failures (faults.calculation_failure)
+        self._resolution = timestamp_resolution
         self._lock = threading.RLock()
         self._ctx: Context | None = None
         self._insights = build_saved_insights(now)
@@ -121,7 +123,9 @@ class InsightStore:
         """The event log and persons, generated on first use (thread-safe)."""
         with self._lock:
             if self._ctx is None:
-                events = generate_events(self._persons, seed=self._seed, now=self._now)
+                events = generate_events(
+                    self._persons, seed=self._seed, now=self._now, resolution=self._resolution
+                )
                 self._ctx = Context(
                     events,
                     persons_table(self._persons),

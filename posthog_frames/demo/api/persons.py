@@ -32,6 +32,7 @@ from posthog_frames.demo.filters import FilterError, compile_filters
 from posthog_frames.demo.responses import json_response, raw_json_response
 
 __all__ = [
+    "search_matcher",
     "PersonsContext",
     "absolute_with_offset",
     "list_persons",
@@ -112,7 +113,7 @@ def _int_param(request: Request, name: str, default: int) -> int:
     return value
 
 
-def _search_matcher(search: str):
+def search_matcher(search: str) -> Callable[[dict[str, Any]], bool]:
     """ActorsQuery search on persons (``posthog/hogql_queries/actor_strategies.py``): the
     trimmed text ILIKE ``%text%`` against ``properties.email``, ``properties.name``, the person's
     UUID and any of its distinct ids. PostHog does not escape ``%`` and ``_``: they stay
@@ -153,7 +154,7 @@ def _row_filter(request: Request, ctx: PersonsContext):
         tests.append(lambda p: distinct_id in p["distinct_ids"])
     search = (request.args.get("search") or "").strip()
     if search:
-        tests.append(_search_matcher(search))
+        tests.append(search_matcher(search))
     if not tests:
         return None
     return lambda p: all(t(p) for t in tests)

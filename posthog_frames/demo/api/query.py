@@ -1,6 +1,13 @@
-"""``POST /api/projects/:id/query/`` for the demo: HogQL run on SQLite, answered as PostHog does.
+"""``POST /api/projects/:id/query/`` for the demo: HogQL run on SQLite, insight, events and actors
+queries computed from the event log, answered as PostHog does.
 
-A ``HogQLQuery`` (``{"kind": "HogQLQuery", "query": "...", "values": {...}}``) is run by
+The body's query is first checked against PostHog's schema
+(:mod:`~posthog_frames.demo.api.query_schema`: unknown keys and enum values answer PostHog's
+400 ``parse_error``); wrappers (``InsightVizNode``, ``DataTableNode``) are answered by their
+source. Insight kinds are computed in :mod:`~posthog_frames.demo.api.query_insights`,
+``EventsQuery`` in :mod:`~posthog_frames.demo.api.query_events` and ``ActorsQuery`` in
+:mod:`~posthog_frames.demo.api.query_actors`. A ``HogQLQuery`` (``{"kind": "HogQLQuery",
+"query": "...", "values": {...}}``) is run by
 :mod:`posthog_frames.demo.hogql.engine`, as PostHog runs one sent with a personal API key:
 
 - any ``OFFSET``, at any depth, is refused (``posthog/hogql/user_query_validator.py``): 400
@@ -37,8 +44,15 @@ from typing import Any
 
 import orjson
 
+from posthog_frames.demo.analytics import Context
+from posthog_frames.demo.api.query_actors import answer_actors
+from posthog_frames.demo.api.query_events import answer_events
+from posthog_frames.demo.api.query_insights import answer_insight
+from posthog_frames.demo.api.query_schema import INSIGHT_KINDS, check_query
 from posthog_frames.demo.api.query_status import query_status_body, status_code
 from posthog_frames.demo.clock import iso_z
+from posthog_frames.demo.data.events import generate_events
+from posthog_frames.demo.data.persons import persons_table
 from posthog_frames.demo.errors import invalid
 from posthog_frames.demo.hogql.ast import HogQLSyntaxError
 from posthog_frames.demo.hogql.db import DemoDatabase, database_for
@@ -65,6 +79,25 @@ def _events(store: Any) -> Any:
     return store.context().events if store is not None else None
 
 
+# What /query/ answers, and the wrappers PostHog unwraps (process_query_model: a node without
+# a runner of its own is answered by its source).
+_KINDS = ("HogQLQuery", *INSIGHT_KINDS, "EventsQuery", "ActorsQuery")
+_WRAPPERS = ("InsightVizNode", "DataTableNode", "DataVisualizationNode")
+
+
+def _source_of(query: dict) -> dict:
+    while query.get("kind") in _WRAPPERS and isinstance(query.get("source"), dict):
+        query = query["source"]
+    return query
+
+
+def _context(store: Any, now: datetime) -> Context:
+    """The event log a query reads: the project's, or none for a project without data."""
+    if store is not None:
+        return store.context()
+    return Context(generate_events([], now=now), persons_table([]), now, "UTC", 0)
+
+
 def run_query(
     body: dict,
     *,
@@ -79,7 +112,8 @@ def run_query(
 
     Example:
         >>> from posthog_frames.demo import DEMO_NOW
-        >>> run_query({"query": {"kind": "TrendsQuery"}}, persons=[], store=None, now=DEMO_NOW)[0]
+        >>> run_query({"query": {"kind": "WebOverviewQuery"}}, persons=[], store=None,
+        ...           now=DEMO_NOW)[0]
         400
     """
     query = body.get("query")
@@ -87,14 +121,20 @@ def run_query(
         return invalid(
             "The body needs a 'query' object, e.g. {'kind': 'HogQLQuery', ...}.", "query"
         )
-    if query.get("kind") != "HogQLQuery":
+    refused = check_query(query)
+    if refused is not None:
+        return refused
+    source = _source_of(query)
+    kind = source.get("kind")
+    if kind not in _KINDS:
         return invalid(
-            f"The demo's /query/ runs HogQLQuery only, not {query.get('kind')!r}; "
-            "use the saved insights for other kinds.",
+            f"The demo's /query/ answers {', '.join(_KINDS)}, not {kind!r}.",
             "query",
         )
-    values = query.get("values") or {}
-    if not isinstance(query.get("query"), str) or not isinstance(values, dict):
+    values = source.get("values") or {}
+    if kind == "HogQLQuery" and (
+        not isinstance(source.get("query"), str) or not isinstance(values, dict)
+    ):
         return invalid("HogQLQuery needs 'query' text and 'values' as an object.", "query")
     mode = str(body.get("refresh") or "blocking").lower()
     if mode not in _MODES and mode not in ("true", "false"):
@@ -103,7 +143,16 @@ def run_query(
     db = database_for(persons)
 
     def compute() -> tuple[int, dict]:
-        return _compute(query, values, db=db, store=store, now=now, key=key, offset=allow_offset)
+        if kind == "HogQLQuery":
+            return _compute(
+                source, values, db=db, store=store, now=now, key=key, offset=allow_offset
+            )
+        ctx = _context(store, now)
+        if kind == "EventsQuery":
+            return answer_events(source, ctx, persons, now=now, key=key)
+        if kind == "ActorsQuery":
+            return answer_actors(source, ctx, persons, now=now, key=key)
+        return answer_insight(source, ctx, now=now, key=key)
 
     def compute_async() -> tuple[int, dict]:
         # An unexpected failure inside an async task: PostHog exposes no message for it.

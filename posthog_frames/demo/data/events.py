@@ -27,6 +27,7 @@ from posthog_frames.demo.errors import DemoValidationError
 __all__ = [
     "EVENT_NAMES",
     "PAGES",
+    "RESOLUTIONS",
     "generate_events",
 ]
 
@@ -65,7 +66,11 @@ _PRICES = {4: 14.0, 5: 49.0, 6: 6.5}
 _BROWSERS = ("Chrome", "Safari", "Firefox", "Microsoft Edge")
 _OSES = ("Mac OS X", "Windows", "iOS", "Android", "Linux")
 _MAX_STEPS = 8
+RESOLUTIONS = ("ms", "s", "min")  # pandas' names for milliseconds, seconds and minutes
 _NS = 1_000_000_000
+# pandas' own dtype for text: ``str`` on pandas 3, ``object`` on pandas 2, where
+# ``dtype="str"`` would write the text 'None' into the gaps of a column such as ``product``.
+_TEXT = pd.Series(["x"]).dtype
 
 
 def _rng(seed: int, salt: str) -> np.random.Generator:
@@ -203,12 +208,19 @@ def _uuids(rng: np.random.Generator, n: int) -> list[str]:
 
 
 def generate_events(
-    persons: Sequence[dict], *, seed: int = 0, now: datetime = DEMO_NOW
+    persons: Sequence[dict],
+    *,
+    seed: int = 0,
+    now: datetime = DEMO_NOW,
+    resolution: str = "ms",
 ) -> pd.DataFrame:
     """Generate the event log for *persons*: one row per event, sorted by timestamp.
 
     Columns: ``uuid, event, distinct_id, person_id, timestamp`` (UTC, tz-aware) and the event
     properties ``$current_url, $browser, $os, product, revenue`` (null where not applicable).
+    Timestamps are cut to *resolution* (:data:`RESOLUTIONS`): milliseconds, as browser SDKs
+    send them, or whole seconds or minutes, as some server-side and import pipelines do, so
+    that many events share a timestamp.
 
     Example:
         >>> from posthog_frames.demo.data.persons import generate_persons
@@ -218,6 +230,10 @@ def generate_events(
     """
     if now.tzinfo is None:
         raise DemoValidationError("`now` must be timezone-aware, e.g. datetime(..., tzinfo=UTC).")
+    if resolution not in RESOLUTIONS:
+        raise DemoValidationError(
+            f"timestamp resolution {resolution!r} is not one of {', '.join(RESOLUTIONS)}."
+        )
     now_ns = int(pd.Timestamp(now).as_unit("ns").value)
     start_ns = int(pd.Timestamp(DEMO_START).as_unit("ns").value)
     if not persons:
@@ -244,7 +260,10 @@ def generate_events(
     cols = {k: v[inside] for k, v in cols.items()}
     order = np.lexsort((cols["person"], cols["ts"]))
     cols = {k: v[order] for k, v in cols.items()}
-    return _assemble(persons, keep, cols, rng)
+    frame = _assemble(persons, keep, cols, rng)
+    if resolution != "ms":
+        frame["timestamp"] = frame["timestamp"].dt.floor(resolution)
+    return frame
 
 
 def _assemble(
@@ -276,7 +295,7 @@ def _assemble(
             "$current_url": pd.array(page_urls, dtype="str"),
             "$browser": pd.array(browsers[who], dtype="str"),
             "$os": pd.array(oses[who], dtype="str"),
-            "product": pd.array(product, dtype="str"),
+            "product": pd.array(product, dtype=_TEXT),
             "revenue": cols["revenue"],
         }
     )

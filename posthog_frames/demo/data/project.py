@@ -119,6 +119,7 @@ _EVENT_DEFINITIONS = [
     ("$current_url", "String"),
     ("$os", "String"),
     ("$pathname", "String"),
+    ("product", "String"),
     ("revenue", "Numeric"),
 ]
 

@@ -150,11 +150,27 @@ class DemoDatabase:
             self.events_source = True
             return self.event_props
 
-    def execute(self, sql: str, params: dict[str, Any], max_rows: int) -> list[tuple]:
-        """Run *sql* and return at most *max_rows* rows (raises ``sqlite3.Error``)."""
+    def execute(
+        self, sql: str, params: dict[str, Any], max_rows: int, only: Sequence[str] | None = None
+    ) -> list[tuple]:
+        """Run *sql* and return at most *max_rows* rows (raises ``sqlite3.Error``).
+
+        *only* restricts ``events`` to the events of these uuids, for queries whose filters
+        were evaluated elsewhere (the EventsQuery's property filters): a temporary ``events``
+        table shadows the main one while *sql* runs, as SQLite resolves ``temp`` first.
+        """
         with self.lock:
-            cursor = self.conn.execute(sql, params)
-            return cursor.fetchmany(max_rows)
+            if only is None:
+                return self.conn.execute(sql, params).fetchmany(max_rows)
+            self.conn.execute(
+                "CREATE TEMP TABLE events AS SELECT * FROM main.events "
+                "WHERE uuid IN (SELECT value FROM json_each(?))",
+                (orjson.dumps(list(only)).decode(),),
+            )
+            try:
+                return self.conn.execute(sql, params).fetchmany(max_rows)
+            finally:
+                self.conn.execute("DROP TABLE temp.events")
 
 
 def _texts(series: pd.Series) -> list[Any]:

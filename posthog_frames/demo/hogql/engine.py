@@ -15,7 +15,7 @@ Example:
 from __future__ import annotations
 
 import sqlite3
-from collections.abc import Callable
+from collections.abc import Callable, Sequence
 from datetime import datetime
 from typing import Any
 
@@ -41,9 +41,11 @@ def execute(
     now: datetime,
     timezone: str,
     events: Callable[[], Any],
+    only: Sequence[str] | None = None,
 ) -> dict[str, Any]:
     """Run HogQL *text* on *db*: ``columns, types, results, hasMore, hogql, clickhouse, limit,
-    offset``. *events* returns the event log, called only when the query reads events.
+    offset``. *events* returns the event log, called only when the query reads events; *only*
+    restricts it to the events of these uuids.
 
     Raises :class:`HogQLError` for anything PostHog would answer with a 400.
     """
@@ -57,7 +59,7 @@ def execute(
     limit, fetch = _limits(compiled)
     sql = f"{compiled.sql} LIMIT {fetch} OFFSET {compiled.offset}"
     try:
-        rows = db.execute(sql, compiled.params, fetch)
+        rows = db.execute(sql, compiled.params, fetch, only)
     except sqlite3.Error as err:
         raise HogQLError(
             f"The query failed: {err}. Check it against the demo's HogQL subset."
