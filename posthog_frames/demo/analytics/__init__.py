@@ -27,6 +27,8 @@ from posthog_frames.demo.analytics import (
     trends,
 )
 from posthog_frames.demo.analytics._common import Context
+from posthog_frames.demo.analytics._dates import resolve_range
+from posthog_frames.demo.clock import iso
 from posthog_frames.demo.errors import DemoValidationError
 
 __all__ = ["KINDS", "Computed", "Context", "compute", "insight_kind", "query_source"]
@@ -60,6 +62,8 @@ class Computed:
     types: list | None = None
     hogql: str | None = None
     has_more: bool = False
+    # The absolute {date_from, date_to} the result covers (PostHog's ResolvedDateRangeResponse).
+    resolved_date_range: dict[str, str] | None = None
 
 
 def query_source(query: dict) -> dict:
@@ -101,4 +105,10 @@ def compute(query: dict, ctx: Context) -> Computed:
             f"{', '.join([*_RUNNERS, 'HogQLQuery'])}.",
             attr="query",
         )
-    return Computed(runner(source, ctx))
+    # Retention's default window is its own: 11 periods back (see retention.compute).
+    default_from = "-11d" if kind == "RetentionQuery" else "-7d"
+    period = resolve_range(
+        source.get("dateRange"), ctx.now, ctx.timezone, default_from=default_from
+    )
+    covered = {"date_from": iso(period.start), "date_to": iso(period.end)}
+    return Computed(runner(source, ctx), resolved_date_range=covered)

@@ -102,6 +102,7 @@ def represent(
         "query_status": query_status,
         "hogql": computed.hogql if computed is not None else None,
         "types": computed.types if computed is not None else None,
+        "resolved_date_range": computed.resolved_date_range if computed is not None else None,
         "alerts": [],
         "last_viewed_at": _stamp(modified + timedelta(days=1)),
         "filters_hash": cache_key or filters_hash(query or stored),
