@@ -53,14 +53,22 @@ PROPERTY_DEFINITION = ["id", "name", "is_numerical", "property_type", "tags"]
 # exclude_none, so only `name` is certain.
 PERSON_VALUES = ["results", "refreshing"]
 # posthog/api/insight.py InsightSerializer.Meta.fields, as of today's source: newer than the
-# cut, which lacks resolved_date_range. Left out: _create_in_folder (write-only) and
-# search_match_type (set on search results only).
+# cut, which lacks resolved_date_range and search_match_type. Left out: _create_in_folder
+# (write-only).
 INSIGHT_FIELDS = (
     "id short_id name derived_name filters query order deleted dashboards dashboard_tiles"
     " last_refresh cache_target_age next_allowed_client_refresh result hasMore columns created_at"
     " created_by description updated_at tags favorited saved last_modified_at last_modified_by"
     " is_sample effective_restriction_level effective_privilege_level user_access_level timezone"
     " is_cached query_status hogql types resolved_date_range alerts last_viewed_at"
+    " search_match_type"
+).split()
+# posthog/api/insight.py InsightBasicSerializer.Meta.fields (`?basic=true`): the published
+# list operation documents the full Insight only.
+INSIGHT_BASIC = (
+    "id short_id name derived_name filters query dashboards dashboard_tiles description"
+    " last_refresh refreshing saved tags updated_at created_by created_at last_modified_at"
+    " favorited user_access_level last_viewed_at search_match_type"
 ).split()
 
 
@@ -81,7 +89,7 @@ class Fields:
 
 @dataclass(frozen=True)
 class Endpoint:
-    """One request to the demo and the contract its 200 answer keeps."""
+    """One request to the demo and the contract its answer keeps."""
 
     name: str
     path: str
@@ -89,6 +97,7 @@ class Endpoint:
     params: dict[str, Any] = field(default_factory=dict)
     body: dict[str, Any] | None = None  # a POST's JSON body (None: GET)
     at: str = ""  # which part of the body the Spec describes: "results/*", "query_status"
+    status: int = 200  # 202: an async query's start, whose body is its QueryStatus
 
 
 def _fields(*where: tuple[str, list[str]]) -> Fields:
@@ -122,6 +131,12 @@ ENDPOINTS: tuple[Endpoint, ...] = (
     ),
     Endpoint("project retrieve", "/api/projects/1/", _fields(("", PROJECT_BASIC))),
     Endpoint("insights list", "/api/projects/1/insights/", Spec(INSIGHTS), {"limit": 100}),
+    Endpoint(
+        "insights list (basic)",
+        "/api/projects/1/insights/",
+        _fields(("", PAGINATED), ("results/*", INSIGHT_BASIC)),
+        {"limit": 100, "basic": "true"},
+    ),
     Endpoint(
         "insight retrieve",
         "/api/projects/1/insights/{insight}/",
@@ -176,6 +191,15 @@ ENDPOINTS: tuple[Endpoint, ...] = (
         "/api/environments/1/query/",
         Spec(ENV_QUERY, "/components/schemas/HogQLQueryResponse"),
         body=_HOGQL,
+    ),
+    # posthog/api/query.py: a query started with refresh=force_async answers 202 and its status.
+    Endpoint(
+        "query async start",
+        "/api/projects/1/query/",
+        Spec(QUERY, "/components/schemas/QueryStatus"),
+        body={**_HOGQL, "refresh": "force_async"},
+        at="query_status",
+        status=202,
     ),
     Endpoint(
         "query status",

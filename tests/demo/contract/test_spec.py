@@ -102,3 +102,10 @@ def test_the_persons_deviation_stays_on_the_list(demo):
     assert problems(retrieve, {**person, "id": listed["id"]}) != []  # retrieve keeps integers
     assert problems(listing, listed) == [] and problems(listing, {**listed, "id": 7}) != []
     assert problems(listing, {**listed, "id": "not-a-uuid"}) == ["id: 'not-a-uuid' is not a 'uuid'"]
+
+
+def test_the_cache_miss_entry_is_a_miss(demo, placeholders):
+    miss = endpoint("insight retrieve (cache miss)")
+    path = miss.path.replace("{insight}", str(placeholders["insight"][0]))
+    body = get(demo, path, params=miss.params).json()
+    assert body["result"] is None and body["last_refresh"] is None and body["is_cached"] is False
