@@ -43,6 +43,12 @@ TEAM_BASIC = (
     " has_completed_onboarding_for ingested_event is_demo timezone access_control"
 ).split()
 PROJECT_BASIC = [f for f in TEAM_BASIC if f != "project_id"]
+# posthog/queries/actor_base_query.py SerializedPerson (CommonActor's fields and its own): the
+# persons list's items. last_seen_at is in the newest copies only (posthog-source-facts §3).
+SERIALIZED_PERSON = (
+    "type id uuid name distinct_ids properties created_at is_identified matched_recordings"
+    " value_at_data_point"
+).split()
 # DRF LimitOffsetPagination (REST_FRAMEWORK PAGE_SIZE; posthog/settings/web.py).
 PAGINATED = ["count", "next", "previous", "results"]
 # posthog/api/property_definition.py PropertyDefinitionSerializer; the virtual $builtin_*
@@ -162,6 +168,13 @@ ENDPOINTS: tuple[Endpoint, ...] = (
         Spec(PERSON, "/components/schemas/Person"),
         {"limit": 50},
         at="results/*",
+    ),
+    # posthog/api/person.py PersonViewSet.list: `count` only with include_total.
+    Endpoint(
+        "persons list (SerializedPerson fields)",
+        "/api/projects/1/persons/",
+        _fields(("", ["results", "next", "previous"]), ("results/*", SERIALIZED_PERSON)),
+        {"limit": 50},
     ),
     Endpoint("person retrieve", "/api/projects/1/persons/{person_uuid}/", Spec(PERSON)),
     Endpoint("person retrieve by id", "/api/projects/1/persons/1/", Spec(PERSON)),

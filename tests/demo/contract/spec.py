@@ -33,10 +33,19 @@ _MAP = ("properties", "patternProperties", "$defs")
 # OpenAPI 3.0 annotations with no JSON Schema meaning: `example` is a sample value and
 # `discriminator` only a hint for code generators (the oneOf still decides).
 _DROPPED = ("nullable", "example", "discriminator")
+# Keywords that hold for null too unless null is offered as an alternative to them.
+_COMBINATORS = ("allOf", "anyOf", "oneOf", "not", "$ref", "const")
+_ANNOTATIONS = ("title", "description", "readOnly", "writeOnly", "default", "deprecated")
 
 
 def _allow_null(schema: dict[str, Any]) -> dict[str, Any]:
     """*schema*, also accepting JSON null (what ``nullable: true`` means in OpenAPI 3.0)."""
+    combined = {k: v for k, v in schema.items() if k in _COMBINATORS}
+    if combined:
+        # A $ref/allOf/oneOf would still refuse null: null becomes one more alternative.
+        inner = {k: v for k, v in schema.items() if k not in _ANNOTATIONS}
+        outer = {k: v for k, v in schema.items() if k in _ANNOTATIONS}
+        return {**outer, "anyOf": [inner, {"type": "null"}]}
     out = dict(schema)
     kind = out.get("type")
     if isinstance(kind, str):
@@ -45,14 +54,7 @@ def _allow_null(schema: dict[str, Any]) -> dict[str, Any]:
         out["type"] = [*kind, "null"]
     if "enum" in out and None not in out["enum"]:
         out["enum"] = [*out["enum"], None]
-    if "type" in out or "enum" in out:
-        return out
-    constraints = {k: v for k, v in out.items() if k in (*_ONE, *_MANY, *_MAP, "$ref", "const")}
-    if not constraints:
-        return out  # `{}` (or annotations only) already accepts null
-    # allOf/oneOf/$ref carry no type of their own: null becomes one more alternative.
-    annotations = {k: v for k, v in out.items() if k not in constraints}
-    return {**annotations, "anyOf": [constraints, {"type": "null"}]}
+    return out  # with neither type nor enum (`{}`), null was accepted already
 
 
 def to_json_schema(schema: Any, *, response: bool = True) -> Any:

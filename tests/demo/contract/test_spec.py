@@ -36,6 +36,11 @@ def test_nullable_without_a_type_becomes_a_null_alternative():
     assert accepts(ref_like, None) and accepts(ref_like, 2)
     assert not accepts(ref_like, 0) and not accepts(ref_like, "2")
     assert accepts({"nullable": True}, None)  # `{}` accepted everything already
+    typed_and_combined = {"type": "string", "allOf": [{"enum": ["a"]}], "nullable": True}
+    assert accepts(typed_and_combined, None) and accepts(typed_and_combined, "a")
+    assert not accepts(typed_and_combined, "b")
+    converted = to_json_schema(ref_like)
+    assert converted["readOnly"] is True and "readOnly" not in converted["anyOf"][0]
 
 
 def test_nullable_inside_properties_and_items_and_property_names_kept():
