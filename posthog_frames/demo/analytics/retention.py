@@ -19,7 +19,6 @@ from posthog_frames.demo.analytics._common import (
     bucket_of,
     floor_to,
     iso,
-    persons_url,
     resolve_range,
     select_events,
     series_event,
@@ -41,6 +40,7 @@ def cohorts(source: dict, ctx: Context) -> tuple[list, pd.DataFrame, pd.DataFram
     """The table's row starts, its cohorts (``person_id, i``: person in row i) and the returns
     (``person_id, i, k``: a person of row i came back k periods later)."""
     rf = source.get("retentionFilter") or {}
+    rtype = rf.get("retentionType") or "retention_first_time"
     period = rf.get("period") or "Day"
     if period not in PERIODS:
         raise DemoValidationError(f"Unknown retention period {period!r}.", attr="period")
@@ -50,7 +50,6 @@ def cohorts(source: dict, ctx: Context) -> tuple[list, pd.DataFrame, pd.DataFram
         raise DemoValidationError(
             "totalIntervals must be between 1 and 120.", attr="totalIntervals"
         )
-    rtype = rf.get("retentionType") or "retention_first_time"
     if rtype not in ("retention_first_time", "retention_recurring"):
         raise DemoValidationError(f"Unknown retentionType {rtype!r}.", attr="retentionType")
     target = rf.get("targetEntity") or {"id": "$pageview", "type": "events"}
@@ -87,24 +86,21 @@ def compute(source: dict, ctx: Context) -> list[dict]:
     """Run a ``RetentionQuery`` source against the demo log."""
     rf = source.get("retentionFilter") or {}
     period = rf.get("period") or "Day"
-    rtype = rf.get("retentionType") or "retention_first_time"
     starts, found, returns = cohorts(source, ctx)
     total = len(starts)
     returned = returns.groupby(["i", "k"]).size()
     sizes = found.groupby("i").size()
     rows = []
+    # The shape of today's RetentionQueryRunner._calculate (posthog/hogql_queries/insights/
+    # retention_query_runner.py): each value is {count, label}; the people/people_url of the
+    # legacy runner are gone (schema: RetentionResult/RetentionValue forbid other keys).
     for i, start in enumerate(starts):
-        link = "/" + persons_url(
-            ctx, "retention", {"breakdown_values": [i], "period": period, "retention_type": rtype}
-        )
-        values = []
-        for k in range(total - i):
-            count = int(sizes.get(i, 0) if k == 0 else returned.get((i, k), 0))
-            value = {"count": count, "people": []}
-            if count:
-                value["people_url"] = link + f"&selected_interval={k}"
-            values.append(value)
-        rows.append(
-            {"values": values, "label": f"{period} {i}", "date": iso(start), "people_url": link}
-        )
+        values = [
+            {
+                "count": int(sizes.get(i, 0) if k == 0 else returned.get((i, k), 0)),
+                "label": f"{period} {k}",
+            }
+            for k in range(total - i)
+        ]
+        rows.append({"values": values, "label": f"{period} {i}", "date": iso(start)})
     return rows

@@ -157,6 +157,9 @@ def answer_actors(
     body |= {
         "columns": columns,
         "types": [_TYPES.get(c, "String") for c in columns],
+        # ActorsQueryResponse.hogql is a required string: the runner's printed query. The demo
+        # computes in pandas, so it names the query's shape, paged as the runner pages it.
+        "hogql": f"SELECT {', '.join(columns)} FROM actors LIMIT {limit + 1} OFFSET {offset}",
         "hasMore": len(uids) > offset + limit,
         "limit": limit,
         "offset": offset,

@@ -114,6 +114,34 @@ _HOGQL = {
     "query": {"kind": "HogQLQuery", "query": "select event, count() from events group by event"}
 }
 
+# The smallest body of each insight kind PostHog's UI posts (frontend/src/queries/schema), and
+# the raw-data kinds the events and persons tables post.
+_PAGEVIEWS = {"kind": "EventsNode", "event": "$pageview"}
+_SIGNUPS = {"kind": "EventsNode", "event": "signed up"}
+_KIND_QUERIES: dict[str, dict[str, Any]] = {
+    "TrendsQuery": {"kind": "TrendsQuery", "series": [_PAGEVIEWS]},
+    "FunnelsQuery": {"kind": "FunnelsQuery", "series": [_PAGEVIEWS, _SIGNUPS]},
+    "RetentionQuery": {
+        "kind": "RetentionQuery",
+        "retentionFilter": {
+            "targetEntity": {"id": "signed up", "type": "events"},
+            "returningEntity": {"id": "$pageview", "type": "events"},
+        },
+    },
+    "PathsQuery": {"kind": "PathsQuery", "pathsFilter": {"includeEventTypes": ["$pageview"]}},
+    "StickinessQuery": {"kind": "StickinessQuery", "series": [_PAGEVIEWS]},
+    "LifecycleQuery": {"kind": "LifecycleQuery", "series": [_PAGEVIEWS]},
+    "EventsQuery": {"kind": "EventsQuery", "select": ["*", "event", "timestamp"], "limit": 10},
+    "ActorsQuery": {
+        "kind": "ActorsQuery",
+        "source": {
+            "kind": "InsightActorsQuery",
+            "source": {"kind": "TrendsQuery", "series": [_PAGEVIEWS]},
+        },
+        "select": ["actor"],
+    },
+}
+
 
 INSIGHTS = "terraform/insights_list.json"
 INSIGHT = "terraform/insights_retrieve.json"
@@ -198,6 +226,15 @@ ENDPOINTS: tuple[Endpoint, ...] = (
         "/api/projects/1/query/",
         Spec(QUERY, "/components/schemas/HogQLQueryResponse"),
         body=_HOGQL,
+    ),
+    *(
+        Endpoint(
+            f"query {kind}",
+            "/api/projects/1/query/",
+            Spec(QUERY, f"/components/schemas/{kind}Response"),
+            body={"query": query},
+        )
+        for kind, query in _KIND_QUERIES.items()
     ),
     Endpoint(
         "environments query HogQLQuery",
