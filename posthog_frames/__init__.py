@@ -17,6 +17,7 @@ tz-aware UTC.
 """
 
 from posthog_frames.client import Client, StreamResult, connect
+from posthog_frames.cohort_filters import InCohort, NotInCohort
 from posthog_frames.exceptions import (
     AuthenticationError,
     ConfigurationError,
@@ -113,6 +114,8 @@ __all__ = [
     "operators_for",
     # filters
     "PropertyFilter",
+    "InCohort",
+    "NotInCohort",
     "filters_param",
     "encode_filters",
     "normalize_filters",
