@@ -29,6 +29,8 @@ from typing import Any
 import orjson
 from werkzeug.wrappers import Request, Response
 
+from posthog_frames.demo.api._pages import paginate
+from posthog_frames.demo.api.cohorts import CohortStore
 from posthog_frames.demo.api.insights import InsightStore
 from posthog_frames.demo.api.meta import list_projects, me, property_definitions, retrieve_project
 from posthog_frames.demo.api.persons import (
@@ -56,15 +58,18 @@ _LOG_SIZE = 10_000
 @dataclass(frozen=True)
 class _Route:
     pattern: re.Pattern[str]
-    scope: str
+    scopes: tuple[str, ...]  # every one is required (DRF actions' required_scopes)
     methods: tuple[str, ...]
     handler: str  # name of a DemoApp method taking (request, match)
     project: bool = True
 
 
-def _route(pattern: str, scope: str, handler: str, methods: tuple[str, ...] = ("GET",)) -> _Route:
+def _route(
+    pattern: str, scope: str | tuple[str, ...], handler: str, methods: tuple[str, ...] = ("GET",)
+) -> _Route:
     project = pattern.startswith(_PROJECT)
-    return _Route(re.compile(pattern + "$"), scope, methods, handler, project)
+    scopes = (scope,) if isinstance(scope, str) else scope
+    return _Route(re.compile(pattern + "$"), scopes, methods, handler, project)
 
 
 _ROUTES = [
@@ -79,6 +84,13 @@ _ROUTES = [
     _route(_PROJECT + r"/insights/(?P<key>[^/]+)", "insight:read", "_insight"),
     _route(_PROJECT + r"/query", "query:read", "_query", ("POST",)),
     _route(_PROJECT + r"/query/(?P<key>[^/]+)", "query:read", "_query_status"),
+    _route(_PROJECT + r"/cohorts", "cohort:read", "_cohorts"),
+    _route(_PROJECT + r"/cohorts/(?P<key>[^/]+)", "cohort:read", "_cohort"),
+    _route(
+        _PROJECT + r"/cohorts/(?P<key>[^/]+)/persons",
+        ("cohort:read", "person:read"),
+        "_cohort_persons",
+    ),
 ]
 
 
@@ -118,7 +130,8 @@ class DemoApp:
         # The budgets read the faults' clock, so tests can move both at once.
         self.throttle = Throttle(clock=lambda: self.faults.clock(), api_queries=api_queries_budget)
         self.budgets = budgets
-        self._persons_ctx = PersonsContext(data, faults, data.now, timezone)
+        self.cohorts = CohortStore(data, user=account.user_basic())
+        self._persons_ctx = PersonsContext(data, faults, data.now, timezone, self.cohorts)
         self._empty_ctx = PersonsContext(None, faults, data.now, timezone)
         self._store: InsightStore | None = None
         self._store_lock = threading.Lock()
@@ -140,6 +153,7 @@ class DemoApp:
                     project_id=1,
                     user=self.account.user_basic(),
                     failure=self.faults.calculation_failure,
+                    cohorts=self.cohorts.lookup,
                 )
             return self._store
 
@@ -203,7 +217,8 @@ class DemoApp:
 
     def _handle(self, request: Request, route: _Route, match: re.Match[str]) -> Response:
         key, scopes = authenticate(request, self.keys)
-        require_scope(scopes, route.scope)
+        for needed in route.scopes:
+            require_scope(scopes, needed)
         if route.project and self.account.project(int(match["pid"])) is None:
             return not_found()
         wait: float | None = self.faults.throttle(key)
@@ -256,6 +271,22 @@ class DemoApp:
         if int(match["pid"]) != 1:
             return not_found()
         return _answer(self.insight_store().retrieve(match["key"], request.args.to_dict()))
+
+    def _cohorts(self, request: Request, match: re.Match[str]) -> Response:
+        if int(match["pid"]) != 1:
+            return paginate(request, [])
+        rows = self.cohorts.listing(request.args.to_dict())
+        return paginate(request, rows) if isinstance(rows, list) else _answer(rows)
+
+    def _cohort(self, request: Request, match: re.Match[str]) -> Response:
+        if int(match["pid"]) != 1:
+            return not_found()
+        return _answer(self.cohorts.retrieve(match["key"]))
+
+    def _cohort_persons(self, request: Request, match: re.Match[str]) -> Response:
+        if int(match["pid"]) != 1 or not self.cohorts.exists(match["key"]):
+            return not_found()
+        return list_persons(request, self._ctx(match), cohort=int(match["key"]))
 
     def _query_status(self, request: Request, match: re.Match[str]) -> Response:
         if int(match["pid"]) != 1:

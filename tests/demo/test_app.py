@@ -65,7 +65,7 @@ class FakeStore:
 
     built: list[dict] = []
 
-    def __init__(self, persons, *, seed, now, timezone, project_id, user, failure):
+    def __init__(self, persons, *, seed, now, timezone, project_id, user, failure, cohorts):
         FakeStore.built.append(
             {"persons": len(persons), "seed": seed, "project_id": project_id, "user": user["email"]}
         )

@@ -51,9 +51,11 @@ from posthog_frames.demo.data.events import generate_events
 from posthog_frames.demo.data.persons import persons_table
 from posthog_frames.demo.data.saved_insights import SavedInsight, build_saved_insights
 from posthog_frames.demo.errors import NOT_FOUND, DemoValidationError, error_body, invalid
+from posthog_frames.demo.filters import CohortLookup, UnknownCohort
 
 __all__ = ["InsightStore"]
 
+_NO_COHORT = "Cohort matching query does not exist."  # Django's DoesNotExist message
 _STALE = {"hour": timedelta(minutes=15), "week": timedelta(days=1), "month": timedelta(days=1)}
 
 
@@ -87,6 +89,7 @@ class InsightStore:
         project_id: int,
         user: dict,
         failure: Callable[[], str | None] = lambda: None,
+        cohorts: CohortLookup | None = None,
     ) -> None:
         if now.tzinfo is None:
             raise DemoValidationError(
@@ -105,6 +108,7 @@ class InsightStore:
         self._project_id = project_id
         self._user = user
         self._failure = failure  # injected calculation failures (faults.calculation_failure)
+        self._cohorts = cohorts  # who is in each cohort, for cohort filters
         self._lock = threading.RLock()
         self._ctx: Context | None = None
         self._insights = build_saved_insights(now)
@@ -128,6 +132,7 @@ class InsightStore:
                     self._now,
                     self._timezone,
                     self._project_id,
+                    self._cohorts,
                 )
             return self._ctx
 
@@ -167,6 +172,9 @@ class InsightStore:
                     entry = self._compute(query)
                 except DemoValidationError as err:
                     task.error = err.message
+                    return
+                except UnknownCohort:
+                    task.error = _NO_COHORT
                     return
                 self._store(key, entry)
                 task.entry = entry
@@ -222,7 +230,12 @@ class InsightStore:
                 failed = self._failure()
                 if failed is not None:
                     return 200, self._failed(insight, query, key, failed, params)
-                entry, is_cached = self._compute(query), False
+                try:
+                    entry, is_cached = self._compute(query), False
+                except UnknownCohort:
+                    # Cohort.DoesNotExist is an unexpected crash to InsightSerializer: it
+                    # answers result null with the error in query_status.
+                    return 200, self._failed(insight, query, key, _NO_COHORT, params)
                 self._store(key, entry)
         elif mode in ("async", "force_async"):
             if mode == "force_async" or not self._is_fresh(entry, query):
