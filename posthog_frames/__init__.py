@@ -20,6 +20,7 @@ from posthog_frames.client import Client, StreamResult, connect
 from posthog_frames.cohort_filters import InCohort, NotInCohort
 from posthog_frames.exceptions import (
     AuthenticationError,
+    CohortCalculating,
     ConfigurationError,
     InsightNotComputed,
     InvalidArgument,
@@ -132,6 +133,7 @@ __all__ = [
     "OfflineCacheMiss",
     "InvalidResponse",
     "InsightNotComputed",
+    "CohortCalculating",
     "QueryFailed",
     "UnsupportedInsight",
     "InvalidArgument",

@@ -1,21 +1,24 @@
 """The PostHog client: every verb an analyst calls, each handing over to one plain function.
 
-The verbs are spelled out here with their full signatures and docs (httpx's ``Client`` style);
-the work happens in the resource modules beside this one — :mod:`.persons`, :mod:`.insights`,
-:mod:`.query`, :mod:`.parquet`, :mod:`.properties`, :mod:`.account` — which use only the
-low-level verbs of :class:`~posthog_frames.client.base.BaseClient` (``get``, ``post``,
-``paginate``). Frames are built by the converters in :mod:`posthog_frames.frames`.
+The verbs are spelled out here with their full signatures (httpx's ``Client`` style); the work
+happens in the resource modules beside this one — :mod:`.persons`, :mod:`.insights`,
+:mod:`.query`, :mod:`.parquet`, :mod:`.properties`, :mod:`.account`, :mod:`.cohorts` … — which
+use only the low-level verbs of :class:`~posthog_frames.client.base.BaseClient` (``get``,
+``post``, ``paginate``). Frames are built by the converters in :mod:`posthog_frames.frames`.
+The first verbs carry their docs here; later groups keep theirs with the function they hand
+over to (``@_docs_from``), so ``help(client.cohorts)`` reads the same and this file stays short.
 """
 
 from __future__ import annotations
 
-from collections.abc import Iterator, Sequence
+from collections.abc import Callable, Iterator, Sequence
 from pathlib import Path
-from typing import Any
+from typing import Any, TypeVar
 
 import pandas as pd
 
 from posthog_frames.client import account as account_api
+from posthog_frames.client import cohorts as cohorts_api
 from posthog_frames.client import doctor as doctor_api
 from posthog_frames.client import insights as insights_api
 from posthog_frames.client import parquet as parquet_api
@@ -23,6 +26,7 @@ from posthog_frames.client import persons as persons_api
 from posthog_frames.client import properties as properties_api
 from posthog_frames.client import query as query_api
 from posthog_frames.client.base import BaseClient
+from posthog_frames.client.cohort_state import COHORT_WAIT
 from posthog_frames.client.doctor import DoctorReport
 from posthog_frames.client.hogql import MAX_ROWS
 from posthog_frames.client.parquet import StreamResult
@@ -30,6 +34,18 @@ from posthog_frames.client.persons import PersonsRequest
 from posthog_frames.insight import Insight
 
 __all__ = ["Client"]
+
+_Verb = TypeVar("_Verb", bound=Callable[..., Any])
+
+
+def _docs_from(function: Callable[..., Any]) -> Callable[[_Verb], _Verb]:
+    """Give a verb the docs of the function it hands over to (one text, kept there)."""
+
+    def attach(verb: _Verb) -> _Verb:
+        verb.__doc__ = function.__doc__
+        return verb
+
+    return attach
 
 
 class Client(BaseClient):
@@ -351,6 +367,35 @@ class Client(BaseClient):
             page_size=page_size,
             progress=progress,
             keyset=keyset,
+        )
+
+    # -- cohorts ------------------------------------------------------------------------------
+
+    @_docs_from(cohorts_api.cohorts)
+    def cohorts(self, search: str | None = None, *, refresh: bool = False) -> pd.DataFrame:
+        return cohorts_api.cohorts(self, search, refresh=refresh)
+
+    @_docs_from(cohorts_api.cohort_persons)
+    def cohort_persons(
+        self,
+        id_or_name: Any,
+        *,
+        wait: float = COHORT_WAIT,
+        limit: int | None = None,
+        page_size: int | None = None,
+        progress: bool | None = None,
+        refresh: bool = False,
+        dtypes: bool = True,
+    ) -> pd.DataFrame:
+        return cohorts_api.cohort_persons(
+            self,
+            id_or_name,
+            wait=wait,
+            limit=limit,
+            page_size=page_size,
+            progress=progress,
+            refresh=refresh,
+            dtypes=dtypes,
         )
 
     # -- the account --------------------------------------------------------------------------

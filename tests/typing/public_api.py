@@ -21,3 +21,14 @@ def analysis(client: phf.Client, df: pd.DataFrame) -> list[Axes]:
         phf.plot_funnel(linux),
         phf.plot(rows, ax=None),
     ]
+
+
+def cohorts(client: phf.Client) -> pd.DataFrame:
+    listing: pd.DataFrame = client.cohorts(search="paying")
+    members: pd.DataFrame = client.cohort_persons(listing.iloc[0], wait=30.0)
+    others: pd.DataFrame = client.persons(properties=[phf.NotInCohort(1), phf.InCohort(2)])
+    try:
+        client.cohort_persons("Desktop engineers", wait=0)
+    except phf.CohortCalculating as err:
+        print(err.cohort)
+    return pd.concat([members, others])
