@@ -31,6 +31,7 @@ from werkzeug.wrappers import Request, Response
 
 from posthog_frames.demo.api._pages import paginate
 from posthog_frames.demo.api.cohorts import CohortStore
+from posthog_frames.demo.api.dashboards import DashboardStore
 from posthog_frames.demo.api.insights import InsightStore
 from posthog_frames.demo.api.meta import list_projects, me, property_definitions, retrieve_project
 from posthog_frames.demo.api.persons import (
@@ -84,6 +85,8 @@ _ROUTES = [
     _route(_PROJECT + r"/insights/(?P<key>[^/]+)", "insight:read", "_insight"),
     _route(_PROJECT + r"/query", "query:read", "_query", ("POST",)),
     _route(_PROJECT + r"/query/(?P<key>[^/]+)", "query:read", "_query_status"),
+    _route(_PROJECT + r"/dashboards", "dashboard:read", "_dashboards_list"),
+    _route(_PROJECT + r"/dashboards/(?P<key>[^/]+)", "dashboard:read", "_dashboard"),
     _route(_PROJECT + r"/cohorts", "cohort:read", "_cohorts"),
     _route(_PROJECT + r"/cohorts/(?P<key>[^/]+)", "cohort:read", "_cohort"),
     _route(
@@ -134,6 +137,7 @@ class DemoApp:
         self._persons_ctx = PersonsContext(data, faults, data.now, timezone, self.cohorts)
         self._empty_ctx = PersonsContext(None, faults, data.now, timezone)
         self._store: InsightStore | None = None
+        self._dashboards: DashboardStore | None = None
         self._store_lock = threading.Lock()
         self._count_lock = threading.Lock()
         self._count = 0
@@ -156,6 +160,16 @@ class DemoApp:
                     cohorts=self.cohorts.lookup,
                 )
             return self._store
+
+    def dashboard_store(self) -> DashboardStore:
+        """Project 1's dashboards, over its saved insights (built on first use)."""
+        store = self.insight_store()
+        with self._store_lock:
+            if self._dashboards is None:
+                self._dashboards = DashboardStore(
+                    store, user=self.account.user_basic(), now=self.data.now
+                )
+            return self._dashboards
 
     # -- counters ---------------------------------------------------------------------------
     @property
@@ -270,7 +284,21 @@ class DemoApp:
     def _insight(self, request: Request, match: re.Match[str]) -> Response:
         if int(match["pid"]) != 1:
             return not_found()
-        return _answer(self.insight_store().retrieve(match["key"], request.args.to_dict()))
+        params = request.args.to_dict()
+        if "from_dashboard" in params:
+            return _answer(self.dashboard_store().insight(match["key"], params))
+        return _answer(self.insight_store().retrieve(match["key"], params))
+
+    def _dashboards_list(self, request: Request, match: re.Match[str]) -> Response:
+        if int(match["pid"]) != 1:
+            return paginate(request, [])
+        rows = self.dashboard_store().listing(request.args.to_dict(), request.args.getlist("tags"))
+        return paginate(request, rows) if isinstance(rows, list) else _answer(rows)
+
+    def _dashboard(self, request: Request, match: re.Match[str]) -> Response:
+        if int(match["pid"]) != 1:
+            return not_found()
+        return _answer(self.dashboard_store().retrieve(match["key"], request.args.to_dict()))
 
     def _cohorts(self, request: Request, match: re.Match[str]) -> Response:
         if int(match["pid"]) != 1:

@@ -47,6 +47,7 @@ from posthog_frames.demo.api.insight_params import (
 from posthog_frames.demo.api.insight_serializer import filters_hash, represent
 from posthog_frames.demo.api.query_status import query_status_body, status_code
 from posthog_frames.demo.clock import iso
+from posthog_frames.demo.data.dashboards import SavedDashboard, build_dashboards
 from posthog_frames.demo.data.events import generate_events
 from posthog_frames.demo.data.persons import persons_table
 from posthog_frames.demo.data.saved_insights import SavedInsight, build_saved_insights
@@ -112,6 +113,7 @@ class InsightStore:
         self._lock = threading.RLock()
         self._ctx: Context | None = None
         self._insights = build_saved_insights(now)
+        self.dashboards = {d.id: d for d in build_dashboards(now)}
         self._cache: dict[str, _Entry] = {}
         # Insights "viewed on a dashboard" before: cached at a fixed time, filled on first read.
         self._precached = {
@@ -210,10 +212,12 @@ class InsightStore:
 
     # -- resolving one insight -------------------------------------------------------------
 
-    def _resolve(self, insight: SavedInsight, params: Mapping[str, str]) -> tuple[int, dict]:
+    def _resolve(
+        self, insight: SavedInsight, params: Mapping[str, str], dashboard: SavedDashboard | None
+    ) -> tuple[int, dict]:
         query = insight.query
         raw = params.get("filters_override")
-        if raw:
+        if raw:  # it stands in for the dashboard's filters, when there is a dashboard
             try:
                 override = json.loads(raw)
             except ValueError:
@@ -221,6 +225,8 @@ class InsightStore:
             if not isinstance(override, dict):
                 return invalid("filters_override must be a JSON object.", "filters_override")
             query = apply_override(query, override)
+        elif dashboard is not None and dashboard.filters:
+            query = apply_override(query, dashboard.filters)
         key = filters_hash(query)
         mode = refresh_mode(params.get("refresh"))
         entry = self._cached(key, query)
@@ -284,9 +290,16 @@ class InsightStore:
             cache_key=key,
         )
 
-    def _safe(self, insight: SavedInsight, params: Mapping[str, str]) -> tuple[int, dict]:
+    def resolve(
+        self,
+        insight: SavedInsight,
+        params: Mapping[str, str],
+        dashboard: SavedDashboard | None = None,
+    ) -> tuple[int, dict]:
+        """*insight* as GET /insights/:id/ answers it (with *dashboard*'s filters applied, as in
+        the dashboard's context), or PostHog's 400."""
         try:
-            return self._resolve(insight, params)
+            return self._resolve(insight, params, dashboard)
         except DemoValidationError as err:
             return invalid(err.message, err.attr)
 
@@ -294,10 +307,10 @@ class InsightStore:
 
     def retrieve(self, key: str, params: Mapping[str, str]) -> tuple[int, dict]:
         """GET /insights/:id/ — *key* is the numeric id or the 8-character short_id."""
-        insight = self._find(str(key))
+        insight = self.find(str(key))
         if insight is None:
             return 404, dict(NOT_FOUND)
-        return self._safe(insight, params)
+        return self.resolve(insight, params)
 
     def list(self, params: Mapping[str, str], base_url: str) -> tuple[int, dict]:
         """GET /insights/ — LimitOffset pagination with ``count``/``next``/``previous``."""
@@ -322,7 +335,7 @@ class InsightStore:
                     )
                 )
                 continue
-            status, body = self._safe(insight, params)
+            status, body = self.resolve(insight, params)
             if status != 200:
                 return status, body
             results.append(body)
@@ -355,7 +368,8 @@ class InsightStore:
         """(id, short_id, kind, name) per insight, for the server's start-up banner."""
         return [(i.id, i.short_id, i.kind, i.name) for i in self._insights]
 
-    def _find(self, key: str) -> SavedInsight | None:
+    def find(self, key: str) -> SavedInsight | None:
+        """The insight with numeric id or short_id *key*, or None."""
         for insight in self._insights:
             if (key.isdigit() and insight.id == int(key)) or insight.short_id == key:
                 return insight

@@ -53,7 +53,7 @@ def test_cohorts_lists_each_cohort_once_with_the_contract_columns(client):
         "value": ["pro", "enterprise"],
         "operator": "exact",
         "negation": False,
-    }  # fmt: skip - PostHog's key order
+    }
     assert df.attrs["kind"] == "cohorts" and df.attrs["project_id"] == 1
 
 
