@@ -18,6 +18,7 @@ tz-aware UTC.
 
 from posthog_frames.client import Client, StreamResult, connect
 from posthog_frames.cohort_filters import InCohort, NotInCohort
+from posthog_frames.dashboard import Dashboard
 from posthog_frames.exceptions import (
     AuthenticationError,
     CohortCalculating,
@@ -83,6 +84,7 @@ __all__ = [
     "Client",
     "connect",
     "Insight",
+    "Dashboard",
     # converters
     "insight_frame",
     "detect_kind",

@@ -19,6 +19,7 @@ import pandas as pd
 
 from posthog_frames.client import account as account_api
 from posthog_frames.client import cohorts as cohorts_api
+from posthog_frames.client import dashboards as dashboards_api
 from posthog_frames.client import doctor as doctor_api
 from posthog_frames.client import insights as insights_api
 from posthog_frames.client import parquet as parquet_api
@@ -31,6 +32,7 @@ from posthog_frames.client.doctor import DoctorReport
 from posthog_frames.client.hogql import MAX_ROWS
 from posthog_frames.client.parquet import StreamResult
 from posthog_frames.client.persons import PersonsRequest
+from posthog_frames.dashboard import Dashboard
 from posthog_frames.insight import Insight
 
 __all__ = ["Client"]
@@ -368,6 +370,18 @@ class Client(BaseClient):
             progress=progress,
             keyset=keyset,
         )
+
+    # -- dashboards ---------------------------------------------------------------------------
+
+    @_docs_from(dashboards_api.dashboards)
+    def dashboards(self, search: str | None = None, *, refresh: bool = False) -> pd.DataFrame:
+        return dashboards_api.dashboards(self, search, refresh=refresh)
+
+    @_docs_from(dashboards_api.dashboard)
+    def dashboard(
+        self, id_or_name: Any, refresh: str | bool = "blocking", *, progress: bool | None = None
+    ) -> Dashboard:
+        return dashboards_api.dashboard(self, id_or_name, refresh, progress=progress)
 
     # -- cohorts ------------------------------------------------------------------------------
 

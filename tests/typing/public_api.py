@@ -32,3 +32,12 @@ def cohorts(client: phf.Client) -> pd.DataFrame:
     except phf.CohortCalculating as err:
         print(err.cohort)
     return pd.concat([members, others])
+
+
+def dashboards(client: phf.Client) -> dict[str, pd.DataFrame]:
+    listing: pd.DataFrame = client.dashboards(search="weekly")
+    board: phf.Dashboard = client.dashboard(listing.iloc[0], refresh="force_cache")
+    first: phf.Insight = board.insights[0]
+    notes: list[str] = board.texts
+    board.plot(cols=2).savefig(f"{first.name}-{len(notes)}.png")
+    return board.frames(tz=True)
