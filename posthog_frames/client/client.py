@@ -18,6 +18,7 @@ from typing import Any, TypeVar
 import pandas as pd
 
 from posthog_frames.client import account as account_api
+from posthog_frames.client import actions as actions_api
 from posthog_frames.client import cohorts as cohorts_api
 from posthog_frames.client import dashboards as dashboards_api
 from posthog_frames.client import doctor as doctor_api
@@ -84,8 +85,10 @@ class Client(BaseClient):
     Verbs: persons (:meth:`persons`, :meth:`iter_persons`, :meth:`person`), property metadata
     (:meth:`property_definitions`, :meth:`property_values`), insights (:meth:`insights`,
     :meth:`insight`, :meth:`insight_frame`), HogQL (:meth:`query`, :meth:`stream_to_parquet`),
-    the account (:meth:`me`, :meth:`projects`), checks (:meth:`doctor`), and the low-level
-    :meth:`get`, :meth:`post`, :meth:`paginate`.
+    dashboards (:meth:`dashboards`, :meth:`dashboard`), cohorts (:meth:`cohorts`,
+    :meth:`cohort_persons`), :meth:`actions` and :meth:`event_definitions`, the account
+    (:meth:`me`, :meth:`projects`), checks (:meth:`doctor`), and the low-level :meth:`get`,
+    :meth:`post`, :meth:`paginate`.
 
     Example:
         >>> client = phf.Client(api_key, host="eu")  # doctest: +SKIP
@@ -283,6 +286,7 @@ class Client(BaseClient):
 
     # -- HogQL --------------------------------------------------------------------------------
 
+    @_docs_from(query_api.query)
     def query(
         self,
         sql: str,
@@ -293,35 +297,6 @@ class Client(BaseClient):
         paginate: bool = False,
         keyset: Sequence[str] | None = None,
     ) -> pd.DataFrame:
-        """Run HogQL on PostHog and return the rows as a typed DataFrame.
-
-        Args:
-            sql: a HogQL SELECT; ``{name}`` placeholders take their value from *values*.
-            values: placeholder values, sent to PostHog separately (never pasted into the SQL).
-            limit: the most rows: replaces the query's trailing LIMIT, or is appended.
-            refresh: PostHog's mode: ``"blocking"`` (cached answers are fine),
-                ``"force_blocking"`` (recompute, and skip the local cache), ``"async"`` (start,
-                then poll ``query/:id/`` until complete), …
-            paginate: fetch every row in pages of up to 49,999, by keyset: each page asks for
-                the rows after the last one seen, ordered by the query's trailing ORDER BY (on
-                selected columns that order rows uniquely, e.g. ``order by timestamp, uuid``)
-                or by *keyset*. PostHog refuses OFFSET from personal API keys, so no page uses
-                it; a query that cannot be paged safely raises ValidationError saying how.
-            keyset: with ``paginate=True``, the selected column names that order rows
-                uniquely, when the query's ORDER BY is not enough (e.g. ``("timestamp",
-                "uuid")``).
-
-        Columns are typed from PostHog's ``types``; ``df.attrs`` holds ``hogql``,
-        ``is_cached``, ``last_refresh``, ``timezone``, ``columns`` and ``types``. When PostHog
-        cut the answer (100 rows without a LIMIT, or 50,000 when the LIMIT asks for more, which
-        PostHog does silently) a :class:`TruncatedResult` warning says so.
-
-        Example:
-            >>> client.query("select properties.$browser as browser, count() as n from events "
-            ...              "where event = {e} group by browser order by n desc",
-            ...              values={"e": "$pageview"}).columns.tolist()
-            ['browser', 'n']
-        """
         return query_api.query(
             self,
             sql,
@@ -332,6 +307,7 @@ class Client(BaseClient):
             keyset=keyset,
         )
 
+    @_docs_from(parquet_api.stream_to_parquet)
     def stream_to_parquet(
         self,
         path: str | Path,
@@ -343,23 +319,6 @@ class Client(BaseClient):
         progress: bool | None = None,
         keyset: Sequence[str] | None = None,
     ) -> StreamResult:
-        """Write ``"persons"`` or a HogQL query's rows to a Parquet file, one page at a time.
-
-        Each page (up to 49,999 rows) becomes one row group, so memory stays at about one
-        page however many rows there are; pages are not kept in the local cache. Pages come by
-        keyset, never OFFSET: a SQL source needs an ORDER BY on selected columns that order rows
-        uniquely (or *keyset*, as in :meth:`query`). The schema is fixed before the first page:
-        for persons from the property definitions (Numeric → float64, Boolean → bool, DateTime →
-        timestamp, else string), for SQL from PostHog's ``types``. Needs pyarrow:
-        ``pip install "posthog-frames[parquet]"``.
-
-        Example:
-            >>> import tempfile, pathlib
-            >>> out = pathlib.Path(tempfile.mkdtemp()) / "events.parquet"
-            >>> client.stream_to_parquet(out, "select uuid, event, timestamp from events "
-            ...                          "order by timestamp, uuid").rows > 1000
-            True
-        """
         return parquet_api.stream_to_parquet(
             self,
             path,
@@ -412,17 +371,22 @@ class Client(BaseClient):
             dtypes=dtypes,
         )
 
+    # -- what there is to count ---------------------------------------------------------------
+
+    @_docs_from(actions_api.actions)
+    def actions(self, *, refresh: bool = False) -> pd.DataFrame:
+        return actions_api.actions(self, refresh=refresh)
+
+    @_docs_from(actions_api.event_definitions)
+    def event_definitions(
+        self, search: str | None = None, *, volume: bool = True, refresh: bool = False
+    ) -> pd.DataFrame:
+        return actions_api.event_definitions(self, search, volume=volume, refresh=refresh)
+
     # -- the account --------------------------------------------------------------------------
 
+    @_docs_from(account_api.projects)
     def projects(self) -> pd.DataFrame:
-        """The organization's projects: ``id``, ``name``, ``timezone``, … one row each.
-
-        Example:
-            >>> client.projects()[["id", "name"]]
-               id             name
-            0   1     Hogflix Demo
-            1   2  Hogflix Staging
-        """
         return account_api.projects(self)
 
     def doctor(self) -> DoctorReport:

@@ -30,8 +30,10 @@ import orjson
 from werkzeug.wrappers import Request, Response
 
 from posthog_frames.demo.api._pages import paginate
+from posthog_frames.demo.api.actions import list_actions, retrieve_action
 from posthog_frames.demo.api.cohorts import CohortStore
 from posthog_frames.demo.api.dashboards import DashboardStore
+from posthog_frames.demo.api.event_definitions import COUNT_CAP, event_definitions
 from posthog_frames.demo.api.insights import InsightStore
 from posthog_frames.demo.api.meta import list_projects, me, property_definitions, retrieve_project
 from posthog_frames.demo.api.persons import (
@@ -87,6 +89,9 @@ _ROUTES = [
     _route(_PROJECT + r"/query/(?P<key>[^/]+)", "query:read", "_query_status"),
     _route(_PROJECT + r"/dashboards", "dashboard:read", "_dashboards_list"),
     _route(_PROJECT + r"/dashboards/(?P<key>[^/]+)", "dashboard:read", "_dashboard"),
+    _route(_PROJECT + r"/actions", "action:read", "_actions"),
+    _route(_PROJECT + r"/actions/(?P<key>[^/]+)", "action:read", "_action"),
+    _route(_PROJECT + r"/event_definitions", "event_definition:read", "_event_definitions"),
     _route(_PROJECT + r"/cohorts", "cohort:read", "_cohorts"),
     _route(_PROJECT + r"/cohorts/(?P<key>[^/]+)", "cohort:read", "_cohort"),
     _route(
@@ -299,6 +304,23 @@ class DemoApp:
         if int(match["pid"]) != 1:
             return not_found()
         return _answer(self.dashboard_store().retrieve(match["key"], request.args.to_dict()))
+
+    def _actions(self, request: Request, match: re.Match[str]) -> Response:
+        if int(match["pid"]) != 1:
+            return json_response({"results": []})
+        return json_response(list_actions(user=self.account.user_basic(), team_id=1))
+
+    def _action(self, request: Request, match: re.Match[str]) -> Response:
+        if int(match["pid"]) != 1:
+            return not_found()
+        return _answer(retrieve_action(match["key"], user=self.account.user_basic(), team_id=1))
+
+    def _event_definitions(self, request: Request, match: re.Match[str]) -> Response:
+        if int(match["pid"]) != 1:
+            return paginate(request, [], count_cap=COUNT_CAP)
+        events = self.insight_store().context().events
+        rows = event_definitions(events, request.args.to_dict())
+        return paginate(request, rows, count_cap=COUNT_CAP)
 
     def _cohorts(self, request: Request, match: re.Match[str]) -> Response:
         if int(match["pid"]) != 1:

@@ -152,7 +152,8 @@ class DemoServer:
 
     @property
     def limited_api_key(self) -> str:
-        """A key without ``person:read`` and ``insight:read``."""
+        """A key without ``person:read``, ``insight:read``, ``dashboard:read``, ``cohort:read`` and
+        ``action:read`` (it reads the project, property and event definitions and HogQL)."""
         return self._keys.limited
 
     @property

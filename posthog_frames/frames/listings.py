@@ -244,7 +244,8 @@ def dashboards_frame(answer: Any, insights: Mapping[int, int] | None = None) -> 
 def actions_frame(answer: Any) -> pd.DataFrame:
     """One row per action of ``GET /actions/``: ``id``, ``name``, ``description``, ``events``
     (each step's event, in order; None for a step on any event), ``steps`` (the steps as JSON
-    text: a step matches an event; the action, any of its steps), ``tags``, ``created_at``.
+    text, their unset fields left out: a step matches an event; the action, any of its steps),
+    ``tags``, ``created_at``.
 
     Example:
         >>> actions_frame({"results": [{"id": 3, "name": "Checkout intent", "steps": [
@@ -256,7 +257,12 @@ def actions_frame(answer: Any) -> pd.DataFrame:
     rows = []
     for row in _rows(answer, "actions"):
         steps = row.get("steps") or []
-        events = [step.get("event") for step in steps if isinstance(step, Mapping)]
+        steps = [
+            {key: value for key, value in step.items() if value is not None}
+            for step in steps
+            if isinstance(step, Mapping)
+        ]
+        events = [step.get("event") for step in steps]
         rows.append({**row, "events": events, "steps": _json_text(steps)})
     return _framed(rows, ACTION_COLUMNS, "actions")
 

@@ -41,3 +41,9 @@ def dashboards(client: phf.Client) -> dict[str, pd.DataFrame]:
     notes: list[str] = board.texts
     board.plot(cols=2).savefig(f"{first.name}-{len(notes)}.png")
     return board.frames(tz=True)
+
+
+def catalogue(client: phf.Client) -> pd.DataFrame:
+    actions: pd.DataFrame = client.actions(refresh=True)
+    events: pd.DataFrame = client.event_definitions("signed", volume=False)
+    return pd.concat([actions, events])
