@@ -279,6 +279,8 @@ class FilterBuilder(w.VBox):
             >>> builder.add_cohort_row(3, "not_in").filter
             NotInCohort(3)
         """
+        if operator not in ("in", "not_in"):
+            raise ValidationError(f"A cohort row's operator is 'in' or 'not_in', got {operator!r}.")
         loaded = None
         if cohort is not None:
             loaded = PropertyFilter("id", cohort_id(cohort), operator, "cohort")

@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import ipywidgets as w
 import pandas as pd
+import pytest
 
 import posthog_frames as phf
 from posthog_frames.widgets import CohortRow, FilterBuilder
@@ -85,3 +86,10 @@ def test_the_add_cohort_button_is_for_person_filters():
     event = FilterBuilder(type="event")
     assert event.add_cohort_button not in event.children[1].children
     assert isinstance(person.add_row(phf.InCohort(2)), CohortRow)
+
+
+def test_a_cohort_row_takes_only_in_or_not_in():
+    builder = FilterBuilder()
+    with pytest.raises(phf.ValidationError, match="'in' or 'not_in'"):
+        builder.add_cohort_row(3, "exact")
+    assert builder.rows == []
