@@ -18,6 +18,7 @@ from typing import Any
 
 import pandas as pd
 
+from posthog_frames._compat import parse_iso
 from posthog_frames.exceptions import InvalidResponse, PostHogError
 from posthog_frames.frames._common import describe
 from posthog_frames.frames.dispatch import detect_kind, kind_of
@@ -178,14 +179,21 @@ def property_values_frame(answer: Any, key: str) -> pd.DataFrame:
 def _framed(
     rows: list[dict[str, Any]], columns: Iterable[str], kind: str, optional: Iterable[str] = ()
 ) -> pd.DataFrame:
-    """*rows* as *columns* (then those of *optional* that some row has), times as UTC, and
-    ``attrs["kind"]``."""
+    """*rows* as *columns* (then those of *optional* that some row has), times as UTC (in
+    microseconds on every pandas, as the persons frame), and ``attrs["kind"]``."""
     present = {key for row in rows for key in row}
     wanted = [*columns, *(key for key in optional if key in present)]
     frame = pd.DataFrame(rows, columns=list(dict.fromkeys(wanted)))
     for column in frame.columns:
         if column.endswith(("_at", "_calculation")) or column == "last_refresh":
-            frame[column] = pd.to_datetime(frame[column], utc=True, format="ISO8601")
+            texts = frame[column].astype(object).where(frame[column].notna(), None).tolist()
+            try:
+                frame[column] = parse_iso(texts, utc=True)
+            except (TypeError, ValueError) as err:
+                raise InvalidResponse(
+                    f"PostHog's {kind} have a {column} that is not an ISO 8601 timestamp "
+                    f"({str(err).splitlines()[0]})"
+                ) from None
     frame.attrs["kind"] = kind
     return frame
 
