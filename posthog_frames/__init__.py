@@ -17,8 +17,11 @@ tz-aware UTC.
 """
 
 from posthog_frames.client import Client, StreamResult, connect
+from posthog_frames.cohort_filters import InCohort, NotInCohort
+from posthog_frames.dashboard import Dashboard
 from posthog_frames.exceptions import (
     AuthenticationError,
+    CohortCalculating,
     ConfigurationError,
     InsightNotComputed,
     InvalidArgument,
@@ -90,6 +93,7 @@ __all__ = [
     # what ad-hoc insights count (client.trends(...), client.funnel(...) …)
     "Event",
     "Action",
+    "Dashboard",
     # converters
     "insight_frame",
     "detect_kind",
@@ -127,6 +131,8 @@ __all__ = [
     "operators_for",
     # filters
     "PropertyFilter",
+    "InCohort",
+    "NotInCohort",
     "filters_param",
     "encode_filters",
     "normalize_filters",
@@ -143,6 +149,7 @@ __all__ = [
     "OfflineCacheMiss",
     "InvalidResponse",
     "InsightNotComputed",
+    "CohortCalculating",
     "QueryFailed",
     "UnsupportedInsight",
     "InvalidArgument",

@@ -34,6 +34,7 @@ __all__ = [
     "OfflineCacheMiss",
     "InvalidResponse",
     "InsightNotComputed",
+    "CohortCalculating",
     "QueryFailed",
     "ConfigurationError",
     "MissingDependency",
@@ -164,6 +165,15 @@ class InvalidResponse(PostHogError, ValueError):
 
 class InsightNotComputed(PostHogError, LookupError):
     """The insight has no result in PostHog's cache (``result: null``); it was never computed."""
+
+
+class CohortCalculating(PostHogError, RuntimeError):
+    """PostHog is still calculating the cohort (``is_calculating``): its members would come back
+    incomplete, so they are not read. ``cohort`` is its id; wait and ask again."""
+
+    def __init__(self, message: str, *, cohort: int | None = None, **kw: Any) -> None:
+        super().__init__(message, **kw)
+        self.cohort = cohort
 
 
 class QueryFailed(PostHogError, RuntimeError):

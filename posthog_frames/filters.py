@@ -17,6 +17,7 @@ from __future__ import annotations
 import datetime as dt
 import json
 import math
+import numbers
 import re
 import urllib.parse
 from collections.abc import Mapping
@@ -44,6 +45,8 @@ _NUMBER_TEXT = re.compile(r"[+-]?(?:\d+\.?\d*|\.\d+)(?:[eE][+-]?\d+)?")
 _INT_TEXT = re.compile(r"[+-]?\d+")
 # Keys PostHog's UI adds for display only; anything else unknown is probably a typo.
 _DISPLAY_KEYS = frozenset({"label", "cohort_name"})
+# Cohort filters in cohort definitions carry `negation` (PostHog reads true as not_in).
+_COHORT_KEYS = frozenset({"negation"})
 _KNOWN_KEYS = frozenset({"key", "value", "operator", "type", "group_type_index"})
 _SCALARS = (str, int, float, bool)
 
@@ -118,9 +121,10 @@ def _check_value(op: str, value: Any) -> Any:
             raise _fail(f"{op} needs two numbers [min, max] with min <= max, got {list(value)!r}")
         return (low, high)
     if op in ops.COHORT:
-        if not isinstance(value, int) or isinstance(value, bool):
+        # Ids read back from client.cohorts() arrive as numpy integers.
+        if not isinstance(value, numbers.Integral) or isinstance(value, bool):
             raise _fail(f"{op} needs a cohort id (an int, as in the cohort's URL), got {value!r}")
-        return value
+        return int(value)
     if op in ops.NUMBER:
         number = _as_number(value)
         if number is None:
@@ -158,8 +162,8 @@ class PropertyFilter:
     Example:
         >>> PropertyFilter("seats", 10, operator="gt").to_dict()
         {'key': 'seats', 'value': 10, 'operator': 'gt', 'type': 'person'}
-        >>> PropertyFilter("id", 42, operator="in", type="cohort")
-        PropertyFilter('id', 42, operator='in', type='cohort')
+        >>> PropertyFilter("id", 42, operator="in", type="cohort")   # what phf.InCohort(42) makes
+        InCohort(42)
     """
 
     key: str
@@ -242,8 +246,10 @@ class PropertyFilter:
     def from_dict(cls, data: Mapping[str, Any]) -> PropertyFilter:
         """Build a filter from PostHog's JSON form (operator defaults to exact, type to person).
 
-        ``label``/``cohort_name`` (display only) are dropped; other unknown keys are refused,
-        since a misspelt ``"operater"`` would otherwise silently become an exact match.
+        ``label``/``cohort_name`` (display only) are dropped; a cohort filter's ``negation``
+        (as cohort definitions write it) makes it ``not_in``, as PostHog reads it; other unknown
+        keys are refused, since a misspelt ``"operater"`` would otherwise silently become an
+        exact match.
 
         Example:
             >>> PropertyFilter.from_dict({"key": "plan", "value": "pro"})
@@ -251,7 +257,9 @@ class PropertyFilter:
         """
         if not isinstance(data, Mapping):
             raise _fail(f"a filter dict is needed, got {type(data).__name__} {data!r}")
-        unknown = set(data) - _KNOWN_KEYS - _DISPLAY_KEYS
+        ptype = data.get("type") or "person"
+        extra = _COHORT_KEYS if ptype == "cohort" else frozenset()
+        unknown = set(data) - _KNOWN_KEYS - _DISPLAY_KEYS - extra
         if unknown:
             raise _fail(
                 f"unknown filter keys {sorted(unknown)}; a filter has "
@@ -259,10 +267,11 @@ class PropertyFilter:
             )
         if "key" not in data:
             raise _fail(f"a filter needs a 'key' (the property name), got {dict(data)!r}")
-        ptype = data.get("type") or "person"
         op = data.get("operator")
         if op is None and ptype not in ("cohort", "hogql"):
             op = "exact"
+        if ptype == "cohort" and data.get("negation") is True:
+            op = "not_in"  # posthog/hogql/property.py: negation or not_in → NOT IN COHORT
         return cls(data["key"], data.get("value"), op, ptype, data.get("group_type_index"))
 
     # Compared by JSON form: as tuples, (True,) == (1,) would make two different filters equal.
@@ -278,6 +287,8 @@ class PropertyFilter:
         return hash(self._identity())
 
     def __repr__(self) -> str:
+        if self.type == "cohort":  # the code that builds it: phf.InCohort / phf.NotInCohort
+            return f"{'InCohort' if self.operator == 'in' else 'NotInCohort'}({self.value!r})"
         value = list(self.value) if isinstance(self.value, tuple) else self.value
         parts = [repr(self.key)] + ([repr(value)] if value is not None else [])
         if self.operator not in ("exact", None):

@@ -18,11 +18,14 @@ __all__ = ["projects"]
 
 
 def projects(client: BaseClient) -> pd.DataFrame:
-    """Every page of ``/api/projects/``, one row per project (see ``Client.projects``).
+    """The organization's projects: ``id``, ``name``, ``timezone``, … one row each (every
+    page of ``/api/projects/``).
 
     Example:
-        >>> len(projects(client))
-        2
+        >>> client.projects()[["id", "name"]]
+           id             name
+        0   1     Hogflix Demo
+        1   2  Hogflix Staging
     """
     return projects_frame(
         [row for page in client.paginate("/api/projects/") for row in page["results"]]

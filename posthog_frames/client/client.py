@@ -1,23 +1,28 @@
 """The PostHog client: every verb an analyst calls, each handing over to one plain function.
 
-The verbs are spelled out here with their full signatures and docs (httpx's ``Client`` style);
-the work happens in the resource modules beside this one — :mod:`.persons`, :mod:`.insights`,
-:mod:`.query`, :mod:`.parquet`, :mod:`.properties`, :mod:`.account` — which use only the
-low-level verbs of :class:`~posthog_frames.client.base.BaseClient` (``get``, ``post``,
-``paginate``). The analysis verbs (new insights, events, the persons behind a number) are
-spelled out the same way in :class:`~posthog_frames.client.analysis_client.AnalysisClient`,
+The verbs are spelled out here with their full signatures (httpx's ``Client`` style); the work
+happens in the resource modules beside this one — :mod:`.persons`, :mod:`.insights`,
+:mod:`.query`, :mod:`.parquet`, :mod:`.properties`, :mod:`.account`, :mod:`.cohorts` … — which
+use only the low-level verbs of :class:`~posthog_frames.client.base.BaseClient` (``get``,
+``post``, ``paginate``). The analysis verbs (new insights, events, the persons behind a number)
+are spelled out the same way in :class:`~posthog_frames.client.analysis_client.AnalysisClient`,
 which this class extends. Frames are built by the converters in :mod:`posthog_frames.frames`.
+The first verbs carry their docs here; later groups keep theirs with the function they hand
+over to (``@_docs_from``), so ``help(client.cohorts)`` reads the same and this file stays short.
 """
 
 from __future__ import annotations
 
-from collections.abc import Iterator, Sequence
+from collections.abc import Callable, Iterator, Sequence
 from pathlib import Path
-from typing import Any
+from typing import Any, TypeVar
 
 import pandas as pd
 
 from posthog_frames.client import account as account_api
+from posthog_frames.client import actions as actions_api
+from posthog_frames.client import cohorts as cohorts_api
+from posthog_frames.client import dashboards as dashboards_api
 from posthog_frames.client import doctor as doctor_api
 from posthog_frames.client import insights as insights_api
 from posthog_frames.client import parquet as parquet_api
@@ -25,13 +30,27 @@ from posthog_frames.client import persons as persons_api
 from posthog_frames.client import properties as properties_api
 from posthog_frames.client import query as query_api
 from posthog_frames.client.analysis_client import AnalysisClient
+from posthog_frames.client.cohort_state import COHORT_WAIT
 from posthog_frames.client.doctor import DoctorReport
 from posthog_frames.client.hogql import MAX_ROWS
 from posthog_frames.client.parquet import StreamResult
 from posthog_frames.client.persons import PersonsRequest
+from posthog_frames.dashboard import Dashboard
 from posthog_frames.insight import Insight
 
 __all__ = ["Client"]
+
+_Verb = TypeVar("_Verb", bound=Callable[..., Any])
+
+
+def _docs_from(function: Callable[..., Any]) -> Callable[[_Verb], _Verb]:
+    """Give a verb the docs of the function it hands over to (one text, kept there)."""
+
+    def attach(verb: _Verb) -> _Verb:
+        verb.__doc__ = function.__doc__
+        return verb
+
+    return attach
 
 
 class Client(AnalysisClient):
@@ -74,8 +93,10 @@ class Client(AnalysisClient):
     :meth:`insight`, :meth:`insight_frame`), new insights (:meth:`trends`, :meth:`funnel`,
     :meth:`retention`, :meth:`lifecycle`, :meth:`stickiness`, :meth:`paths`, :meth:`url_for`),
     :meth:`events` and the persons behind a number (:meth:`actors`), HogQL (:meth:`query`,
-    :meth:`stream_to_parquet`), the account (:meth:`me`, :meth:`projects`), checks
-    (:meth:`doctor`), and the low-level :meth:`get`, :meth:`post`, :meth:`paginate`.
+    :meth:`stream_to_parquet`), dashboards (:meth:`dashboards`, :meth:`dashboard`), cohorts
+    (:meth:`cohorts`, :meth:`cohort_persons`), :meth:`actions` and :meth:`event_definitions`, the
+    account (:meth:`me`, :meth:`projects`), checks (:meth:`doctor`), and the low-level
+    :meth:`get`, :meth:`post`, :meth:`paginate`.
 
     Example:
         >>> client = phf.Client(api_key, host="eu")  # doctest: +SKIP
@@ -273,6 +294,7 @@ class Client(AnalysisClient):
 
     # -- HogQL --------------------------------------------------------------------------------
 
+    @_docs_from(query_api.query)
     def query(
         self,
         sql: str,
@@ -283,35 +305,6 @@ class Client(AnalysisClient):
         paginate: bool = False,
         keyset: Sequence[str] | None = None,
     ) -> pd.DataFrame:
-        """Run HogQL on PostHog and return the rows as a typed DataFrame.
-
-        Args:
-            sql: a HogQL SELECT; ``{name}`` placeholders take their value from *values*.
-            values: placeholder values, sent to PostHog separately (never pasted into the SQL).
-            limit: the most rows: replaces the query's trailing LIMIT, or is appended.
-            refresh: PostHog's mode: ``"blocking"`` (cached answers are fine),
-                ``"force_blocking"`` (recompute, and skip the local cache), ``"async"`` (start,
-                then poll ``query/:id/`` until complete), …
-            paginate: fetch every row in pages of up to 49,999, by keyset: each page asks for
-                the rows after the last one seen, ordered by the query's trailing ORDER BY (on
-                selected columns that order rows uniquely, e.g. ``order by timestamp, uuid``)
-                or by *keyset*. PostHog refuses OFFSET from personal API keys, so no page uses
-                it; a query that cannot be paged safely raises ValidationError saying how.
-            keyset: with ``paginate=True``, the selected column names that order rows
-                uniquely, when the query's ORDER BY is not enough (e.g. ``("timestamp",
-                "uuid")``).
-
-        Columns are typed from PostHog's ``types``; ``df.attrs`` holds ``hogql``,
-        ``is_cached``, ``last_refresh``, ``timezone``, ``columns`` and ``types``. When PostHog
-        cut the answer (100 rows without a LIMIT, or 50,000 when the LIMIT asks for more, which
-        PostHog does silently) a :class:`TruncatedResult` warning says so.
-
-        Example:
-            >>> client.query("select properties.$browser as browser, count() as n from events "
-            ...              "where event = {e} group by browser order by n desc",
-            ...              values={"e": "$pageview"}).columns.tolist()
-            ['browser', 'n']
-        """
         return query_api.query(
             self,
             sql,
@@ -322,6 +315,7 @@ class Client(AnalysisClient):
             keyset=keyset,
         )
 
+    @_docs_from(parquet_api.stream_to_parquet)
     def stream_to_parquet(
         self,
         path: str | Path,
@@ -333,23 +327,6 @@ class Client(AnalysisClient):
         progress: bool | None = None,
         keyset: Sequence[str] | None = None,
     ) -> StreamResult:
-        """Write ``"persons"`` or a HogQL query's rows to a Parquet file, one page at a time.
-
-        Each page (up to 49,999 rows) becomes one row group, so memory stays at about one
-        page however many rows there are; pages are not kept in the local cache. Pages come by
-        keyset, never OFFSET: a SQL source needs an ORDER BY on selected columns that order rows
-        uniquely (or *keyset*, as in :meth:`query`). The schema is fixed before the first page:
-        for persons from the property definitions (Numeric → float64, Boolean → bool, DateTime →
-        timestamp, else string), for SQL from PostHog's ``types``. Needs pyarrow:
-        ``pip install "posthog-frames[parquet]"``.
-
-        Example:
-            >>> import tempfile, pathlib
-            >>> out = pathlib.Path(tempfile.mkdtemp()) / "events.parquet"
-            >>> client.stream_to_parquet(out, "select uuid, event, timestamp from events "
-            ...                          "order by timestamp, uuid").rows > 1000
-            True
-        """
         return parquet_api.stream_to_parquet(
             self,
             path,
@@ -361,17 +338,63 @@ class Client(AnalysisClient):
             keyset=keyset,
         )
 
+    # -- dashboards ---------------------------------------------------------------------------
+
+    @_docs_from(dashboards_api.dashboards)
+    def dashboards(self, search: str | None = None, *, refresh: bool = False) -> pd.DataFrame:
+        return dashboards_api.dashboards(self, search, refresh=refresh)
+
+    @_docs_from(dashboards_api.dashboard)
+    def dashboard(
+        self, id_or_name: Any, refresh: str | bool = "blocking", *, progress: bool | None = None
+    ) -> Dashboard:
+        return dashboards_api.dashboard(self, id_or_name, refresh, progress=progress)
+
+    # -- cohorts ------------------------------------------------------------------------------
+
+    @_docs_from(cohorts_api.cohorts)
+    def cohorts(self, search: str | None = None, *, refresh: bool = False) -> pd.DataFrame:
+        return cohorts_api.cohorts(self, search, refresh=refresh)
+
+    @_docs_from(cohorts_api.cohort_persons)
+    def cohort_persons(
+        self,
+        id_or_name: Any,
+        *,
+        wait: float = COHORT_WAIT,
+        limit: int | None = None,
+        page_size: int | None = None,
+        progress: bool | None = None,
+        refresh: bool = False,
+        dtypes: bool = True,
+    ) -> pd.DataFrame:
+        return cohorts_api.cohort_persons(
+            self,
+            id_or_name,
+            wait=wait,
+            limit=limit,
+            page_size=page_size,
+            progress=progress,
+            refresh=refresh,
+            dtypes=dtypes,
+        )
+
+    # -- what there is to count ---------------------------------------------------------------
+
+    @_docs_from(actions_api.actions)
+    def actions(self, *, refresh: bool = False) -> pd.DataFrame:
+        return actions_api.actions(self, refresh=refresh)
+
+    @_docs_from(actions_api.event_definitions)
+    def event_definitions(
+        self, search: str | None = None, *, volume: bool = True, refresh: bool = False
+    ) -> pd.DataFrame:
+        return actions_api.event_definitions(self, search, volume=volume, refresh=refresh)
+
     # -- the account --------------------------------------------------------------------------
 
+    @_docs_from(account_api.projects)
     def projects(self) -> pd.DataFrame:
-        """The organization's projects: ``id``, ``name``, ``timezone``, … one row each.
-
-        Example:
-            >>> client.projects()[["id", "name"]]
-               id             name
-            0   1     Hogflix Demo
-            1   2  Hogflix Staging
-        """
         return account_api.projects(self)
 
     def doctor(self) -> DoctorReport:

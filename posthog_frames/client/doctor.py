@@ -62,8 +62,12 @@ SCOPE_USES: dict[str, str] = {
     "property_definition:read": "client.property_definitions(), the FilterBuilder's property "
     "list and person columns typed from PostHog (without it dtypes are guessed)",
     "query:read": "client.query(), the new insights (client.trends(), client.funnel() …), "
-    "client.events(), client.actors(), client.persons(via='query') and "
-    "client.stream_to_parquet()",
+    "client.events(), client.actors(), client.persons(via='query'), client.stream_to_parquet() "
+    "and client.event_definitions()'s volumes",
+    "dashboard:read": "client.dashboards() and client.dashboard()",
+    "cohort:read": "client.cohorts(), client.cohort_persons() and the FilterBuilder's cohorts",
+    "action:read": "client.actions()",
+    "event_definition:read": "client.event_definitions()",
     "project:read": "client.projects() (optional: nothing else needs it)",
 }
 OPTIONAL_SCOPES = frozenset({"project:read"})
@@ -215,6 +219,10 @@ def _probes(client: BaseClient, refresh: bool) -> dict[str, Callable[[], Any]]:
             "property_definitions/", refresh=refresh, type="person", limit=1
         ),
         "query:read": lambda: client.post("query/", hogql, refresh=refresh),
+        "dashboard:read": lambda: client.get("dashboards/", refresh=refresh, limit=1),
+        "cohort:read": lambda: client.get("cohorts/", refresh=refresh, limit=1),
+        "action:read": lambda: client.get("actions/", refresh=refresh),
+        "event_definition:read": lambda: client.get("event_definitions/", refresh=refresh, limit=1),
         "project:read": lambda: client.get("/api/projects/", refresh=refresh, limit=1),
     }
 

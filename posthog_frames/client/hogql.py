@@ -158,6 +158,15 @@ def filters_where(filters: list[PropertyFilter]) -> tuple[str, dict[str, Any]]:
         if f.type == "hogql":
             parts.append(f"({f.key})")
             continue
+        if f.type == "cohort":
+            # PostHog's HogQL reads `id IN COHORT n` from its precalculated cohort tables,
+            # which the demo's HogQL does not have: such a filter cannot be checked here.
+            raise ValidationError(
+                f"{f!r}: cohort filters have no HogQL translation here; use "
+                "client.persons(..., via='rest') (the persons API filters on cohorts), or "
+                "client.cohort_persons(cohort) for one cohort's members.",
+                attr="properties",
+            )
         if f.type != "person":
             raise ValidationError(
                 f"Only person property filters apply to persons, not type={f.type!r} "

@@ -32,7 +32,14 @@ from posthog_frames.frames.listings import insights_frame
 from posthog_frames.http.transport import expect_object
 from posthog_frames.insight import Insight
 
-__all__ = ["REFRESH_MODES", "insight", "insight_frame", "insights", "split_frame_options"]
+__all__ = [
+    "REFRESH_MODES",
+    "insight",
+    "insight_frame",
+    "insights",
+    "refresh_mode",
+    "split_frame_options",
+]
 
 # The ExecutionMode values the insight endpoint reads (refresh_requested_by_client, reference
 # §4); True/False are the legacy spellings. It reads async_except_on_cache_miss as force_cache,
@@ -110,8 +117,12 @@ def insight(
     date_from: str | None = None,
     date_to: str | None = None,
     properties: Any = None,
+    *,
+    dashboard: int | None = None,
 ) -> Insight:
-    """One insight with its result (see :meth:`posthog_frames.Client.insight`).
+    """One insight with its result (see :meth:`posthog_frames.Client.insight`); *dashboard*
+    reads it in that dashboard's context (PostHog's ``from_dashboard``: the dashboard's date
+    range and filters apply, when the insight is on it).
 
     Example:
         >>> insight(client, "U6hMkMoa").name
@@ -119,8 +130,10 @@ def insight(
     """
     wanted = _insight_id(id_or_short_id)
     key = _insight_key(wanted)
-    mode = _refresh_mode(refresh)
+    mode = refresh_mode(refresh)
     params: dict[str, Any] = {"refresh": mode}
+    if dashboard is not None:
+        params["from_dashboard"] = dashboard
     override = _override(date_from, date_to, properties)
     if override:
         params["filters_override"] = override
@@ -304,7 +317,14 @@ def _insight_key(value: int | str) -> str:
     )
 
 
-def _refresh_mode(refresh: str | bool) -> str:
+def refresh_mode(refresh: str | bool) -> str:
+    """PostHog's execution mode for an insight's ``refresh=`` (legacy booleans mapped); a mode
+    the insight endpoint does not read is refused.
+
+    Example:
+        >>> refresh_mode(True), refresh_mode("blocking")
+        ('force_blocking', 'blocking')
+    """
     if isinstance(refresh, bool) or refresh in ("true", "false"):
         return _LEGACY_REFRESH[refresh]
     if refresh == "async_except_on_cache_miss":

@@ -26,7 +26,8 @@ import pandas as pd
 
 from posthog_frames.client.base import BaseClient, progress_bar
 from posthog_frames.client.hogql import MAX_ROWS
-from posthog_frames.client.persons import PersonsRequest, query_person_frames
+from posthog_frames.client.persons import PersonsRequest
+from posthog_frames.client.persons_hogql import query_person_frames
 from posthog_frames.client.properties import person_property_types
 from posthog_frames.client.query import check_sql, no_cache, query_pages
 from posthog_frames.exceptions import MissingDependency, ValidationError
@@ -62,14 +63,26 @@ def stream_to_parquet(
     progress: bool | None = None,
     keyset: Sequence[str] | None = None,
 ) -> StreamResult:
-    """Write ``"persons"`` or a HogQL query's rows to *path* (see
-    :meth:`posthog_frames.Client.stream_to_parquet`).
+    """Write ``"persons"`` or a HogQL query's rows to a Parquet file, one page at a time.
+
+    Each page (up to 49,999 rows) becomes one row group, so memory stays at about one
+    page however many rows there are; pages are not kept in the local cache. Pages come by
+    keyset, never OFFSET: a SQL source needs an ORDER BY on selected columns that order rows
+    uniquely (or *keyset*, as in :meth:`query`). The schema is fixed before the first page:
+    for persons from the property definitions (Numeric → float64, Boolean → bool, DateTime →
+    timestamp, else string), for SQL from PostHog's ``types``. Needs pyarrow:
+    ``pip install "posthog-frames[parquet]"``.
 
     Example:
         >>> import tempfile, pathlib
         >>> out = pathlib.Path(tempfile.mkdtemp()) / "persons.parquet"
         >>> stream_to_parquet(client, out, "persons").rows
         500
+        >>> import tempfile, pathlib
+        >>> out = pathlib.Path(tempfile.mkdtemp()) / "events.parquet"
+        >>> client.stream_to_parquet(out, "select uuid, event, timestamp from events "
+        ...                          "order by timestamp, uuid").rows > 1000
+        True
     """
     if not isinstance(source, str) or not source.strip():
         raise ValidationError('source must be "persons" or a HogQL SELECT.')

@@ -22,9 +22,10 @@ import pandas as pd
 import requests
 
 from posthog_frames.client.base import BaseClient, progress_bar
-from posthog_frames.client.hogql import MAX_ROWS, person_dicts, persons_page_sql, persons_where
+from posthog_frames.client.cohort_state import await_cohorts, cohort_filter_ids
+from posthog_frames.client.hogql import MAX_ROWS
+from posthog_frames.client.persons_hogql import query_person_frames
 from posthog_frames.client.properties import filter_keys, hint_unknown, person_property_types
-from posthog_frames.client.query import check_limit, run_query
 from posthog_frames.exceptions import ValidationError
 from posthog_frames.filters import filters_param, normalize_filters
 from posthog_frames.frames.persons import concat_person_pages, persons_frame
@@ -36,9 +37,10 @@ __all__ = [
     "PersonsRequest",
     "check_via",
     "iter_persons",
+    "page_size_for",
     "person",
     "persons",
-    "query_person_frames",
+    "rest_frames",
 ]
 
 _UUID_RE = re.compile(
@@ -107,8 +109,9 @@ def iter_persons(
         yield from query_person_frames(client, request, progress, refresh=refresh, dtypes=dtypes)
         return
     url = _rest_url(client, request)
+    _cohorts_ready(client, request)
     types = person_property_types(client, refresh=refresh) if dtypes else None
-    yield from _rest_frames(client, url, types, request.limit, progress, refresh, counts=[])
+    yield from rest_frames(client, url, types, request.limit, progress, refresh, counts=[])
 
 
 def persons(
@@ -143,9 +146,10 @@ def persons(
         cached = store.get(key, stale_ok=client.settings.offline)
         if cached is not None:
             return cached
+    _cohorts_ready(client, request)
     counts: list[int] = []
     # list() first: the count-changed warning then points at the caller's line.
-    frames = list(_rest_frames(client, url, types, request.limit, progress, refresh, counts))
+    frames = list(rest_frames(client, url, types, request.limit, progress, refresh, counts))
     frame = concat_person_pages(frames)
     _describe(frame, client.project_id, request, counts)
     hint_unknown(client, frame, filter_keys(request.properties))
@@ -195,14 +199,21 @@ def _rest_url(client: BaseClient, request: PersonsRequest) -> str:
         "search": request.search,
         "distinct_id": request.distinct_id,
         "email": request.email,
-        "limit": _page_size(request.page_size, request.limit, client.settings.page_size),
+        "limit": page_size_for(request.page_size, request.limit, client.settings.page_size),
         "include_total": "true",
     }
     query = {k: v for k, v in params.items() if v is not None}
     return str(requests.Request("GET", client.url("persons/"), params=query).prepare().url)
 
 
-def _rest_frames(
+def _cohorts_ready(client: BaseClient, request: PersonsRequest) -> None:
+    """Wait for the cohorts the filters name to be calculated (see :mod:`.cohort_state`)."""
+    if request.properties:
+        ids = cohort_filter_ids(normalize_filters(request.properties))
+        await_cohorts(client, ids, optional=True)
+
+
+def rest_frames(
     client: BaseClient,
     url: str,
     types: dict[str, str] | None,
@@ -211,7 +222,14 @@ def _rest_frames(
     refresh: bool,
     counts: list[int],
 ) -> Iterator[pd.DataFrame]:
-    """One frame per page from *url*, without repeats; *counts* gets each page's ``count``."""
+    """One frame per page of persons from *url* (a persons list: ``persons/`` or a cohort's
+    ``cohorts/:id/persons/``), without repeats; *counts* gets each page's ``count``.
+
+    Example:
+        >>> url = client.url("persons/") + "?limit=200"
+        >>> [len(f) for f in rest_frames(client, url, None, 300, False, False, [])]
+        [200, 100]
+    """
     # include_total makes PostHog count every matching person again: ask on the first page only.
     pages = client.paginate(
         url,
@@ -249,7 +267,13 @@ def _rest_frames(
         _warn_changed(counts[0], len(seen))
 
 
-def _page_size(page_size: int | None, limit: int | None, default: int) -> int:
+def page_size_for(page_size: int | None, limit: int | None, default: int) -> int:
+    """Rows per request: *page_size* (else *default*), no more than *limit*; both checked.
+
+    Example:
+        >>> page_size_for(None, 40, 1000)
+        40
+    """
     if limit is not None and (not isinstance(limit, int) or isinstance(limit, bool) or limit < 1):
         raise ValidationError(f"limit must be a positive whole number, got {limit!r}.")
     size = default if page_size is None else page_size
@@ -264,68 +288,6 @@ def _bar_total(count: Any, limit: int | None) -> int | None:
     if limit is not None:
         total = min(total, limit) if total is not None else limit
     return total
-
-
-# -- the HogQL path ---------------------------------------------------------------------------
-
-
-def query_person_frames(
-    client: BaseClient,
-    request: PersonsRequest,
-    progress: bool | None = None,
-    *,
-    refresh: bool = False,
-    dtypes: bool = True,
-    types: dict[str, str] | None = None,
-) -> Iterator[pd.DataFrame]:
-    """``iter_persons(via="query")``: one frame per HogQL page of up to 50,000 persons, paged
-    by keyset on ``(created_at, id)`` (PostHog refuses OFFSET), newest first as the list.
-
-    *types* (property name → PostHog type) skips fetching the property definitions.
-
-    Example:
-        >>> [len(f) for f in query_person_frames(client, PersonsRequest(page_size=300))]
-        [300, 200]
-    """
-    size = MAX_ROWS if request.page_size is None else request.page_size
-    if isinstance(size, bool) or not isinstance(size, int) or not 1 <= size <= MAX_ROWS:
-        raise ValidationError(f"page_size must be between 1 and 50,000, got {request.page_size!r}.")
-    limit = check_limit(request.limit, paginate=True)
-    where, values = persons_where(
-        normalize_filters(request.properties) if request.properties else [],
-        search=request.search,
-        distinct_id=request.distinct_id,
-        email=request.email,
-    )
-    if types is None and dtypes:
-        types = person_property_types(client, refresh=refresh)
-    mode = "force_blocking" if refresh else "blocking"
-    size = min(size, MAX_ROWS - 1)  # one more row is asked for: it says whether more exist
-    bar, read, after = None, 0, None
-    try:
-        while True:
-            wanted = size if limit is None else min(size, limit - read)
-            final = limit is not None and read + wanted >= limit
-            sql, params = persons_page_sql(where, values, wanted if final else wanted + 1, after)
-            page = run_query(client, sql, params, mode)
-            people = person_dicts(page)
-            more = len(people) > wanted
-            last = page["results"][wanted - 1] if more else None
-            del page  # a page of 50,000 persons is large: keep no more than one alive
-            frame = persons_frame(people[:wanted], property_types=types)
-            del people
-            if bar is None and more:
-                bar = progress_bar(client, progress, limit, "persons")
-            read += len(frame)
-            if bar is not None:
-                bar.update(len(frame))
-            yield frame
-            if last is None:
-                return
-            after = (last[1], last[0])  # (created, id) of the page's last person
-    finally:
-        if bar is not None:
-            bar.close()
 
 
 # -- shared by both paths ---------------------------------------------------------------------

@@ -113,11 +113,34 @@ def query(
     paginate: bool = False,
     keyset: Sequence[str] | None = None,
 ) -> pd.DataFrame:
-    """Run HogQL and return the typed frame (see :meth:`posthog_frames.Client.query`).
+    """Run HogQL on PostHog and return the rows as a typed DataFrame.
+
+    Args:
+        sql: a HogQL SELECT; ``{name}`` placeholders take their value from *values*.
+        values: placeholder values, sent to PostHog separately (never pasted into the SQL).
+        limit: the most rows: replaces the query's trailing LIMIT, or is appended.
+        refresh: PostHog's mode: ``"blocking"`` (cached answers are fine),
+            ``"force_blocking"`` (recompute, and skip the local cache), ``"async"`` (start,
+            then poll ``query/:id/`` until complete), …
+        paginate: fetch every row in pages of up to 49,999, by keyset: each page asks for
+            the rows after the last one seen, ordered by the query's trailing ORDER BY (on
+            selected columns that order rows uniquely, e.g. ``order by timestamp, uuid``)
+            or by *keyset*. PostHog refuses OFFSET from personal API keys, so no page uses
+            it; a query that cannot be paged safely raises ValidationError saying how.
+        keyset: with ``paginate=True``, the selected column names that order rows
+            uniquely, when the query's ORDER BY is not enough (e.g. ``("timestamp",
+            "uuid")``).
+
+    Columns are typed from PostHog's ``types``; ``df.attrs`` holds ``hogql``,
+    ``is_cached``, ``last_refresh``, ``timezone``, ``columns`` and ``types``. When PostHog
+    cut the answer (100 rows without a LIMIT, or 50,000 when the LIMIT asks for more, which
+    PostHog does silently) a :class:`TruncatedResult` warning says so.
 
     Example:
-        >>> query(client, "select 1 as one")["one"].tolist()
-        [1]
+        >>> client.query("select properties.$browser as browser, count() as n from events "
+        ...              "where event = {e} group by browser order by n desc",
+        ...              values={"e": "$pageview"}).columns.tolist()
+        ['browser', 'n']
     """
     sql = check_sql(sql)
     limit = check_limit(limit, paginate=paginate)

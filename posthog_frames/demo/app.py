@@ -29,6 +29,11 @@ from typing import Any
 import orjson
 from werkzeug.wrappers import Request, Response
 
+from posthog_frames.demo.api._pages import paginate
+from posthog_frames.demo.api.actions import list_actions, retrieve_action
+from posthog_frames.demo.api.cohorts import CohortStore
+from posthog_frames.demo.api.dashboards import DashboardStore
+from posthog_frames.demo.api.event_definitions import COUNT_CAP, event_definitions
 from posthog_frames.demo.api.insights import InsightStore
 from posthog_frames.demo.api.meta import list_projects, me, property_definitions, retrieve_project
 from posthog_frames.demo.api.persons import (
@@ -56,15 +61,18 @@ _LOG_SIZE = 10_000
 @dataclass(frozen=True)
 class _Route:
     pattern: re.Pattern[str]
-    scope: str
+    scopes: tuple[str, ...]  # every one is required (DRF actions' required_scopes)
     methods: tuple[str, ...]
     handler: str  # name of a DemoApp method taking (request, match)
     project: bool = True
 
 
-def _route(pattern: str, scope: str, handler: str, methods: tuple[str, ...] = ("GET",)) -> _Route:
+def _route(
+    pattern: str, scope: str | tuple[str, ...], handler: str, methods: tuple[str, ...] = ("GET",)
+) -> _Route:
     project = pattern.startswith(_PROJECT)
-    return _Route(re.compile(pattern + "$"), scope, methods, handler, project)
+    scopes = (scope,) if isinstance(scope, str) else scope
+    return _Route(re.compile(pattern + "$"), scopes, methods, handler, project)
 
 
 _ROUTES = [
@@ -79,6 +87,18 @@ _ROUTES = [
     _route(_PROJECT + r"/insights/(?P<key>[^/]+)", "insight:read", "_insight"),
     _route(_PROJECT + r"/query", "query:read", "_query", ("POST",)),
     _route(_PROJECT + r"/query/(?P<key>[^/]+)", "query:read", "_query_status"),
+    _route(_PROJECT + r"/dashboards", "dashboard:read", "_dashboards_list"),
+    _route(_PROJECT + r"/dashboards/(?P<key>[^/]+)", "dashboard:read", "_dashboard"),
+    _route(_PROJECT + r"/actions", "action:read", "_actions"),
+    _route(_PROJECT + r"/actions/(?P<key>[^/]+)", "action:read", "_action"),
+    _route(_PROJECT + r"/event_definitions", "event_definition:read", "_event_definitions"),
+    _route(_PROJECT + r"/cohorts", "cohort:read", "_cohorts"),
+    _route(_PROJECT + r"/cohorts/(?P<key>[^/]+)", "cohort:read", "_cohort"),
+    _route(
+        _PROJECT + r"/cohorts/(?P<key>[^/]+)/persons",
+        ("cohort:read", "person:read"),
+        "_cohort_persons",
+    ),
 ]
 
 
@@ -120,9 +140,11 @@ class DemoApp:
         # The budgets read the faults' clock, so tests can move both at once.
         self.throttle = Throttle(clock=lambda: self.faults.clock(), api_queries=api_queries_budget)
         self.budgets = budgets
-        self._persons_ctx = PersonsContext(data, faults, data.now, timezone)
+        self.cohorts = CohortStore(data, user=account.user_basic())
+        self._persons_ctx = PersonsContext(data, faults, data.now, timezone, self.cohorts)
         self._empty_ctx = PersonsContext(None, faults, data.now, timezone)
         self._store: InsightStore | None = None
+        self._dashboards: DashboardStore | None = None
         self._store_lock = threading.Lock()
         self._count_lock = threading.Lock()
         self._count = 0
@@ -143,8 +165,19 @@ class DemoApp:
                     user=self.account.user_basic(),
                     failure=self.faults.calculation_failure,
                     timestamp_resolution=self.timestamp_resolution,
+                    cohorts=self.cohorts.lookup,
                 )
             return self._store
+
+    def dashboard_store(self) -> DashboardStore:
+        """Project 1's dashboards, over its saved insights (built on first use)."""
+        store = self.insight_store()
+        with self._store_lock:
+            if self._dashboards is None:
+                self._dashboards = DashboardStore(
+                    store, user=self.account.user_basic(), now=self.data.now
+                )
+            return self._dashboards
 
     # -- counters ---------------------------------------------------------------------------
     @property
@@ -206,7 +239,8 @@ class DemoApp:
 
     def _handle(self, request: Request, route: _Route, match: re.Match[str]) -> Response:
         key, scopes = authenticate(request, self.keys)
-        require_scope(scopes, route.scope)
+        for needed in route.scopes:
+            require_scope(scopes, needed)
         if route.project and self.account.project(int(match["pid"])) is None:
             return not_found()
         wait: float | None = self.faults.throttle(key)
@@ -258,7 +292,54 @@ class DemoApp:
     def _insight(self, request: Request, match: re.Match[str]) -> Response:
         if int(match["pid"]) != 1:
             return not_found()
-        return _answer(self.insight_store().retrieve(match["key"], request.args.to_dict()))
+        params = request.args.to_dict()
+        if "from_dashboard" in params:
+            return _answer(self.dashboard_store().insight(match["key"], params))
+        return _answer(self.insight_store().retrieve(match["key"], params))
+
+    def _dashboards_list(self, request: Request, match: re.Match[str]) -> Response:
+        if int(match["pid"]) != 1:
+            return paginate(request, [])
+        rows = self.dashboard_store().listing(request.args.to_dict(), request.args.getlist("tags"))
+        return paginate(request, rows) if isinstance(rows, list) else _answer(rows)
+
+    def _dashboard(self, request: Request, match: re.Match[str]) -> Response:
+        if int(match["pid"]) != 1:
+            return not_found()
+        return _answer(self.dashboard_store().retrieve(match["key"], request.args.to_dict()))
+
+    def _actions(self, request: Request, match: re.Match[str]) -> Response:
+        if int(match["pid"]) != 1:
+            return json_response({"results": []})
+        return json_response(list_actions(user=self.account.user_basic(), team_id=1))
+
+    def _action(self, request: Request, match: re.Match[str]) -> Response:
+        if int(match["pid"]) != 1:
+            return not_found()
+        return _answer(retrieve_action(match["key"], user=self.account.user_basic(), team_id=1))
+
+    def _event_definitions(self, request: Request, match: re.Match[str]) -> Response:
+        if int(match["pid"]) != 1:
+            return paginate(request, [], count_cap=COUNT_CAP)
+        events = self.insight_store().context().events
+        rows = event_definitions(events, request.args.to_dict())
+        return paginate(request, rows, count_cap=COUNT_CAP)
+
+    def _cohorts(self, request: Request, match: re.Match[str]) -> Response:
+        if int(match["pid"]) != 1:
+            return paginate(request, [])
+        rows = self.cohorts.listing(request.args.to_dict())
+        return paginate(request, rows) if isinstance(rows, list) else _answer(rows)
+
+    def _cohort(self, request: Request, match: re.Match[str]) -> Response:
+        if int(match["pid"]) != 1:
+            return not_found()
+        return _answer(self.cohorts.retrieve(match["key"]))
+
+    def _cohort_persons(self, request: Request, match: re.Match[str]) -> Response:
+        if int(match["pid"]) != 1 or not self.cohorts.exists(match["key"]):
+            return not_found()
+        return list_persons(request, self._ctx(match), cohort=int(match["key"]))
 
     def _query_status(self, request: Request, match: re.Match[str]) -> Response:
         if int(match["pid"]) != 1:

@@ -25,7 +25,17 @@ from posthog_frames.demo.errors import ApiError, error_response
 __all__ = ["KeyRing", "authenticate", "require_scope"]
 
 _BEARER = re.compile(r"^Bearer\s+(\S.+)$")
-LIMITED_SCOPES = frozenset({"user:read", "property_definition:read", "query:read", "project:read"})
+# The catalogue (property and event definitions) without what analyses are made of: persons,
+# insights, dashboards, cohorts and actions.
+LIMITED_SCOPES = frozenset(
+    {
+        "user:read",
+        "property_definition:read",
+        "event_definition:read",
+        "query:read",
+        "project:read",
+    }
+)
 
 
 def _demo_key() -> str:
@@ -36,7 +46,8 @@ def _demo_key() -> str:
 
 @dataclass(frozen=True)
 class KeyRing:
-    """The server's two keys: ``full`` (scope ``*``) and ``limited`` (no person/insight read)."""
+    """The server's two keys: ``full`` (scope ``*``) and ``limited`` (the catalogue only: no
+    person, insight, dashboard, cohort or action reads)."""
 
     full: str
     limited: str

@@ -32,11 +32,17 @@ and the HogQL printer's null handling, read in PostHog/posthog's source:
 Filters nest as PostHog's property groups (``{"type": "AND"|"OR", "values": [...]}``); a list is
 an AND of its items, lists included (the insights' ``filters_override`` nests them so).
 
-Demo limits (answered 400, PostHog would act): cohort filters, semver operators, and filter types
-other than ``person`` in the persons API (PostHog answers "The 'event' property filter does not
+Cohort filters (``{"type": "cohort", "key": "id", "value": <id>}``) test the person, not a
+property: ``posthog/hogql/property.py`` makes them ``id IN COHORT n`` (person scope) or
+``person_id IN COHORT n`` (events), and ``NOT IN COHORT`` when ``operator`` is ``not_in`` or
+``negation`` is true; any other operator reads as ``in``. Who is in a cohort comes from the
+caller's *cohorts* look-up (the demo's cohorts); without one, cohort filters are refused.
+
+Demo limits (answered 400, PostHog would act): semver operators, and filter types other than
+``person``/``cohort`` in the persons API (PostHog answers "The 'event' property filter does not
 work in 'person' scope"; a filter without ``type`` counts as ``event``, as ``Property()``
-defaults to it) or other than ``event``/``person`` in insights. Malformed JSON answers PostHog's
-own "Properties are unparsable!".
+defaults to it) or other than ``event``/``person``/``cohort`` in insights. Malformed JSON
+answers PostHog's own "Properties are unparsable!".
 
 Example:
     >>> from posthog_frames.demo import DEMO_NOW
@@ -59,11 +65,33 @@ from zoneinfo import ZoneInfo
 import numpy as np
 import pandas as pd
 
+from posthog_frames.demo._filter_values import (
+    FilterError,
+    between_bounds,
+    equals_to,
+    negated,
+    numeric,
+    present,
+    text_of,
+    to_float,
+)
 from posthog_frames.demo.clock import parse_when
 
-__all__ = ["Condition", "FilterError", "Group", "compile_filters", "filters_mask", "parse_filters"]
+__all__ = [
+    "CohortLookup",
+    "Condition",
+    "FilterError",
+    "Group",
+    "UnknownCohort",
+    "compile_filters",
+    "filters_mask",
+    "parse_filters",
+    "person_matcher",
+]
 
 Matcher = Callable[[dict[str, Any]], bool]
+# A cohort id → whether a person (by uuid) is in it; raises UnknownCohort for an unknown id.
+CohortLookup = Callable[[int], Callable[[str], bool]]
 Test = Callable[[Any], bool]  # on one property value; None = missing or JSON null
 
 _NEGATIVE = {"is_not", "not_icontains", "not_regex"}
@@ -84,12 +112,14 @@ _KNOWN = {
 }
 _COHORTS = ("cohort", "static-cohort", "dynamic-cohort", "precalculated-cohort")
 # Which filter types each caller can evaluate: persons know their own properties only, events
-# carry theirs and reach their person's.
+# carry theirs and reach their person's; both can be tested for cohort membership.
 _SCOPES = {"person": ("person",), "event": ("event", "person")}
 
 
-class FilterError(ValueError):
-    """A filter PostHog (or the demo) would reject; the message is the 400 ``detail``."""
+class UnknownCohort(LookupError):
+    """A cohort filter names a cohort the project does not have. PostHog's
+    ``property_to_expr`` looks it up with ``Cohort.objects.get`` and lets ``DoesNotExist``
+    escape, so the request fails as a server error rather than a 400."""
 
 
 @dataclass(frozen=True)
@@ -110,12 +140,18 @@ class Group:
 
 
 def parse_filters(
-    raw: str | list | dict, *, now: datetime, timezone: str = "UTC", scope: str = "person"
+    raw: str | list | dict,
+    *,
+    now: datetime,
+    timezone: str = "UTC",
+    scope: str = "person",
+    cohorts: CohortLookup | None = None,
 ) -> Condition | Group:
     """Parse a ``properties`` parameter (JSON text or decoded) into conditions and groups.
 
     Raises :class:`FilterError` for anything PostHog would refuse in *scope* (``person`` for
-    the persons API, ``event`` for insights).
+    the persons API, ``event`` for insights); a cohort condition's value is the person's uuid
+    (``type == "cohort"``), tested with *cohorts*.
 
     Example:
         >>> from posthog_frames.demo import DEMO_NOW
@@ -129,18 +165,41 @@ def parse_filters(
             raise FilterError("Properties are unparsable!") from None
     if not isinstance(raw, list | dict):
         raise FilterError("properties must be a JSON list of property filters")
-    return _node(raw, now, ZoneInfo(timezone), _SCOPES[scope])
+    return _node(raw, _Context(now, ZoneInfo(timezone), _SCOPES[scope], cohorts))
 
 
 def compile_filters(raw: str | list | dict, *, now: datetime, timezone: str = "UTC") -> Matcher:
-    """Person filters as a predicate on a person's ``properties`` dict.
+    """Person property filters as a predicate on a person's ``properties`` dict (no cohorts).
 
     Example:
         >>> from posthog_frames.demo import DEMO_NOW
         >>> compile_filters("[]", now=DEMO_NOW)({"a": 1})
         True
     """
-    return _matcher(parse_filters(raw, now=now, timezone=timezone))
+    match = person_matcher(parse_filters(raw, now=now, timezone=timezone))
+    return lambda props: match({"properties": props})
+
+
+def person_matcher(node: Condition | Group) -> Matcher:
+    """*node* as a predicate on a person dict (``properties``, and ``uuid`` for cohorts).
+
+    Example:
+        >>> from posthog_frames.demo import DEMO_NOW
+        >>> node = parse_filters([{"key": "id", "value": 2, "type": "cohort"}], now=DEMO_NOW,
+        ...                      cohorts=lambda cohort: {"p1"}.__contains__)
+        >>> match = person_matcher(node)
+        >>> match({"uuid": "p1", "properties": {}}), match({"uuid": "p2", "properties": {}})
+        (True, False)
+    """
+    if isinstance(node, Condition):
+        key, test = node.key, node.test
+        if node.type == "cohort":
+            return lambda person: test(person.get("uuid"))
+        return lambda person: test(person["properties"].get(key))
+    parts = [person_matcher(p) for p in node.parts]
+    if node.join == "AND":
+        return lambda person: all(m(person) for m in parts)
+    return lambda person: any(m(person) for m in parts)
 
 
 def filters_mask(
@@ -174,19 +233,17 @@ def _python(value: Any) -> Any:
     return value if isinstance(value, str | int | float | bool | list | dict) else str(value)
 
 
-def _matcher(node: Condition | Group) -> Matcher:
-    if isinstance(node, Condition):
-        key, test = node.key, node.test
-        return lambda props: test(props.get(key))
-    parts = [_matcher(p) for p in node.parts]
-    if node.join == "AND":
-        return lambda props: all(m(props) for m in parts)
-    return lambda props: any(m(props) for m in parts)
+@dataclass(frozen=True)
+class _Context:
+    now: datetime
+    tz: ZoneInfo
+    kinds: Sequence[str]
+    cohorts: CohortLookup | None
 
 
-def _node(item: Any, now: datetime, tz: ZoneInfo, kinds: Sequence[str]) -> Condition | Group:
+def _node(item: Any, ctx: _Context) -> Condition | Group:
     if isinstance(item, list):
-        return Group("AND", tuple(_node(v, now, tz, kinds) for v in item))
+        return Group("AND", tuple(_node(v, ctx) for v in item))
     if not isinstance(item, dict):
         raise FilterError(f"each property filter must be an object, got {json.dumps(item)}")
     kind = item.get("type")
@@ -194,9 +251,10 @@ def _node(item: Any, now: datetime, tz: ZoneInfo, kinds: Sequence[str]) -> Condi
         values = item["values"]
         if not isinstance(values, list):
             raise FilterError(f'property group "{kind}" needs a list in "values"')
-        return Group(kind, tuple(_node(v, now, tz, kinds) for v in values))
+        return Group(kind, tuple(_node(v, ctx) for v in values))
     if kind in _COHORTS:
-        raise FilterError("cohort filters are not supported by the demo server")
+        return _cohort(item, ctx)
+    now, tz, kinds = ctx.now, ctx.tz, ctx.kinds
     kind = kind or "event"
     if kind not in kinds and kinds == _SCOPES["person"]:
         raise FilterError(
@@ -217,7 +275,30 @@ def _node(item: Any, now: datetime, tz: ZoneInfo, kinds: Sequence[str]) -> Condi
     value = item.get("value")
     if value is None and operator not in ("is_set", "is_not_set"):
         raise FilterError(f"Value must be set for property type {kind} & operator {operator}")
-    return Condition(key, kind, _leaf(key, operator, value, now, tz))
+    test = _leaf(key, operator, value, now, tz)
+    if item.get("negation") is True:  # cohort definitions' person leaves: NOT (...)
+        return Condition(key, kind, lambda found: not test(found))
+    return Condition(key, kind, test)
+
+
+def _cohort(item: dict, ctx: _Context) -> Condition:
+    """``id [NOT] IN COHORT n``: the person's uuid tested against the cohort's members."""
+    if ctx.cohorts is None:
+        raise FilterError("cohort filters are not supported here")
+    value = item.get("value")
+    cohort = None
+    if isinstance(value, int | str) and not isinstance(value, bool):
+        try:  # CohortPropertyFilter.value is an int (pydantic reads "3" as 3)
+            cohort = int(value)
+        except ValueError:
+            pass
+    if cohort is None:
+        raise FilterError(f"a cohort filter's value must be a cohort id, got {json.dumps(value)}")
+    contains = ctx.cohorts(cohort)
+    negated = item.get("negation") is True or item.get("operator") == "not_in"
+    if negated:
+        return Condition("id", "cohort", lambda uuid: uuid is None or not contains(uuid))
+    return Condition("id", "cohort", lambda uuid: uuid is not None and contains(uuid))
 
 
 def _all(tests: list[Test]) -> Test:
@@ -234,17 +315,17 @@ def _leaf(key: str, operator: str, value: Any, now: datetime, tz: ZoneInfo) -> T
     if operator == "is_not_set":
         return lambda found: found is None
     if operator in ("between", "not_between"):
-        low, high = _between_bounds(value, operator)
+        low, high = between_bounds(value, operator)
         if operator == "between":
-            return _numeric(lambda x: low <= x <= high)
-        return _numeric(lambda x: x < low or x > high)
+            return numeric(lambda x: low <= x <= high)
+        return numeric(lambda x: x < low or x > high)
     if operator in ("icontains_multi", "not_icontains_multi") or (
         operator in ("icontains", "not_icontains") and isinstance(value, list) and len(value) > 1
     ):
         needles = [str(v).lower() for v in (value if isinstance(value, list) else [value])]
         found = not operator.startswith("not_")
         # multiSearchAny(...) > 0 / = 0: both wrapped in ifNull(.., 0), so missing never matches
-        return _present(lambda f: any(n in _text(f).lower() for n in needles) == found)
+        return present(lambda f: any(n in text_of(f).lower() for n in needles) == found)
     if isinstance(value, list):
         if len(value) == 0:
             return lambda found: True  # PostHog: an empty value list is no condition at all
@@ -257,25 +338,25 @@ def _leaf(key: str, operator: str, value: Any, now: datetime, tz: ZoneInfo) -> T
 
 def _scalar(key: str, operator: str, value: Any, now: datetime, tz: ZoneInfo) -> Test:
     if operator in ("exact", "is_not", "is_cleaned_path_exact"):
-        same = _equals_to(value)
-        return _negated(same) if operator == "is_not" else _present(same)
+        same = equals_to(value)
+        return negated(same) if operator == "is_not" else present(same)
     if operator in ("icontains", "not_icontains"):
-        needle = _text(value).lower()
-        contains = lambda f: needle in _text(f).lower()  # noqa: E731
-        return _present(contains) if operator == "icontains" else _negated(contains)
+        needle = text_of(value).lower()
+        contains = lambda f: needle in text_of(f).lower()  # noqa: E731
+        return present(contains) if operator == "icontains" else negated(contains)
     if operator in ("regex", "not_regex"):
         try:
             pattern = re.compile(str(value))
         except re.error as err:
             raise FilterError(f"invalid regex {value!r} for property {key!r}: {err}") from None
-        searched = lambda f: pattern.search(_text(f)) is not None  # noqa: E731
-        return _present(searched) if operator == "regex" else _negated(searched)
+        searched = lambda f: pattern.search(text_of(f)) is not None  # noqa: E731
+        return present(searched) if operator == "regex" else negated(searched)
     if operator in _NUMERIC:
-        bound = _to_float(value)
+        bound = to_float(value)
         if bound is None:
             raise FilterError(f"operator {operator!r} needs a number, got {value!r}")
         compare = getattr(float, _NUMERIC[operator])
-        return _numeric(lambda x: compare(x, bound))
+        return numeric(lambda x: compare(x, bound))
     moment = parse_when(value, now=now, tz=tz)
     if moment is None:
         raise FilterError(
@@ -288,75 +369,7 @@ def _scalar(key: str, operator: str, value: Any, now: datetime, tz: ZoneInfo) ->
     )
 
     def dated(found: Any) -> bool:
-        when = parse_when(_text(found), now=now, tz=tz, relative=False)
+        when = parse_when(text_of(found), now=now, tz=tz, relative=False)
         return when is not None and test(float(math.floor(when.timestamp())))
 
-    return _present(dated)
-
-
-def _json_form(value: Any) -> Any:
-    """The text PostHog's JSON extraction yields: booleans as true/false, numbers as JSON."""
-    if value is True:
-        return "true"
-    if value is False:
-        return "false"
-    if isinstance(value, int | float | str):
-        return value if isinstance(value, str) else json.dumps(value)
-    return json.dumps(value, separators=(",", ":"))
-
-
-def _to_float(value: Any) -> float | None:
-    if isinstance(value, bool):
-        return None
-    try:
-        number = float(value)
-    except (TypeError, ValueError):
-        return None
-    return None if math.isnan(number) else number
-
-
-def _equals_to(value: Any) -> Callable[[Any], bool]:
-    text = _json_form(value)
-    number = _to_float(value)
-
-    def same(found: Any) -> bool:
-        if isinstance(found, int | float) and not isinstance(found, bool):
-            # Numeric property definitions make HogQL compare toFloat(property) = value.
-            return number is not None and float(found) == number
-        return _json_form(found) == text
-
-    return same
-
-
-def _present(test: Test) -> Test:
-    """Missing → no match (the ``ifNull(.., 0)`` wrapping)."""
-    return lambda found: found is not None and test(found)
-
-
-def _negated(test: Test) -> Test:
-    """Missing → match (the ``ifNull(.., 1)`` wrapping of !=, NOT ILIKE, not(match))."""
-    return lambda found: found is None or not test(found)
-
-
-def _text(found: Any) -> str:
-    return str(_json_form(found))
-
-
-def _numeric(test: Callable[[float], bool]) -> Test:
-    def match(found: Any) -> bool:
-        number = _to_float(found)
-        return number is not None and test(number)
-
-    return match
-
-
-def _between_bounds(value: Any, operator: str) -> tuple[float, float]:
-    # Messages are PostHog's (posthog/hogql/property.py _validate_between_values).
-    if not isinstance(value, list) or len(value) != 2:
-        raise FilterError(f"{operator} operator requires a two-element array [min, max]")
-    low, high = _to_float(value[0]), _to_float(value[1])
-    if low is None or high is None:
-        raise FilterError(f"{operator} operator requires numeric values")
-    if low > high:
-        raise FilterError(f"{operator} operator requires min value to be less than or equal to max")
-    return low, high
+    return present(dated)

@@ -160,7 +160,8 @@ class DemoServer:
 
     @property
     def limited_api_key(self) -> str:
-        """A key without ``person:read`` and ``insight:read``."""
+        """A key without ``person:read``, ``insight:read``, ``dashboard:read``, ``cohort:read`` and
+        ``action:read`` (it reads the project, property and event definitions and HogQL)."""
         return self._keys.limited
 
     @property
@@ -204,6 +205,12 @@ class DemoServer:
     def delete_person(self, person_uuid: str) -> dict[str, Any]:
         """Delete one person (every later row moves up by one); returns the person dict."""
         return self.data.delete_person(person_uuid)
+
+    def calculate_cohort(self, cohort_id: int, reads: int = 2) -> None:
+        """Make a cohort report ``is_calculating`` (no count, no members yet) for its next
+        *reads* reads, as PostHog does while it calculates a new cohort for the first time.
+        The demo's cohort 3 starts this way."""
+        self.app.cohorts.calculate(cohort_id, reads)
 
     def client(self, **kwargs: Any) -> Any:
         """A ``posthog_frames.Client`` for this server (extra keywords go to the Client)."""

@@ -26,15 +26,17 @@ import ipywidgets as w
 import pandas as pd
 import traitlets
 
+from posthog_frames.cohort_filters import cohort_id
 from posthog_frames.exceptions import ConfigurationError, PostHogError, ValidationError
 from posthog_frames.filters import FilterLike, PropertyFilter, filters_param, normalize_filters
 from posthog_frames.widgets.catalog import PropertyCatalog
+from posthog_frames.widgets.cohort_row import CohortRow
 from posthog_frames.widgets.rows import FilterRow
 
 if TYPE_CHECKING:
     from posthog_frames.client.client import Client
 
-__all__ = ["FilterBuilder", "FilterRow"]
+__all__ = ["CohortRow", "FilterBuilder", "FilterRow"]
 
 log = logging.getLogger("posthog_frames")
 
@@ -58,7 +60,8 @@ def _guarded(handler: Callable[..., Any], show: Callable[[str], None]) -> Callab
 
 
 def python_code(filters: Sequence[PropertyFilter]) -> str:
-    """Python source for *filters* (a PropertyFilter's repr is the code that builds it).
+    """Python source for *filters* (a PropertyFilter's repr is the code that builds it; a
+    cohort filter's is ``InCohort(id)`` / ``NotInCohort(id)``).
 
     Example:
         >>> python_code([PropertyFilter("$initial_os", ["Linux"])])
@@ -74,7 +77,8 @@ class FilterBuilder(w.VBox):
 
     Args:
         client: a :class:`~posthog_frames.Client`; gives property names, operator menus by
-            property type, value suggestions (person properties) and the Apply preview.
+            property type, value suggestions (person properties), the project's cohorts by
+            name ("Add cohort") and the Apply preview.
         type: ``"person"``, ``"event"`` or ``"session"``: the type of new filters.
         filters: filters to start with (PropertyFilters, dicts or a JSON string).
         preview: show the Apply button that counts matching persons (needs a client).
@@ -113,7 +117,7 @@ class FilterBuilder(w.VBox):
         self._type = type
         self._catalog = PropertyCatalog(client, type, notify=self._show_notice)
         self._syncing = False
-        self.rows: list[FilterRow] = []
+        self.rows: list[FilterRow | CohortRow] = []
         self.result: pd.DataFrame | None = None
         self.count: int | None = None
         self.error: PostHogError | None = None
@@ -130,12 +134,18 @@ class FilterBuilder(w.VBox):
             description="Add filter", icon="plus", layout=w.Layout(width="120px")
         )
         self.add_button.on_click(self._guard(lambda _: self.add_row()))
+        self.add_cohort_button = w.Button(
+            description="Add cohort", icon="users", layout=w.Layout(width="120px")
+        )
+        self.add_cohort_button.on_click(self._guard(lambda _: self.add_cohort_row()))
         self.notice = w.HTML()
         self.preview = w.HTML(layout=w.Layout(width="100%"))
         self.summary = w.HTML()
         self.output = w.Output(layout=w.Layout(width="100%"))
         self.apply_button: w.Button | None = None
         buttons: list[w.Widget] = [self.add_button]
+        if self._type == "person":  # cohorts are groups of persons
+            buttons.append(self.add_cohort_button)
         if with_apply:
             self.apply_button = w.Button(
                 description="Apply",
@@ -152,6 +162,7 @@ class FilterBuilder(w.VBox):
         self.add_class("phf-filter-builder")
         for control, name in (
             (self.add_button, "add-filter"),
+            (self.add_cohort_button, "add-cohort"),
             (self.apply_button, "apply"),
             (self.summary, "summary"),
             (self.notice, "notice"),
@@ -212,7 +223,7 @@ class FilterBuilder(w.VBox):
     def _rebuild_rows(self) -> None:
         self._syncing = True  # rows being built report no changes
         try:
-            self.rows = [FilterRow(self, self._catalog, f) for f in self.filters]
+            self.rows = [self._row_for(f) for f in self.filters]
         finally:
             self._syncing = False
         self.rows_box.children = tuple(self.rows)
@@ -226,6 +237,7 @@ class FilterBuilder(w.VBox):
             self._syncing = False
 
     def _render_preview(self) -> None:
+        names = _import_names(self.filters)
         left_out = sum(row.filter is None for row in self.rows)
         note = (
             _WARN.format(f"{left_out} incomplete filter(s) left out, see the ⚠ marks")
@@ -234,7 +246,7 @@ class FilterBuilder(w.VBox):
         )
         self.preview.value = (
             '<div style="font-size:90%">'
-            "<b>Python</b> (<code>from posthog_frames import PropertyFilter</code>) "
+            f"<b>Python</b> (<code>from posthog_frames import {html.escape(names)}</code>) "
             f"{note}"
             f'<pre class="phf-python">{html.escape(self.to_python())}</pre>'
             "<b>JSON</b> (PostHog's <code>properties</code> parameter)"
@@ -255,20 +267,46 @@ class FilterBuilder(w.VBox):
         loaded = normalize_filters(filter)
         if len(loaded) > 1:
             raise ValidationError("add_row takes one filter; set .value for several.")
-        row = FilterRow(self, self._catalog, loaded[0] if loaded else None, type=self._type)
+        if loaded:
+            return self._append(self._row_for(loaded[0]))
+        return self._append(FilterRow(self, self._catalog, None, type=self._type))
+
+    def add_cohort_row(self, cohort: Any = None, operator: str = "in") -> CohortRow:
+        """Add a cohort row ("in" / "not in" a cohort picked by name), empty or for *cohort*.
+
+        Example:
+            >>> builder = FilterBuilder()
+            >>> builder.add_cohort_row(3, "not_in").filter
+            NotInCohort(3)
+        """
+        if operator not in ("in", "not_in"):
+            raise ValidationError(f"A cohort row's operator is 'in' or 'not_in', got {operator!r}.")
+        loaded = None
+        if cohort is not None:
+            loaded = PropertyFilter("id", cohort_id(cohort), operator, "cohort")
+        row = CohortRow(self, self._catalog, loaded)
+        self._append(row)
+        return row
+
+    def _row_for(self, loaded: PropertyFilter) -> FilterRow | CohortRow:
+        if loaded.type == "cohort":
+            return CohortRow(self, self._catalog, loaded)
+        return FilterRow(self, self._catalog, loaded, type=self._type)
+
+    def _append(self, row: Any) -> Any:
         self.rows.append(row)
         self.rows_box.children = tuple(self.rows)
         self._row_changed(row)
         return row
 
-    def _row_changed(self, row: FilterRow) -> None:
+    def _row_changed(self, row: Any) -> None:
         """A row's draft changed (called by the row): refresh the model and the preview."""
         if self._syncing:
             return
         self._sync_from_rows()
         self._render_preview()
 
-    def _remove_row(self, row: FilterRow) -> None:
+    def _remove_row(self, row: Any) -> None:
         """Drop *row* (called by its remove button)."""
         self.rows = [r for r in self.rows if r is not row]
         self.rows_box.children = tuple(self.rows)
@@ -318,6 +356,12 @@ class FilterBuilder(w.VBox):
         left_out = sum(row.filter is None for row in self.rows)
         extra = f", incomplete_rows={left_out}" if left_out else ""
         return f"FilterBuilder(type={self._type!r}, filters={self.filters!r}{extra})"
+
+
+def _import_names(filters: Sequence[PropertyFilter]) -> str:
+    """The names the preview's code uses: PropertyFilter, and InCohort/NotInCohort if shown."""
+    shown = {repr(f).split("(", 1)[0] for f in filters}
+    return ", ".join(sorted(shown | {"PropertyFilter"}))
 
 
 def _head(frame: pd.DataFrame, filters: Sequence[PropertyFilter]) -> pd.DataFrame:

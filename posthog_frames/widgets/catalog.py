@@ -19,6 +19,8 @@ import logging
 from collections.abc import Callable, Sequence
 from typing import TYPE_CHECKING, Any
 
+import pandas as pd
+
 from posthog_frames.exceptions import PostHogError
 from posthog_frames.filters import operators_for
 
@@ -81,6 +83,7 @@ class PropertyCatalog:
         self._notify = notify
         self._definitions: dict[str, str | None] | None = None  # fetched on first need
         self._values: dict[str, list[str]] = {}
+        self._cohorts: list[tuple[str, int]] | None = None
 
     def property_types(self) -> dict[str, str | None] | None:
         """Property name -> type from the project's definitions; None when there are none."""
@@ -135,3 +138,25 @@ class PropertyCatalog:
             values = frame["value"].dropna().head(_MAX_SUGGESTIONS)
             self._values[key] = list(dict.fromkeys(display_value(v) for v in values))
         return self._values[key]
+
+    def cohort_options(self) -> list[tuple[str, int]]:
+        """The project's cohorts as ``(label, id)``: name, id and size, newest first; ``[]``
+        without a client or when PostHog refuses the list (the id is then typed by hand).
+
+        Example:
+            >>> PropertyCatalog(client).cohort_options()[2]
+            ('Paying customers (#1, 93 persons)', 1)
+        """
+        if self._client is None:
+            return []
+        if self._cohorts is None:
+            self._cohorts = []
+            try:
+                frame = self._client.cohorts()
+            except PostHogError as err:
+                self._notify(f"⚠ cohorts unavailable, type a cohort's id: {err}")
+                return []
+            for cid, name, count in zip(frame["id"], frame["name"], frame["count"], strict=True):
+                size = "" if pd.isna(count) else f", {int(count):,} persons"
+                self._cohorts.append((f"{name} (#{int(cid)}{size})", int(cid)))
+        return self._cohorts

@@ -64,10 +64,11 @@ def operator_label(code: str) -> str:
 
 
 class RowHost(Protocol):
-    """What a row tells the builder that owns it (private: only rows call these)."""
+    """What a row (a FilterRow or a CohortRow) tells the builder that owns it (private: only
+    rows call these)."""
 
-    def _row_changed(self, row: FilterRow) -> None: ...
-    def _remove_row(self, row: FilterRow) -> None: ...
+    def _row_changed(self, row: Any) -> None: ...
+    def _remove_row(self, row: Any) -> None: ...
 
 
 class _Incomplete(Exception):

@@ -66,7 +66,17 @@ class FakeStore:
     built: list[dict] = []
 
     def __init__(
-        self, persons, *, seed, now, timezone, project_id, user, failure, timestamp_resolution
+        self,
+        persons,
+        *,
+        seed,
+        now,
+        timezone,
+        project_id,
+        user,
+        failure,
+        timestamp_resolution,
+        cohorts,
     ):
         FakeStore.built.append(
             {"persons": len(persons), "seed": seed, "project_id": project_id, "user": user["email"]}

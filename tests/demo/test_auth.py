@@ -68,6 +68,10 @@ def test_limited_key_gets_403_naming_the_missing_scope(demo):
         ("/api/projects/1/persons/", "person:read"),
         ("/api/projects/1/persons/values/?key=plan", "person:read"),
         ("/api/projects/1/insights/", "insight:read"),
+        ("/api/projects/1/dashboards/", "dashboard:read"),
+        ("/api/projects/1/cohorts/", "cohort:read"),
+        ("/api/projects/1/cohorts/1/persons/", "cohort:read"),
+        ("/api/projects/1/actions/", "action:read"),
     ]:
         response = get(demo, path, key="limited")
         assert response.status_code == 403
@@ -79,6 +83,7 @@ def test_limited_key_gets_403_naming_the_missing_scope(demo):
         }
     assert get(demo, "/api/users/@me/", key="limited").status_code == 200
     assert get(demo, "/api/projects/1/property_definitions/", key="limited").status_code == 200
+    assert get(demo, "/api/projects/1/event_definitions/", key="limited").status_code == 200
 
 
 def test_demo_keys_do_not_look_like_real_keys(demo):

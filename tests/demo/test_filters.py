@@ -172,7 +172,6 @@ def test_is_date_exact_hits_a_known_timestamp(demo, everyone):
             "not_between operator requires numeric values",
         ),
         ('[{"key": "plan", "value": "pro"}]', "The 'event' property filter does not work"),
-        ('[{"key": "id", "value": 3, "type": "cohort"}]', "cohort filters are not supported"),
         ('[{"key": "plan", "value": "(", "operator": "regex", "type": "person"}]', "invalid regex"),
         (
             '[{"key": "seats", "value": "many", "operator": "gt", "type": "person"}]',

@@ -80,3 +80,24 @@ def test_posthog_errors_show_in_the_widget(demo):
     assert "PostHog error" in builder.summary.value
     shown = builder.summary.value + builder.notice.value + builder.preview.value + repr(builder)
     assert demo.limited_api_key not in shown
+
+
+def test_cohorts_are_offered_by_name_and_apply_counts_their_persons(client):
+    builder = FilterBuilder(client)
+    row = builder.add_cohort_row()
+    labels = {cid: label for label, cid in row.cohort.options if cid is not None}
+    assert set(labels) == set(client.cohorts()["id"])
+    assert labels[1].startswith("Paying customers (#1")
+    row.cohort.value = 1
+    builder.apply()
+    assert builder.count == len(client.cohort_persons(1, progress=False))
+
+
+def test_a_key_without_cohort_read_types_the_id_and_says_why(demo):
+    limited = posthog_frames.Client(
+        demo.limited_api_key, host=demo.url, project_id=demo.project_id, cache="memory"
+    )
+    builder = FilterBuilder(limited)
+    row = builder.add_cohort_row()
+    assert row.cohort.description == "cohort id"
+    assert "cohorts unavailable" in builder.notice.value and "cohort:read" in builder.notice.value

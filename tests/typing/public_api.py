@@ -52,3 +52,27 @@ def analysis_as_code(client: phf.Client) -> list[object]:
         phf.events_frame({"columns": [], "results": []}),
         phf.plot(visitors),
     ]
+def cohorts(client: phf.Client) -> pd.DataFrame:
+    listing: pd.DataFrame = client.cohorts(search="paying")
+    members: pd.DataFrame = client.cohort_persons(listing.iloc[0], wait=30.0)
+    others: pd.DataFrame = client.persons(properties=[phf.NotInCohort(1), phf.InCohort(2)])
+    try:
+        client.cohort_persons("Desktop engineers", wait=0)
+    except phf.CohortCalculating as err:
+        print(err.cohort)
+    return pd.concat([members, others])
+
+
+def dashboards(client: phf.Client) -> dict[str, pd.DataFrame]:
+    listing: pd.DataFrame = client.dashboards(search="weekly")
+    board: phf.Dashboard = client.dashboard(listing.iloc[0], refresh="force_cache")
+    first: phf.Insight = board.insights[0]
+    notes: list[str] = board.texts
+    board.plot(cols=2).savefig(f"{first.name}-{len(notes)}.png")
+    return board.frames(tz=True)
+
+
+def catalogue(client: phf.Client) -> pd.DataFrame:
+    actions: pd.DataFrame = client.actions(refresh=True)
+    events: pd.DataFrame = client.event_definitions("signed", volume=False)
+    return pd.concat([actions, events])

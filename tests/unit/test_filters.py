@@ -11,6 +11,7 @@ import pytest
 from hypothesis import given
 from hypothesis import strategies as st
 
+from posthog_frames.cohort_filters import InCohort, NotInCohort  # noqa: F401 - eval(repr)
 from posthog_frames.exceptions import ValidationError
 from posthog_frames.filters import (
     OPERATORS,

@@ -20,6 +20,7 @@ ALLOWED = {
     ("_compat.py", "ValueError"): "parse_iso's callers raise it as InvalidResponse",
     ("http/pacing.py", "ValueError"): "a RateLimiter without windows; check_options refuses it",
     ("insight.py", "AttributeError"): "Python's protocol for a read-only attribute",
+    ("dashboard.py", "AttributeError"): "Python's protocol for a read-only attribute",
     ("plotting/_docstrings.py", "AttributeError"): "Python's protocol for __getattr__",
     ("plotting/_style.py", "AssertionError"): "unreachable: a bug if it ever fires",
     ("__main__.py", "SystemExit"): "the console script's exit status",

@@ -32,7 +32,7 @@ from posthog_frames.demo.analytics._dates import (
 )
 from posthog_frames.demo.clock import iso
 from posthog_frames.demo.errors import DemoValidationError
-from posthog_frames.demo.filters import FilterError, filters_mask, parse_filters
+from posthog_frames.demo.filters import CohortLookup, FilterError, filters_mask, parse_filters
 
 __all__ = [
     "BREAKDOWN_NULL",
@@ -62,13 +62,15 @@ BREAKDOWN_OTHER = "$$_posthog_breakdown_other_$$"
 
 @dataclass(frozen=True)
 class Context:
-    """Everything a computation reads: the event log, persons by uuid, the clock and zone."""
+    """Everything a computation reads: the event log, persons by uuid, the clock and zone, and
+    who is in each cohort (for cohort filters)."""
 
     events: pd.DataFrame
     persons: pd.DataFrame
     now: datetime
     timezone: str
     project_id: int
+    cohorts: CohortLookup | None = None
 
     @property
     def local_now(self) -> pd.Timestamp:
@@ -76,7 +78,10 @@ class Context:
 
 
 def property_values(ctx: Context, frame: pd.DataFrame, key: str, kind: str) -> pd.Series:
-    """The property *key* per event row: an event column, or the person's property."""
+    """The property *key* per event row: an event column, or the person's property (a cohort
+    filter tests the event's person, so its "property" is the person's uuid)."""
+    if kind == "cohort":
+        return frame["person_id"]
     if kind == "person":
         if key not in ctx.persons.columns:
             return pd.Series(None, index=frame.index, dtype=object)
@@ -95,7 +100,9 @@ def property_values(ctx: Context, frame: pd.DataFrame, key: str, kind: str) -> p
 def _matching(ctx: Context, frame: pd.DataFrame, props: Any) -> np.ndarray:
     """Which rows of *frame* pass the property filters *props* (events and their persons')."""
     try:
-        node = parse_filters(props, now=ctx.now, timezone=ctx.timezone, scope="event")
+        node = parse_filters(
+            props, now=ctx.now, timezone=ctx.timezone, scope="event", cohorts=ctx.cohorts
+        )
     except FilterError as err:
         raise DemoValidationError(str(err), attr="properties") from None
     return filters_mask(node, lambda key, kind: property_values(ctx, frame, key, kind), len(frame))

@@ -9,6 +9,7 @@ Example:
 from __future__ import annotations
 
 import copy
+import json
 from collections.abc import Mapping
 from urllib.parse import urlencode
 
@@ -76,7 +77,19 @@ def matches(insight: SavedInsight, params: Mapping[str, str]) -> bool:
     if search and search not in f"{insight.name}\n{insight.description}".lower():
         return False
     kind = params.get("insight")
-    return not kind or insight.kind == kind.upper()
+    if kind and insight.kind != kind.upper():
+        return False
+    return _on_dashboards(insight, params.get("dashboards"))
+
+
+def _on_dashboards(insight: SavedInsight, raw: str | None) -> bool:
+    """``dashboards=[1, 2]`` (JSON): insights on every one of them."""
+    try:
+        wanted = json.loads(raw) if raw else []
+    except ValueError:
+        wanted = []
+    ids = [w for w in wanted if isinstance(w, int)] if isinstance(wanted, list) else []
+    return all(dashboard in insight.dashboards for dashboard in ids)
 
 
 def page_url(base_url: str, params: Mapping[str, str], limit: int, offset: int) -> str:
@@ -87,15 +100,32 @@ def page_url(base_url: str, params: Mapping[str, str], limit: int, offset: int) 
     return f"{base_url}?{urlencode(query)}"
 
 
+# Query kinds with a breakdownFilter / an interval, which dashboard filters may replace.
+_BREAKDOWN_KINDS = ("TrendsQuery", "FunnelsQuery", "RetentionQuery")
+_INTERVAL_KINDS = ("TrendsQuery", "FunnelsQuery", "StickinessQuery", "LifecycleQuery")
+
+
 def apply_override(query: dict, override: dict) -> dict:
-    """The query with ``filters_override`` dates/properties applied (a copy)."""
+    """The query with a ``DashboardFilter`` applied (a copy): an insight's
+    ``filters_override``, or its dashboard's ``filters`` (``from_dashboard``), as
+    ``QueryRunner.apply_dashboard_filters`` applies them: dates replace the insight's range,
+    properties are AND-ed with its own, a breakdown or interval replaces its own."""
     query = copy.deepcopy(query)
     source = query_source(query)
     if source.get("kind") == "HogQLQuery":
         return query
-    dates = {k: override[k] for k in ("date_from", "date_to") if override.get(k)}
-    if dates:
-        source["dateRange"] = {**(source.get("dateRange") or {}), **dates}
+    if override.get("date_from") or override.get("date_to"):
+        # QueryRunner.apply_dashboard_filters: the two bounds are one range, set together (a
+        # date_from alone clears the insight's own date_to).
+        span = {**(source.get("dateRange") or {}), "date_from": override.get("date_from")}
+        span["date_to"] = override.get("date_to")
+        if override.get("explicitDate") is not None:
+            span["explicitDate"] = override["explicitDate"]
+        source["dateRange"] = {k: v for k, v in span.items() if v is not None}
+    if override.get("breakdown_filter") and source.get("kind") in _BREAKDOWN_KINDS:
+        source["breakdownFilter"] = override["breakdown_filter"]
+    if override.get("interval") and source.get("kind") in _INTERVAL_KINDS:
+        source["interval"] = override["interval"]
     extra = override.get("properties")
     if extra:
         if isinstance(extra, dict) and "values" not in extra:

@@ -74,7 +74,8 @@ def represent(
         "deleted": False,
         "dashboards": list(insight.dashboards),
         "dashboard_tiles": [
-            {"id": 100 + insight.id, "dashboard_id": d, "deleted": None} for d in insight.dashboards
+            {"id": tile, "dashboard_id": dashboard, "deleted": None}
+            for tile, dashboard in insight.tiles
         ],
         "last_refresh": _stamp(last_refresh),
         "cache_target_age": _stamp(last_refresh + stale_after) if last_refresh else None,

@@ -47,13 +47,16 @@ from posthog_frames.demo.api.insight_params import (
 from posthog_frames.demo.api.insight_serializer import filters_hash, represent
 from posthog_frames.demo.api.query_status import query_status_body, status_code
 from posthog_frames.demo.clock import iso
+from posthog_frames.demo.data.dashboards import SavedDashboard, build_dashboards
 from posthog_frames.demo.data.events import generate_events
 from posthog_frames.demo.data.persons import persons_table
 from posthog_frames.demo.data.saved_insights import SavedInsight, build_saved_insights
 from posthog_frames.demo.errors import NOT_FOUND, DemoValidationError, error_body, invalid
+from posthog_frames.demo.filters import CohortLookup, UnknownCohort
 
 __all__ = ["InsightStore"]
 
+_NO_COHORT = "Cohort matching query does not exist."  # Django's DoesNotExist message
 _STALE = {"hour": timedelta(minutes=15), "week": timedelta(days=1), "month": timedelta(days=1)}
 
 
@@ -88,6 +91,7 @@ class InsightStore:
         user: dict,
         failure: Callable[[], str | None] = lambda: None,
         timestamp_resolution: str = "ms",
+        cohorts: CohortLookup | None = None,
     ) -> None:
         if now.tzinfo is None:
             raise DemoValidationError(
@@ -107,9 +111,11 @@ class InsightStore:
         self._user = user
         self._failure = failure  # injected calculation failures (faults.calculation_failure)
         self._resolution = timestamp_resolution
+        self._cohorts = cohorts  # who is in each cohort, for cohort filters
         self._lock = threading.RLock()
         self._ctx: Context | None = None
         self._insights = build_saved_insights(now)
+        self.dashboards = {d.id: d for d in build_dashboards(now)}
         self._cache: dict[str, _Entry] = {}
         # Insights "viewed on a dashboard" before: cached at a fixed time, filled on first read.
         self._precached = {
@@ -132,6 +138,7 @@ class InsightStore:
                     self._now,
                     self._timezone,
                     self._project_id,
+                    self._cohorts,
                 )
             return self._ctx
 
@@ -172,6 +179,9 @@ class InsightStore:
                 except DemoValidationError as err:
                     task.error = err.message
                     return
+                except UnknownCohort:
+                    task.error = _NO_COHORT
+                    return
                 self._store(key, entry)
                 task.entry = entry
 
@@ -206,10 +216,12 @@ class InsightStore:
 
     # -- resolving one insight -------------------------------------------------------------
 
-    def _resolve(self, insight: SavedInsight, params: Mapping[str, str]) -> tuple[int, dict]:
+    def _resolve(
+        self, insight: SavedInsight, params: Mapping[str, str], dashboard: SavedDashboard | None
+    ) -> tuple[int, dict]:
         query = insight.query
         raw = params.get("filters_override")
-        if raw:
+        if raw:  # it stands in for the dashboard's filters, when there is a dashboard
             try:
                 override = json.loads(raw)
             except ValueError:
@@ -217,6 +229,8 @@ class InsightStore:
             if not isinstance(override, dict):
                 return invalid("filters_override must be a JSON object.", "filters_override")
             query = apply_override(query, override)
+        elif dashboard is not None and dashboard.filters:
+            query = apply_override(query, dashboard.filters)
         key = filters_hash(query)
         mode = refresh_mode(params.get("refresh"))
         entry = self._cached(key, query)
@@ -226,7 +240,12 @@ class InsightStore:
                 failed = self._failure()
                 if failed is not None:
                     return 200, self._failed(insight, query, key, failed, params)
-                entry, is_cached = self._compute(query), False
+                try:
+                    entry, is_cached = self._compute(query), False
+                except UnknownCohort:
+                    # Cohort.DoesNotExist is an unexpected crash to InsightSerializer: it
+                    # answers result null with the error in query_status.
+                    return 200, self._failed(insight, query, key, _NO_COHORT, params)
                 self._store(key, entry)
         elif mode in ("async", "force_async"):
             if mode == "force_async" or not self._is_fresh(entry, query):
@@ -275,9 +294,16 @@ class InsightStore:
             cache_key=key,
         )
 
-    def _safe(self, insight: SavedInsight, params: Mapping[str, str]) -> tuple[int, dict]:
+    def resolve(
+        self,
+        insight: SavedInsight,
+        params: Mapping[str, str],
+        dashboard: SavedDashboard | None = None,
+    ) -> tuple[int, dict]:
+        """*insight* as GET /insights/:id/ answers it (with *dashboard*'s filters applied, as in
+        the dashboard's context), or PostHog's 400."""
         try:
-            return self._resolve(insight, params)
+            return self._resolve(insight, params, dashboard)
         except DemoValidationError as err:
             return invalid(err.message, err.attr)
 
@@ -285,10 +311,10 @@ class InsightStore:
 
     def retrieve(self, key: str, params: Mapping[str, str]) -> tuple[int, dict]:
         """GET /insights/:id/ — *key* is the numeric id or the 8-character short_id."""
-        insight = self._find(str(key))
+        insight = self.find(str(key))
         if insight is None:
             return 404, dict(NOT_FOUND)
-        return self._safe(insight, params)
+        return self.resolve(insight, params)
 
     def list(self, params: Mapping[str, str], base_url: str) -> tuple[int, dict]:
         """GET /insights/ — LimitOffset pagination with ``count``/``next``/``previous``."""
@@ -313,7 +339,7 @@ class InsightStore:
                     )
                 )
                 continue
-            status, body = self._safe(insight, params)
+            status, body = self.resolve(insight, params)
             if status != 200:
                 return status, body
             results.append(body)
@@ -346,7 +372,8 @@ class InsightStore:
         """(id, short_id, kind, name) per insight, for the server's start-up banner."""
         return [(i.id, i.short_id, i.kind, i.name) for i in self._insights]
 
-    def _find(self, key: str) -> SavedInsight | None:
+    def find(self, key: str) -> SavedInsight | None:
+        """The insight with numeric id or short_id *key*, or None."""
         for insight in self._insights:
             if (key.isdigit() and insight.id == int(key)) or insight.short_id == key:
                 return insight

@@ -1,61 +1,27 @@
 """The account endpoints: ``users/@me``, projects and property definitions, the lists paginated
-like DRF's ``LimitOffsetPagination``.
+like DRF's ``LimitOffsetPagination`` (:mod:`._pages`).
 
 Example:
-    >>> drf_link("http://h/api/projects/?limit=1", limit=1, offset=1)
-    'http://h/api/projects/?limit=1&offset=1'
+    >>> from posthog_frames.demo.data.account import Account
+    >>> me(Account.create(seed=0, timezone="UTC")).status_code
+    200
 """
 
 from __future__ import annotations
 
-from collections.abc import Sequence
 from typing import Any
-from urllib.parse import parse_qsl, urlencode, urlsplit, urlunsplit
 
 from werkzeug.wrappers import Request, Response
 
-from posthog_frames.demo.api.persons import request_url
+from posthog_frames.demo.api._pages import paginate
 from posthog_frames.demo.data.account import Account
 from posthog_frames.demo.data.project import DemoData, virtual_definitions
 from posthog_frames.demo.errors import ApiError, error_response, validation_error
 from posthog_frames.demo.responses import json_response
 
-__all__ = ["drf_link", "list_projects", "me", "property_definitions", "retrieve_project"]
+__all__ = ["list_projects", "me", "property_definitions", "retrieve_project"]
 
-PAGE_SIZE = 100  # REST_FRAMEWORK["PAGE_SIZE"]
 _DEFINITION_TYPES = ("event", "person", "group", "session")
-
-
-def drf_link(url: str, *, limit: int, offset: int) -> str:
-    """DRF's ``replace_query_param`` for limit and offset (offset 0 removes the parameter)."""
-    parts = urlsplit(url)
-    query = dict(parse_qsl(parts.query, keep_blank_values=True))
-    query["limit"] = str(limit)
-    if offset > 0:
-        query["offset"] = str(offset)
-    else:
-        query.pop("offset", None)
-    return urlunsplit(parts._replace(query=urlencode(sorted(query.items()))))
-
-
-def _paginate(request: Request, items: list[Any], virtual: Sequence[Any] = ()) -> Response:
-    """DRF's LimitOffsetPagination of *items*; *virtual* entries are PostHog's extras that are
-    appended to the last page and counted on every page, but never move ``next``."""
-    try:
-        limit = int(request.args.get("limit") or PAGE_SIZE)
-        offset = int(request.args.get("offset") or 0)
-    except ValueError:
-        limit, offset = PAGE_SIZE, 0  # DRF ignores unparseable limit/offset and uses defaults
-    limit, offset = max(1, limit), max(0, offset)
-    url = request_url(request)
-    count = len(items)
-    nxt = drf_link(url, limit=limit, offset=offset + limit) if offset + limit < count else None
-    prev = drf_link(url, limit=limit, offset=max(0, offset - limit)) if offset > 0 else None
-    page = items[offset : offset + limit]
-    if virtual and offset + len(page) >= count:
-        page = [*page, *virtual]
-    body = {"count": count + len(virtual), "next": nxt, "previous": prev, "results": page}
-    return json_response(body)
 
 
 def me(account: Account) -> Response:
@@ -65,7 +31,7 @@ def me(account: Account) -> Response:
 
 def list_projects(request: Request, account: Account) -> Response:
     """``GET /api/projects/``: the organization's projects."""
-    return _paginate(request, [account.project(pid) for pid in account.project_ids])
+    return paginate(request, [account.project(pid) for pid in account.project_ids])
 
 
 def retrieve_project(pid: int, account: Account) -> Response:
@@ -112,4 +78,4 @@ def property_definitions(request: Request, data: DemoData | None) -> Response:
             return False
         return numerical is None or definition["is_numerical"] is numerical
 
-    return _paginate(request, list(filter(wanted, items)), list(filter(wanted, virtual)))
+    return paginate(request, list(filter(wanted, items)), list(filter(wanted, virtual)))

@@ -20,24 +20,25 @@ from collections import Counter, OrderedDict
 from collections.abc import Callable
 from dataclasses import dataclass, field
 from datetime import datetime
-from typing import Any
+from typing import Any, Protocol
 
 import orjson
 from werkzeug.wrappers import Request, Response
 
 from posthog_frames.demo.data.project import DemoData
-from posthog_frames.demo.errors import ApiError, not_found, validation_error
+from posthog_frames.demo.errors import ApiError, error_response, not_found, validation_error
 from posthog_frames.demo.faults import Faults
-from posthog_frames.demo.filters import FilterError, compile_filters
+from posthog_frames.demo.filters import FilterError, UnknownCohort, parse_filters, person_matcher
 from posthog_frames.demo.responses import json_response, raw_json_response
 
 __all__ = [
-    "search_matcher",
+    "CohortSource",
     "PersonsContext",
     "absolute_with_offset",
     "list_persons",
     "person_values",
     "retrieve_person",
+    "search_matcher",
 ]
 
 DEFAULT_LIMIT = 100
@@ -72,14 +73,24 @@ class _MatchCache:
         return value
 
 
+class CohortSource(Protocol):
+    """Who is in each cohort, for cohort filters (the demo's cohorts)."""
+
+    def lookup(self, cohort: int) -> Callable[[str], bool]: ...
+
+    def version(self) -> int: ...
+
+
 @dataclass(frozen=True)
 class PersonsContext:
-    """What the persons endpoints need: the data (None for an empty project) and the clock."""
+    """What the persons endpoints need: the data (None for an empty project), the clock, and
+    the project's cohorts (None: cohort filters are refused)."""
 
     data: DemoData | None
     faults: Faults
     now: datetime
     timezone: str
+    cohorts: CohortSource | None = None
     cache: _MatchCache = field(default_factory=_MatchCache, compare=False, repr=False)
 
 
@@ -136,20 +147,26 @@ def _text(value: Any) -> str:
     return str(value)
 
 
-def _row_filter(request: Request, ctx: PersonsContext):
-    """One predicate on a person for properties/email/distinct_id/search, or None."""
+def _row_filter(request: Request, ctx: PersonsContext, *, person_params: bool = True):
+    """One predicate on a person for properties/email/distinct_id/search, or None
+    (*person_params* False: properties and search only, as a cohort's persons read them)."""
     tests = []
     raw = request.args.get("properties")
     if raw:
+        lookup = ctx.cohorts.lookup if ctx.cohorts is not None else None
         try:
-            props_match = compile_filters(raw, now=ctx.now, timezone=ctx.timezone)
+            node = parse_filters(raw, now=ctx.now, timezone=ctx.timezone, cohorts=lookup)
         except FilterError as err:
             raise ApiError(validation_error(str(err))) from None
-        tests.append(lambda p: props_match(p["properties"]))
-    email = request.args.get("email")
+        except UnknownCohort:  # Cohort.DoesNotExist escapes PostHog's view: its generic 500
+            raise ApiError(
+                error_response(500, "server_error", "error", "A server error occurred.")
+            ) from None
+        tests.append(person_matcher(node))
+    email = request.args.get("email") if person_params else None
     if email:
         tests.append(lambda p: p["properties"].get("email") == email)
-    distinct_id = request.args.get("distinct_id")
+    distinct_id = request.args.get("distinct_id") if person_params else None
     if distinct_id:
         tests.append(lambda p: distinct_id in p["distinct_ids"])
     search = (request.args.get("search") or "").strip()
@@ -160,16 +177,27 @@ def _row_filter(request: Request, ctx: PersonsContext):
     return lambda p: all(t(p) for t in tests)
 
 
-def list_persons(request: Request, ctx: PersonsContext) -> Response:
-    """``GET .../persons/``: ``{results, next, previous}``, plus ``count`` with include_total."""
+def list_persons(request: Request, ctx: PersonsContext, *, cohort: int | None = None) -> Response:
+    """``GET .../persons/``: ``{results, next, previous}``, plus ``count`` with include_total.
+
+    With *cohort*, ``GET .../cohorts/:id/persons/`` (``posthog/api/cohort.py``): the cohort's
+    members (an ActorsQuery with the cohort filter, the request's ``properties`` and
+    ``search``), paged the same way but never counted. PostHog caps each member's
+    ``distinct_ids`` at 10; demo persons have at most two.
+    """
     limit = _int_param(request, "limit", DEFAULT_LIMIT) or DEFAULT_LIMIT  # 0 means default
     offset = _int_param(request, "offset", 0)
-    test = _row_filter(request, ctx)
+    test = _row_filter(request, ctx, person_params=cohort is None)
+    if cohort is not None and ctx.cohorts is not None:
+        member, rest = ctx.cohorts.lookup(cohort), test
+        test = lambda p: member(p["uuid"]) and (rest is None or rest(p))  # noqa: E731
     persons, blobs = ctx.data.snapshot() if ctx.data else ([], [])
     if test is None:
         positions: range | list[int] = range(len(persons))
     else:
-        params = tuple(request.args.get(k) for k in _FILTER_PARAMS)
+        params: tuple[Any, ...] = tuple(request.args.get(k) for k in _FILTER_PARAMS)
+        if ctx.cohorts is not None:  # membership changes when a calculation ends
+            params = (*params, cohort, ctx.cohorts.version())
         positions = ctx.cache.get(
             persons, params, lambda: [i for i, person in enumerate(persons) if test(person)]
         )
@@ -188,7 +216,7 @@ def list_persons(request: Request, ctx: PersonsContext) -> Response:
     page.sort(key=lambda i: persons[i]["created_at"], reverse=True)
     body = [b'{"results":[', b",".join(blobs[i] for i in page), b'],"next":']
     body += [orjson.dumps(next_url), b',"previous":', orjson.dumps(previous_url)]
-    if "include_total" in request.args:
+    if "include_total" in request.args and cohort is None:
         body += [b',"count":', str(len(positions)).encode()]
     body.append(b"}")
     return raw_json_response(b"".join(body))

@@ -1,6 +1,7 @@
-"""The demo project's saved insights, as a table of definitions: name, description, tags,
-dashboards and the stored insight, either the legacy way (``filters`` filled) or the new way
-(``query`` set). :func:`~posthog_frames.demo.data.saved_insights.build_saved_insights` numbers them.
+"""The demo project's saved insights, as a table of definitions: name, description, tags and
+the stored insight, either the legacy way (``filters`` filled) or the new way (``query`` set);
+which dashboards show them is in :mod:`.dashboards`.
+:func:`~posthog_frames.demo.data.saved_insights.build_saved_insights` numbers them.
 
 Example:
     >>> sorted({"filters" in d for d in insight_definitions()})
@@ -48,7 +49,6 @@ def insight_definitions() -> list[dict]:
             "name": "Daily traffic and signups",
             "description": "Pageviews, daily visitors and signups over the last 30 days.",
             "tags": ["traffic"],
-            "dashboards": [1],
             "stored_query": _viz(
                 "TrendsQuery",
                 series=[
@@ -73,7 +73,6 @@ def insight_definitions() -> list[dict]:
                 "breakdown": "$browser",
                 "breakdown_type": "event",
             },
-            "dashboards": [1],
         },
         {
             "name": "Signups this week",
@@ -85,7 +84,6 @@ def insight_definitions() -> list[dict]:
                 dateRange={"date_from": "-7d"},
                 trendsFilter={"display": "BoldNumber"},
             ),
-            "dashboards": [1],
             "favorited": True,
         },
         {
@@ -127,7 +125,6 @@ def insight_definitions() -> list[dict]:
                 },
             ),
             "tags": ["conversion"],
-            "dashboards": [1],
         },
         {
             "name": "Checkout funnel by browser",
@@ -180,7 +177,6 @@ def insight_definitions() -> list[dict]:
                 },
             ),
             "tags": ["retention"],
-            "dashboards": [1],
         },
         {
             "name": "Journeys through the shop",
@@ -223,7 +219,6 @@ def insight_definitions() -> list[dict]:
                 "full": True,
                 "source": {"kind": "HogQLQuery", "query": _SQL},
             },
-            "dashboards": [1],
         },
         {
             "name": "Draft: weekly signups by plan",

@@ -19,6 +19,7 @@ from datetime import datetime, timedelta
 
 from posthog_frames.demo.analytics import insight_kind
 from posthog_frames.demo.analytics.legacy import filters_to_query
+from posthog_frames.demo.data.dashboards import build_dashboards, tiles_by_insight
 from posthog_frames.demo.data.insight_definitions import insight_definitions
 
 __all__ = ["SavedInsight", "build_saved_insights", "short_id_for"]
@@ -52,10 +53,15 @@ class SavedInsight:
     filters: dict = field(default_factory=dict)
     stored_query: dict | None = None
     tags: list[str] = field(default_factory=list)
-    dashboards: list[int] = field(default_factory=list)
+    tiles: list[tuple[int, int]] = field(default_factory=list)  # (tile id, dashboard id)
     saved: bool = True
     favorited: bool = False
     cache_age: timedelta | None = timedelta(hours=2)  # None: never computed
+
+    @property
+    def dashboards(self) -> list[int]:
+        """The ids of the dashboards showing it."""
+        return [dashboard for _, dashboard in self.tiles]
 
     @property
     def short_id(self) -> str:
@@ -82,7 +88,13 @@ def build_saved_insights(now: datetime) -> list[SavedInsight]:
         ['TRENDS', 'TRENDS']
     """
     specs = insight_definitions()
+    tiles = tiles_by_insight(build_dashboards(now))
     return [
-        SavedInsight(id=i + 1, created_at=now - timedelta(days=45 - 2 * i, hours=3), **spec)
+        SavedInsight(
+            id=i + 1,
+            created_at=now - timedelta(days=45 - 2 * i, hours=3),
+            tiles=tiles.get(i + 1, []),
+            **spec,
+        )
         for i, spec in enumerate(specs)
     ]

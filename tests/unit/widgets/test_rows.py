@@ -145,8 +145,8 @@ def test_picked_date_and_relative_date_replace_each_other():
 
 
 def test_read_only_rows_keep_what_the_builder_cannot_edit():
-    cohort = PropertyFilter("id", 7, operator="in", type="cohort")
-    builder = FilterBuilder(filters=[cohort])
+    hogql = PropertyFilter("properties.seats > 10", type="hogql")
+    builder = FilterBuilder(filters=[hogql])
     row = builder.rows[0]
     assert row.key.disabled and row.operator.disabled
     row.remove_button.click()
