@@ -52,6 +52,8 @@ def analysis_as_code(client: phf.Client) -> list[object]:
         phf.events_frame({"columns": [], "results": []}),
         phf.plot(visitors),
     ]
+
+
 def cohorts(client: phf.Client) -> pd.DataFrame:
     listing: pd.DataFrame = client.cohorts(search="paying")
     members: pd.DataFrame = client.cohort_persons(listing.iloc[0], wait=30.0)
