@@ -48,7 +48,15 @@ def placeholders(demo) -> dict[str, Any]:
         "person_uuid": [person["uuid"]],
         "query_id": [started.json()["query_status"]["id"]],
         "insight_task": [task["query_status"]["id"]],
+        "dashboard": [d["id"] for d in listed(demo, "dashboards")],
+        "action": [a["id"] for a in listed(demo, "actions")],
+        "cohort": [c["id"] for c in listed(demo, "cohorts")],
     }
+
+
+def listed(demo, family: str) -> list[dict[str, Any]]:
+    """Every item of a project list (one page: the demo's lists are short)."""
+    return get(demo, f"/api/projects/1/{family}/", params={"limit": 1000}).json()["results"]
 
 
 def expand(endpoint: Endpoint, values: dict[str, Any]) -> list[str]:

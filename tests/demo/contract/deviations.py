@@ -127,6 +127,14 @@ DEVIATIONS: tuple[Deviation, ...] = (
         source="posthog/schema.py CachedHogQLQueryResponse (cache envelope fields)",
         adds=True,
     ),
+    # ActionSerializer.get_creation_context returns None, annotated today as
+    # CharField(allow_null=True); the cut predates the annotation and types it as a plain string.
+    Deviation(
+        endpoints=("actions list", "action retrieve"),
+        schema="/components/schemas/Action",
+        fields={"creation_context": {"type": ["string", "null"], "readOnly": True}},
+        source="products/actions/backend/api/action.py ActionSerializer.get_creation_context",
+    ),
     # QueryStatus.query_progress is Optional[ClickhouseQueryProgress] = None in posthog/schema.py;
     # the spec's generator dropped the Optional here too, and a status is dumped with its nulls.
     Deviation(

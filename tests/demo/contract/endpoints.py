@@ -76,6 +76,15 @@ INSIGHT_BASIC = (
     " last_refresh refreshing saved tags updated_at created_by created_at last_modified_at"
     " favorited user_access_level last_viewed_at search_match_type"
 ).split()
+# posthog/api/dashboards/dashboard.py DashboardBasicSerializer.Meta.fields (the list's items).
+DASHBOARD_BASIC = (
+    "id name description pinned created_at created_by last_accessed_at is_shared deleted"
+    " creation_mode tags restriction_level effective_restriction_level effective_privilege_level"
+    " user_access_level"
+).split()
+# posthog/api/event_definition.py EventDefinitionSerializer (the fields without the enterprise
+# ones: description, verified, owner … come from ee/ and are not on every project).
+EVENT_DEFINITION = ["id", "name", "created_at", "last_seen_at", "tags"]
 
 
 @dataclass(frozen=True)
@@ -148,6 +157,9 @@ INSIGHT = "terraform/insights_retrieve.json"
 PERSON = "terraform/persons_retrieve.json"
 QUERY = "terraform/query_create.json"
 ENV_QUERY = "terraform/environments_query_create.json"
+DASHBOARD = "terraform/dashboards_retrieve.json"
+ACTIONS = "terraform/actions_list.json"
+COHORTS = "terraform/cohorts_list.json"
 
 ENDPOINTS: tuple[Endpoint, ...] = (
     Endpoint(
@@ -262,5 +274,41 @@ ENDPOINTS: tuple[Endpoint, ...] = (
         "/api/projects/1/query/{insight_task}/",
         Spec(QUERY, "/components/schemas/QueryStatus"),
         at="query_status",
+    ),
+    Endpoint(
+        "dashboards list",
+        "/api/projects/1/dashboards/",
+        _fields(("", PAGINATED), ("results/*", DASHBOARD_BASIC)),
+    ),
+    Endpoint("dashboard retrieve", "/api/projects/1/dashboards/{dashboard}/", Spec(DASHBOARD)),
+    # products/actions/backend/api/action.py: the list is not paged ({"results": [...]} only),
+    # whatever the cut's PaginatedActionList says; its items are the cut's Action.
+    Endpoint(
+        "actions list",
+        "/api/projects/1/actions/",
+        Spec(ACTIONS, "/components/schemas/Action"),
+        at="results/*",
+    ),
+    Endpoint(
+        "action retrieve",
+        "/api/projects/1/actions/{action}/",
+        Spec(ACTIONS, "/components/schemas/Action"),
+    ),
+    Endpoint(
+        "event definitions",
+        "/api/projects/1/event_definitions/",
+        _fields(("", PAGINATED), ("results/*", EVENT_DEFINITION)),
+    ),
+    Endpoint("cohorts list", "/api/projects/1/cohorts/", Spec(COHORTS)),
+    Endpoint(
+        "cohort retrieve",
+        "/api/projects/1/cohorts/{cohort}/",
+        Spec(COHORTS, "/components/schemas/Cohort"),
+    ),
+    # posthog/api/cohort.py CohortViewSet.persons: no count; items as the persons list's.
+    Endpoint(
+        "cohort persons",
+        "/api/projects/1/cohorts/{cohort}/persons/",
+        _fields(("", ["results", "next", "previous"]), ("results/*", SERIALIZED_PERSON)),
     ),
 )

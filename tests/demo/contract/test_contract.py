@@ -56,8 +56,8 @@ def test_every_route_of_the_demo_has_a_table_entry():
     # A route added to demo/app.py without an entry here fails: its answers would go unchecked.
     routes = [r.pattern for r in _ROUTES]
     assert unchecked(routes, ENDPOINTS) == []
-    assert unchecked([*routes, re.compile(r"^/api/projects/(?P<pid>\d+)/cohorts$")], ENDPOINTS) == [
-        r"^/api/projects/(?P<pid>\d+)/cohorts$"
+    assert unchecked([*routes, re.compile(r"^/api/projects/(?P<pid>\d+)/surveys$")], ENDPOINTS) == [
+        r"^/api/projects/(?P<pid>\d+)/surveys$"
     ]
 
 
