@@ -33,6 +33,7 @@ from posthog_frames.exceptions import (
     ServerError,
     Timeout,
     UnsupportedInsight,
+    UnsupportedQuery,
     ValidationError,
 )
 from posthog_frames.filters import (
@@ -145,6 +146,7 @@ __all__ = [
     "InsightNotComputed",
     "QueryFailed",
     "UnsupportedInsight",
+    "UnsupportedQuery",
     "InvalidArgument",
     "MissingDependency",
     "TruncatedResult",

@@ -24,6 +24,7 @@ from posthog_frames.client import parquet as parquet_api
 from posthog_frames.client import persons as persons_api
 from posthog_frames.client import properties as properties_api
 from posthog_frames.client import query as query_api
+from posthog_frames.client import run as run_api
 from posthog_frames.client.analysis_client import AnalysisClient
 from posthog_frames.client.doctor import DoctorReport
 from posthog_frames.client.hogql import MAX_ROWS
@@ -360,6 +361,27 @@ class Client(AnalysisClient):
             progress=progress,
             keyset=keyset,
         )
+
+    def run(self, copied: Any, *, refresh: bool = False) -> Any:
+        """Run a request copied from PostHog's network tab (Fetch/XHR) and get its frame.
+
+        *copied* is a ``/query/`` request body (``{"query": {...}, "client_query_id": ...}``)
+        or its query alone, as a dict or as the JSON text: insight kinds (``InsightVizNode``,
+        ``TrendsQuery`` …) give the frame of :func:`~posthog_frames.insight_frame`,
+        ``HogQLQuery`` that of :meth:`query`, ``EventsQuery`` that of :meth:`events` and
+        ``ActorsQuery`` that of :meth:`actors` (a ``DataTableNode`` is read as its source),
+        with the query in ``df.attrs["query"]``. Or a GET URL of the private API on this
+        client's host, without a key in it: ``insights/?short_id=…`` gives that insight's
+        frame, ``persons/?…`` every matching person, ``persons/:id/`` one; other paths give
+        PostHog's JSON (all pages). Other kinds raise :class:`UnsupportedQuery`.
+
+        Example:
+            >>> body = ('{"query": {"kind": "DataTableNode", "source": {"kind": "HogQLQuery",'
+            ...         ' "query": "select count() as n from events"}}, "refresh": "async"}')
+            >>> client.run(body).columns.tolist()
+            ['n']
+        """
+        return run_api.run(self, copied, refresh=refresh)
 
     # -- the account --------------------------------------------------------------------------
 

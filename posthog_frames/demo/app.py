@@ -49,7 +49,12 @@ from posthog_frames.demo.throttle import Throttle, family_of
 
 __all__ = ["DemoApp"]
 
+# PostHog registers query, insights, persons (and events, dashboards …) under both
+# /api/projects/:id/ and /api/environments/:id/ (register_legacy_dual_route_team_nested_viewset
+# in posthog/api/__init__.py), but property definitions, cohorts and actions under projects only:
+# /api/environments/:id/property_definitions/ is its 404.
 _PROJECT = r"^/api/(?:projects|environments)/(?P<pid>\d+)"
+_PROJECT_ONLY = r"^/api/projects/(?P<pid>\d+)"
 _LOG_SIZE = 10_000
 
 
@@ -63,7 +68,7 @@ class _Route:
 
 
 def _route(pattern: str, scope: str, handler: str, methods: tuple[str, ...] = ("GET",)) -> _Route:
-    project = pattern.startswith(_PROJECT)
+    project = pattern.startswith((_PROJECT, _PROJECT_ONLY))
     return _Route(re.compile(pattern + "$"), scope, methods, handler, project)
 
 
@@ -74,7 +79,7 @@ _ROUTES = [
     _route(_PROJECT + r"/persons", "person:read", "_persons"),
     _route(_PROJECT + r"/persons/values", "person:read", "_person_values"),
     _route(_PROJECT + r"/persons/(?P<key>[^/]+)", "person:read", "_person"),
-    _route(_PROJECT + r"/property_definitions", "property_definition:read", "_definitions"),
+    _route(_PROJECT_ONLY + r"/property_definitions", "property_definition:read", "_definitions"),
     _route(_PROJECT + r"/insights", "insight:read", "_insights"),
     _route(_PROJECT + r"/insights/(?P<key>[^/]+)", "insight:read", "_insight"),
     _route(_PROJECT + r"/query", "query:read", "_query", ("POST",)),

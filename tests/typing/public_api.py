@@ -52,3 +52,12 @@ def analysis_as_code(client: phf.Client) -> list[object]:
         phf.events_frame({"columns": [], "results": []}),
         phf.plot(visitors),
     ]
+
+
+def copied_from_the_network_tab(client: phf.Client, body: str) -> str | None:
+    frame: pd.DataFrame = client.run(body, refresh=True)
+    try:
+        client.run({"query": {"kind": "WebOverviewQuery"}})
+    except phf.UnsupportedQuery as err:
+        return err.kind
+    return str(frame.shape)
