@@ -2,8 +2,8 @@
 
 The verbs are spelled out here with their full signatures and docs (httpx's ``Client`` style);
 the work happens in the resource modules beside this one — :mod:`.persons`, :mod:`.insights`,
-:mod:`.query`, :mod:`.parquet`, :mod:`.properties`, :mod:`.account` — which use only the
-low-level verbs of :class:`~posthog_frames.client.base.BaseClient` (``get``, ``post``,
+:mod:`.query`, :mod:`.parquet`, :mod:`.properties`, :mod:`.account`, :mod:`.run` — which use
+only the low-level verbs of :class:`~posthog_frames.client.base.BaseClient` (``get``, ``post``,
 ``paginate``). The analysis verbs (new insights, events, the persons behind a number) are
 spelled out the same way in :class:`~posthog_frames.client.analysis_client.AnalysisClient`,
 which this class extends. Frames are built by the converters in :mod:`posthog_frames.frames`.
@@ -75,8 +75,9 @@ class Client(AnalysisClient):
     :meth:`insight`, :meth:`insight_frame`), new insights (:meth:`trends`, :meth:`funnel`,
     :meth:`retention`, :meth:`lifecycle`, :meth:`stickiness`, :meth:`paths`, :meth:`url_for`),
     :meth:`events` and the persons behind a number (:meth:`actors`), HogQL (:meth:`query`,
-    :meth:`stream_to_parquet`), the account (:meth:`me`, :meth:`projects`), checks
-    (:meth:`doctor`), and the low-level :meth:`get`, :meth:`post`, :meth:`paginate`.
+    :meth:`stream_to_parquet`), requests copied from PostHog's network tab (:meth:`run`), the
+    account (:meth:`me`, :meth:`projects`), checks (:meth:`doctor`), and the low-level
+    :meth:`get`, :meth:`post`, :meth:`paginate`.
 
     Example:
         >>> client = phf.Client(api_key, host="eu")  # doctest: +SKIP
@@ -365,20 +366,17 @@ class Client(AnalysisClient):
     def run(self, copied: Any, *, refresh: bool = False) -> Any:
         """Run a request copied from PostHog's network tab (Fetch/XHR) and get its frame.
 
-        *copied* is a ``/query/`` request body (``{"query": {...}, "client_query_id": ...}``)
-        or its query alone, as a dict or as the JSON text: insight kinds (``InsightVizNode``,
-        ``TrendsQuery`` …) give the frame of :func:`~posthog_frames.insight_frame`,
-        ``HogQLQuery`` that of :meth:`query`, ``EventsQuery`` that of :meth:`events` and
-        ``ActorsQuery`` that of :meth:`actors` (a ``DataTableNode`` is read as its source),
-        with the query in ``df.attrs["query"]``. Or a GET URL of the private API on this
-        client's host, without a key in it: ``insights/?short_id=…`` gives that insight's
-        frame, ``persons/?…`` every matching person, ``persons/:id/`` one; other paths give
-        PostHog's JSON (all pages). Other kinds raise :class:`UnsupportedQuery`.
+        *copied* is a ``/query/`` request body or its query alone (a dict or the JSON text):
+        insight kinds give :func:`~posthog_frames.insight_frame`'s frame, ``HogQLQuery``,
+        ``EventsQuery`` and ``ActorsQuery`` those of :meth:`query`, :meth:`events` and
+        :meth:`actors`, with the query in ``df.attrs["query"]``; other kinds raise
+        :class:`UnsupportedQuery`. Or a GET URL on this host, without a key: the matching verb's
+        frame (``insights/?short_id=…``, ``persons/?…``, …), else PostHog's JSON, every page.
 
         Example:
-            >>> body = ('{"query": {"kind": "DataTableNode", "source": {"kind": "HogQLQuery",'
-            ...         ' "query": "select count() as n from events"}}, "refresh": "async"}')
-            >>> client.run(body).columns.tolist()
+            >>> client.run('{"query": {"kind": "DataTableNode", "source": {"kind": "HogQLQuery",'
+            ...            ' "query": "select count() as n from events"}}, "refresh": "async"}'
+            ...            ).columns.tolist()
             ['n']
         """
         return run_api.run(self, copied, refresh=refresh)

@@ -71,28 +71,24 @@ RETENTION = _viz(
         },
     }
 )
-# insights/insight-lifecycle.json
-LIFECYCLE = _viz(
-    {
-        "kind": "LifecycleQuery",
-        "dateRange": {"date_from": "-30d"},
-        "filterTestAccounts": False,
-        "interval": "week",
-        "properties": AND_NONE,
-        "series": [{"kind": "EventsNode", "event": "$pageview", "name": "$pageview"}],
-    }
-)
-# insights/insight-stickiness.json
-STICKINESS = _viz(
-    {
-        "kind": "StickinessQuery",
-        "dateRange": {"date_from": "-30d"},
-        "filterTestAccounts": False,
-        "interval": "day",
-        "properties": AND_NONE,
-        "series": [{"kind": "EventsNode", "event": "$pageview", "name": "$pageview"}],
-    }
-)
+
+
+def _pageviews(kind: str, interval: str) -> dict:
+    """insights/insight-lifecycle.json and insight-stickiness.json: one $pageview series."""
+    return _viz(
+        {
+            "kind": kind,
+            "dateRange": {"date_from": "-30d"},
+            "filterTestAccounts": False,
+            "interval": interval,
+            "properties": AND_NONE,
+            "series": [{"kind": "EventsNode", "event": "$pageview", "name": "$pageview"}],
+        }
+    )
+
+
+LIFECYCLE = _pageviews("LifecycleQuery", "week")
+STICKINESS = _pageviews("StickinessQuery", "day")
 # insights/insight-paths.json: PathsQuery with pathsFilter {excludeEvents, includeEventTypes,
 # localPathCleaningFilters, pathGroupings, stepLimit}.
 PATHS = _viz(
