@@ -48,6 +48,7 @@ __all__ = [
     "await_query",
     "check_limit",
     "check_sql",
+    "hogql_rejected",
     "no_cache",
     "post_query",
     "query",
@@ -171,10 +172,16 @@ def run_query(
     source: dict[str, Any] = {"kind": "HogQLQuery", "query": sql}
     if values:
         source["values"] = values
-    return post_query(client, source, refresh, rejected=_rejected_hogql)
+    return post_query(client, source, refresh, rejected=hogql_rejected)
 
 
-def _rejected_hogql(err: ValidationError) -> ValidationError:
+def hogql_rejected(err: ValidationError) -> ValidationError:
+    """PostHog's 400 to a HogQL query, saying where HogQL is documented.
+
+    Example:
+        >>> hogql_rejected(ValidationError("x", detail="Unable to resolve field: nope")).message
+        'PostHog rejected the HogQL query: Unable to resolve field: nope Check the HogQL ...'
+    """
     return ValidationError(
         f"PostHog rejected the HogQL query: {err.detail or err.message} {_HINT}",
         status=err.status,

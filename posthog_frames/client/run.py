@@ -24,7 +24,7 @@ from posthog_frames.client.analysis import run_insight
 from posthog_frames.client.base import BaseClient
 from posthog_frames.client.events import event_types
 from posthog_frames.client.properties import person_property_types
-from posthog_frames.client.query import post_query, sql_frame
+from posthog_frames.client.query import hogql_rejected, post_query, sql_frame
 from posthog_frames.client.run_url import run_url
 from posthog_frames.exceptions import UnsupportedQuery
 from posthog_frames.frames import TruncatedResult
@@ -79,9 +79,9 @@ def run_body(client: BaseClient, body: dict[str, Any], *, refresh: bool = False)
         return run_insight(client, viz, refresh=refresh, extra=extra)
     if node is not source or kind not in ROW_KINDS:
         raise _unsupported(kind)
-    answer = post_query(
-        client, source, "force_blocking" if refresh else "blocking", extra=extra or None
-    )
+    mode = "force_blocking" if refresh else "blocking"
+    rejected = hogql_rejected if kind == "HogQLQuery" else None
+    answer = post_query(client, source, mode, extra=extra or None, rejected=rejected)
     if kind == "EventsQuery":
         frame = events_frame(answer, event_types(client))
     elif kind == "ActorsQuery" and set(_PERSON_COLUMNS) & set(answer.get("columns") or []):

@@ -225,12 +225,11 @@ def test_the_browsers_request_id_and_polling_mode_are_not_sent(client, demo):
     assert sent == [{"query": HOGQL["query"]["source"], "refresh": "blocking"}]
 
 
-def test_an_async_answer_is_polled_until_complete(client):
-    # PostHog may run a query asynchronously even when asked to block; the answer is the same.
-    body = {"query": {"kind": "HogQLQuery", "query": "select 7 as n"}}
-    started = client.post("query/", {**body, "refresh": "force_async"}, refresh=True)
-    assert started["query_status"]["complete"] is False
-    assert client.run(body)["n"].tolist() == [7]
+def test_what_posthog_refuses_comes_back_with_its_message(client):
+    body = {"query": {"kind": "HogQLQuery", "query": "select nope from events"}, **UI}
+    with pytest.raises(phf.ValidationError, match="nope") as err:
+        client.run(body)
+    assert err.value.status == 400
 
 
 @pytest.mark.parametrize(
@@ -316,3 +315,47 @@ def test_the_bodies_have_the_shapes_posthog_sends(name):
     }
     extra = _paths(ours) - _paths(recorded) - chosen
     assert not extra, f"{name}: keys PostHog's recorded query does not have: {sorted(extra)}"
+
+
+def _table(source: dict) -> dict:
+    return {"kind": "DataTableNode", "full": True, "source": source}
+
+
+# The events and persons tables' own default queries, unchanged (events_query_runner.py
+# select_cols; reference §11 and §12): objects stay objects, typed columns stay typed.
+EVENTS_TABLE = _table(
+    {
+        "kind": "EventsQuery",
+        "select": ["*", "event", "person_display_name -- Person", "timestamp"],
+        "orderBy": ["timestamp DESC"],
+        "after": "-24h",
+    }
+)
+PERSONS_TABLE = _table(
+    {
+        "kind": "ActorsQuery",
+        "select": ["person", "id", "created_at", "person.$delete"],
+        "orderBy": ["created_at DESC"],
+        "limit": 1000,
+    }
+)
+
+
+def test_the_events_tables_own_query_runs_unchanged(client):
+    with pytest.warns(phf.TruncatedResult, match="first 100 rows"):
+        frame = client.run({"query": EVENTS_TABLE, **UI})
+    assert frame.columns.tolist() == EVENTS_TABLE["source"]["select"] and len(frame) == 100
+    assert [e["event"] for e in frame["*"]] == frame["event"].tolist()
+    assert str(frame["timestamp"].dtype) == "datetime64[us, UTC]"
+    assert frame["timestamp"].is_monotonic_decreasing
+    shown = frame["person_display_name -- Person"].iloc[0]
+    assert set(shown) == {"display_name", "id", "distinct_id"}
+
+
+def test_the_persons_tables_own_query_gives_the_persons_frame(client):
+    frame = client.run({"query": PERSONS_TABLE, **UI})
+    expected = client.persons()
+    assert len(frame) == len(expected) == 500
+    assert set(frame["id"]) == set(expected["id"])
+    assert frame.columns.tolist() == expected.columns.tolist()
+    assert frame["created_at"].is_monotonic_decreasing
