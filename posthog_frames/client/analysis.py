@@ -13,7 +13,7 @@ ClickHouse budget (240 a minute, 1,200 an hour), not HogQL's 120 an hour.
 Example:
     >>> from posthog_frames.queries import trends_query
     >>> run_insight(client, trends_query("signed up", date_from="-3d")).shape
-    (4, 4)
+    (4, 5)
 """
 
 from __future__ import annotations

@@ -28,6 +28,8 @@ from posthog_frames.demo.analytics import (
 )
 from posthog_frames.demo.analytics._common import Context
 from posthog_frames.demo.analytics._support import check_supported
+from posthog_frames.demo.analytics._dates import resolve_range
+from posthog_frames.demo.clock import iso
 from posthog_frames.demo.errors import DemoValidationError
 
 __all__ = ["KINDS", "Computed", "Context", "compute", "insight_kind", "query_source"]
@@ -61,6 +63,8 @@ class Computed:
     types: list | None = None
     hogql: str | None = None
     has_more: bool = False
+    # The absolute {date_from, date_to} the result covers (PostHog's ResolvedDateRangeResponse).
+    resolved_date_range: dict[str, str] | None = None
 
 
 def query_source(query: dict) -> dict:
@@ -103,4 +107,10 @@ def compute(query: dict, ctx: Context) -> Computed:
             attr="query",
         )
     check_supported(source)
-    return Computed(runner(source, ctx))
+    # Retention's default window is its own: 11 periods back (see retention.compute).
+    default_from = "-11d" if kind == "RetentionQuery" else "-7d"
+    period = resolve_range(
+        source.get("dateRange"), ctx.now, ctx.timezone, default_from=default_from
+    )
+    covered = {"date_from": iso(period.start), "date_to": iso(period.end)}
+    return Computed(runner(source, ctx), resolved_date_range=covered)

@@ -27,7 +27,7 @@ def filters_hash(query: dict) -> str:
 _BASIC_FIELDS = tuple(
     "id short_id name derived_name filters query dashboards dashboard_tiles description"
     " last_refresh refreshing saved tags updated_at created_by created_at last_modified_at"
-    " favorited user_access_level last_viewed_at".split()
+    " favorited user_access_level last_viewed_at search_match_type".split()
 )
 
 
@@ -102,10 +102,13 @@ def represent(
         "query_status": query_status,
         "hogql": computed.hogql if computed is not None else None,
         "types": computed.types if computed is not None else None,
+        "resolved_date_range": computed.resolved_date_range if computed is not None else None,
         "alerts": [],
         "last_viewed_at": _stamp(modified + timedelta(days=1)),
         "filters_hash": cache_key or filters_hash(query or stored),
         "refreshing": False,
+        # SearchMatchTypeSerializerMixin: "exact"/"similar" on ?search= results only.
+        "search_match_type": None,
     }
     if basic:
         return {k: body[k] for k in _BASIC_FIELDS}

@@ -189,7 +189,7 @@ class InsightStore:
             complete=done,
             failed=bool(done and task.error),
             error_message=task.error if done else None,
-            insight_id=str(task.insight_id),
+            insight_id=task.insight_id,
         )
         if done and task.entry is not None:
             c = task.entry.computed
@@ -260,7 +260,7 @@ class InsightStore:
             complete=False,
             failed=True,
             error_message=failure,
-            insight_id=str(insight.id),
+            insight_id=insight.id,
         )
         return represent(
             insight,

@@ -210,7 +210,7 @@ def _compute(
         "metadata": None,
         "modifiers": {},
         "next_allowed_client_refresh": iso_z(now + timedelta(minutes=1)),
-        "query": query,
+        "query": query["query"],  # HogQLQueryResponse.query: the input HogQL text
         "query_status": None,
         "timezone": timezone,
         "timings": [],

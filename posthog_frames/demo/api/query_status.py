@@ -28,7 +28,7 @@ def query_status_body(
     complete: bool,
     error_message: str | None = None,
     failed: bool = False,
-    insight_id: str | None = None,
+    insight_id: int | None = None,
     results: Any = None,
 ) -> dict[str, Any]:
     """A ``QueryStatus`` dict with every field PostHog sends (``now`` None: no times)."""

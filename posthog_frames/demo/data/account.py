@@ -130,6 +130,8 @@ class Account:
             "customer_id": None,
             "enforce_2fa": None,
             "member_count": 1,
+            "is_active": True,
+            "is_not_active_reason": None,
         }
 
     def me(self) -> dict[str, Any]:
@@ -153,6 +155,9 @@ class Account:
             "is_staff": False,
             "is_impersonated": False,
             "is_impersonated_until": None,
+            "is_impersonated_read_only": False,
+            # Set from the browser session's start; a personal API key has no session.
+            "sensitive_session_expires_at": None,
             "team": self.team_basic(1),
             "organization": self.organization(),
             "organizations": [

@@ -37,7 +37,7 @@ AD_HOC = {
     "Revenue vs previous period": lambda c: c.trends(
         phf.Event("purchased", math="sum", math_property="revenue"), date_from="-14d", compare=True
     ),
-    "Visitors by operating system": lambda c: c.trends(
+    "Pageviews by operating system": lambda c: c.trends(
         "$pageview",
         date_from="-30d",
         breakdown="$initial_os",
