@@ -51,8 +51,8 @@ __all__ = ["DemoApp"]
 
 # PostHog registers query, insights, persons (and events, dashboards …) under both
 # /api/projects/:id/ and /api/environments/:id/ (register_legacy_dual_route_team_nested_viewset
-# in posthog/api/__init__.py), but property definitions, cohorts and actions under projects only:
-# /api/environments/:id/property_definitions/ is its 404.
+# in posthog/api/__init__.py), but property and event definitions and cohorts under projects
+# only: /api/environments/:id/property_definitions/ is its 404.
 _PROJECT = r"^/api/(?:projects|environments)/(?P<pid>\d+)"
 _PROJECT_ONLY = r"^/api/projects/(?P<pid>\d+)"
 _LOG_SIZE = 10_000
