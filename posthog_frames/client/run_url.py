@@ -59,23 +59,25 @@ def _take(copied: CopiedURL, allowed: tuple[str, ...], verb: str) -> dict[str, s
     return params
 
 
+def _mode(params: dict[str, str], refresh: bool) -> str:
+    # run(refresh=True) recomputes; else the URL's own mode, PostHog's default when it has none.
+    return "force_blocking" if refresh else params.get("refresh") or "blocking"
+
+
 def _insights(client: BaseClient, copied: CopiedURL, refresh: bool) -> Any:
     short_id = copied.params.get("short_id")
     if short_id:
         # One insight asked for by its short id: its frame, as insight_frame() gives it.
         params = _take(copied, ("short_id", "basic", "limit", "refresh"), "client.insight_frame")
-        mode = params.get("refresh") or "blocking"
-        return insights_api.insight_frame(
-            client, short_id, refresh="force_blocking" if refresh else mode
-        )
+        return insights_api.insight_frame(client, short_id, refresh=_mode(params, refresh))
     params = _take(copied, insights_api.LIST_FILTERS, "client.insights")
     return insights_api.insights(client, refresh=refresh, **params)
 
 
 def _insight(client: BaseClient, copied: CopiedURL, refresh: bool) -> Any:
     params = _take(copied, ("refresh",), "client.insight_frame")
-    mode = "force_blocking" if refresh else params.get("refresh") or "blocking"
-    return insights_api.insight_frame(client, copied.rest.split("/")[1], refresh=mode)
+    key = copied.rest.split("/")[1]
+    return insights_api.insight_frame(client, key, refresh=_mode(params, refresh))
 
 
 def _persons(client: BaseClient, copied: CopiedURL, refresh: bool) -> Any:
