@@ -27,8 +27,8 @@ from posthog_frames.demo.analytics import (
     trends,
 )
 from posthog_frames.demo.analytics._common import Context
-from posthog_frames.demo.analytics._support import check_supported
 from posthog_frames.demo.analytics._dates import resolve_range
+from posthog_frames.demo.analytics._support import check_supported
 from posthog_frames.demo.clock import iso
 from posthog_frames.demo.errors import DemoValidationError
 
