@@ -36,6 +36,7 @@ from posthog_frames.exceptions import (
     ServerError,
     Timeout,
     UnsupportedInsight,
+    UnsupportedQuery,
     ValidationError,
 )
 from posthog_frames.filters import (
@@ -152,6 +153,7 @@ __all__ = [
     "CohortCalculating",
     "QueryFailed",
     "UnsupportedInsight",
+    "UnsupportedQuery",
     "InvalidArgument",
     "MissingDependency",
     "TruncatedResult",

@@ -40,6 +40,7 @@ __all__ = [
     "MissingDependency",
     "InvalidArgument",
     "UnsupportedInsight",
+    "UnsupportedQuery",
     "redact",
 ]
 
@@ -137,6 +138,15 @@ class InvalidArgument(ValidationError, TypeError):
 class UnsupportedInsight(PostHogError, ValueError):
     """No converter fits the insight: a kind this library does not convert, a result of no known
     shape, or a ``kind=`` that does not fit the insight. Its JSON stays in ``Insight.raw``."""
+
+
+class UnsupportedQuery(PostHogError, ValueError):
+    """A copied query of a kind :meth:`~posthog_frames.Client.run` makes no frame of; ``kind``
+    names it. ``client.post("query/", {"query": ...})`` still returns PostHog's JSON for it."""
+
+    def __init__(self, message: str, *, kind: str | None = None, **kw: Any) -> None:
+        super().__init__(message, **kw)
+        self.kind = kind
 
 
 class RateLimited(PostHogError):

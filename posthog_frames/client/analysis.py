@@ -125,19 +125,22 @@ def check_properties(client: BaseClient, source: dict[str, Any]) -> None:
 
 
 def run_insight(
-    client: BaseClient, query: dict[str, Any], *, refresh: bool = False
+    client: BaseClient,
+    query: dict[str, Any],
+    *,
+    refresh: bool = False,
+    extra: dict[str, Any] | None = None,
 ) -> pd.DataFrame:
     """Run an insight *query* (an ``InsightVizNode``) on ``/query/``: the frame of its kind.
 
     ``df.attrs`` holds the query exactly as sent (``query``), PostHog's ``timezone``,
     ``last_refresh`` and ``is_cached``. ``refresh=True`` asks PostHog again instead of the
-    local cache.
+    local cache. *extra* adds keys to the request body (PostHog's ``filters_override``).
     """
     source = insight_source(query)
     check_properties(client, source)
-    answer = client.post(
-        "query/", {"query": query, "refresh": "blocking"}, refresh=refresh, expect=_expect
-    )
+    body = {"query": query, "refresh": "blocking", **(extra or {})}
+    answer = client.post("query/", body, refresh=refresh, expect=_expect)
     if "results" not in answer:  # PostHog ran it asynchronously after all: wait for it
         status = await_query(client, answer["query_status"], POLL_SECONDS, "try again")
         answer = status.get("results") or {}

@@ -152,6 +152,19 @@ class BaseClient:
                     self._project_id = found
         return self._project_id
 
+    def adopt_project(self, project_id: int) -> int:
+        """Use *project_id* when no project was given or discovered yet (a copied URL names
+        one); the project in use, which stays as it was when one was set.
+
+        Example:
+            >>> client.adopt_project(2)   # the demo client already reads project 1
+            1
+        """
+        with self._lock:
+            if self._project_id is None:
+                self._project_id = project_id
+        return self.project_id
+
     def me(self, *, refresh: bool = False) -> dict[str, Any]:
         """The user the key belongs to (``/api/users/@me/``), with ``team`` and ``organization``.
 

@@ -2,58 +2,45 @@
 
 The verbs are spelled out here with their full signatures (httpx's ``Client`` style); the work
 happens in the resource modules beside this one — :mod:`.persons`, :mod:`.insights`,
-:mod:`.query`, :mod:`.parquet`, :mod:`.properties`, :mod:`.account`, :mod:`.cohorts` … — which
-use only the low-level verbs of :class:`~posthog_frames.client.base.BaseClient` (``get``,
-``post``, ``paginate``). The analysis verbs (new insights, events, the persons behind a number)
-are spelled out the same way in :class:`~posthog_frames.client.analysis_client.AnalysisClient`,
-which this class extends. Frames are built by the converters in :mod:`posthog_frames.frames`.
-The first verbs carry their docs here; later groups keep theirs with the function they hand
-over to (``@_docs_from``), so ``help(client.cohorts)`` reads the same and this file stays short.
+:mod:`.query`, :mod:`.parquet`, :mod:`.properties`, :mod:`.account`, :mod:`.run` … — which use
+only the low-level verbs of :class:`~posthog_frames.client.base.BaseClient` (``get``, ``post``,
+``paginate``). The analysis verbs (new insights, events, the persons behind a number) are
+spelled out the same way in :class:`~posthog_frames.client.analysis_client.AnalysisClient`, and
+the project's saved objects (dashboards, cohorts, actions) in
+:class:`~posthog_frames.client.catalog_client.CatalogClient`, which this class extends. Frames are
+built by the converters in :mod:`posthog_frames.frames`. The first verbs carry their docs here;
+later groups keep theirs with the function they hand over to (``@_docs_from``), so
+``help(client.cohorts)`` reads the same and this file stays short.
 """
 
 from __future__ import annotations
 
-from collections.abc import Callable, Iterator, Sequence
+from collections.abc import Iterator, Sequence
 from pathlib import Path
-from typing import Any, TypeVar
+from typing import Any
 
 import pandas as pd
 
 from posthog_frames.client import account as account_api
-from posthog_frames.client import actions as actions_api
-from posthog_frames.client import cohorts as cohorts_api
-from posthog_frames.client import dashboards as dashboards_api
 from posthog_frames.client import doctor as doctor_api
 from posthog_frames.client import insights as insights_api
 from posthog_frames.client import parquet as parquet_api
 from posthog_frames.client import persons as persons_api
 from posthog_frames.client import properties as properties_api
 from posthog_frames.client import query as query_api
-from posthog_frames.client.analysis_client import AnalysisClient
-from posthog_frames.client.cohort_state import COHORT_WAIT
+from posthog_frames.client import run as run_api
+from posthog_frames.client._docs import docs_from as _docs_from
+from posthog_frames.client.catalog_client import CatalogClient
 from posthog_frames.client.doctor import DoctorReport
 from posthog_frames.client.hogql import MAX_ROWS
 from posthog_frames.client.parquet import StreamResult
 from posthog_frames.client.persons import PersonsRequest
-from posthog_frames.dashboard import Dashboard
 from posthog_frames.insight import Insight
 
 __all__ = ["Client"]
 
-_Verb = TypeVar("_Verb", bound=Callable[..., Any])
 
-
-def _docs_from(function: Callable[..., Any]) -> Callable[[_Verb], _Verb]:
-    """Give a verb the docs of the function it hands over to (one text, kept there)."""
-
-    def attach(verb: _Verb) -> _Verb:
-        verb.__doc__ = function.__doc__
-        return verb
-
-    return attach
-
-
-class Client(AnalysisClient):
+class Client(CatalogClient):
     """A PostHog API client that answers with DataFrames, through a requests-cache session.
 
     Args:
@@ -93,8 +80,9 @@ class Client(AnalysisClient):
     :meth:`insight`, :meth:`insight_frame`), new insights (:meth:`trends`, :meth:`funnel`,
     :meth:`retention`, :meth:`lifecycle`, :meth:`stickiness`, :meth:`paths`, :meth:`url_for`),
     :meth:`events` and the persons behind a number (:meth:`actors`), HogQL (:meth:`query`,
-    :meth:`stream_to_parquet`), dashboards (:meth:`dashboards`, :meth:`dashboard`), cohorts
-    (:meth:`cohorts`, :meth:`cohort_persons`), :meth:`actions` and :meth:`event_definitions`, the
+    :meth:`stream_to_parquet`), requests copied from PostHog's network tab (:meth:`run`),
+    dashboards (:meth:`dashboards`, :meth:`dashboard`), cohorts (:meth:`cohorts`,
+    :meth:`cohort_persons`), :meth:`actions` and :meth:`event_definitions`, the
     account (:meth:`me`, :meth:`projects`), checks (:meth:`doctor`), and the low-level
     :meth:`get`, :meth:`post`, :meth:`paginate`.
 
@@ -338,58 +326,23 @@ class Client(AnalysisClient):
             keyset=keyset,
         )
 
-    # -- dashboards ---------------------------------------------------------------------------
+    def run(self, copied: Any, *, refresh: bool = False) -> Any:
+        """Run a request copied from PostHog's network tab (Fetch/XHR) and get its frame.
 
-    @_docs_from(dashboards_api.dashboards)
-    def dashboards(self, search: str | None = None, *, refresh: bool = False) -> pd.DataFrame:
-        return dashboards_api.dashboards(self, search, refresh=refresh)
+        *copied* is a ``/query/`` request body or its query alone (a dict or the JSON text):
+        insight kinds give :func:`~posthog_frames.insight_frame`'s frame, ``HogQLQuery``,
+        ``EventsQuery`` and ``ActorsQuery`` those of :meth:`query`, :meth:`events` and
+        :meth:`actors`, with the query in ``df.attrs["query"]``; other kinds raise
+        :class:`UnsupportedQuery`. Or a GET URL on this host, without a key: the matching verb's
+        frame (``insights/?short_id=…``, ``persons/?…``, …), else PostHog's JSON, every page.
 
-    @_docs_from(dashboards_api.dashboard)
-    def dashboard(
-        self, id_or_name: Any, refresh: str | bool = "blocking", *, progress: bool | None = None
-    ) -> Dashboard:
-        return dashboards_api.dashboard(self, id_or_name, refresh, progress=progress)
-
-    # -- cohorts ------------------------------------------------------------------------------
-
-    @_docs_from(cohorts_api.cohorts)
-    def cohorts(self, search: str | None = None, *, refresh: bool = False) -> pd.DataFrame:
-        return cohorts_api.cohorts(self, search, refresh=refresh)
-
-    @_docs_from(cohorts_api.cohort_persons)
-    def cohort_persons(
-        self,
-        id_or_name: Any,
-        *,
-        wait: float = COHORT_WAIT,
-        limit: int | None = None,
-        page_size: int | None = None,
-        progress: bool | None = None,
-        refresh: bool = False,
-        dtypes: bool = True,
-    ) -> pd.DataFrame:
-        return cohorts_api.cohort_persons(
-            self,
-            id_or_name,
-            wait=wait,
-            limit=limit,
-            page_size=page_size,
-            progress=progress,
-            refresh=refresh,
-            dtypes=dtypes,
-        )
-
-    # -- what there is to count ---------------------------------------------------------------
-
-    @_docs_from(actions_api.actions)
-    def actions(self, *, refresh: bool = False) -> pd.DataFrame:
-        return actions_api.actions(self, refresh=refresh)
-
-    @_docs_from(actions_api.event_definitions)
-    def event_definitions(
-        self, search: str | None = None, *, volume: bool = True, refresh: bool = False
-    ) -> pd.DataFrame:
-        return actions_api.event_definitions(self, search, volume=volume, refresh=refresh)
+        Example:
+            >>> client.run('{"query": {"kind": "DataTableNode", "source": {"kind": "HogQLQuery",'
+            ...            ' "query": "select count() as n from events"}}, "refresh": "async"}'
+            ...            ).columns.tolist()
+            ['n']
+        """
+        return run_api.run(self, copied, refresh=refresh)
 
     # -- the account --------------------------------------------------------------------------
 

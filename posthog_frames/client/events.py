@@ -28,12 +28,19 @@ from posthog_frames.frames.events import events_frame
 from posthog_frames.http.transport import expect_object
 from posthog_frames.queries.events import events_query
 
-__all__ = ["DEFAULT_PAGE", "events"]
+__all__ = ["DEFAULT_PAGE", "event_types", "events"]
 
 DEFAULT_PAGE = 10_000  # events per request: a few requests for a day of a busy project
 
 
-def _event_types(client: BaseClient) -> dict[str, str] | None:
+def event_types(client: BaseClient) -> dict[str, str] | None:
+    """The project's event property types (``{name: "Numeric" …}``), None without the
+    ``property_definition:read`` scope.
+
+    Example:
+        >>> event_types(client)["revenue"]
+        'Numeric'
+    """
     try:
         definitions = property_definitions(client, "event")
     except PermissionDenied:
@@ -104,7 +111,7 @@ def events(
     finally:
         if bar is not None:
             bar.close()
-    frame = events_frame(pages, _event_types(client))
+    frame = events_frame(pages, event_types(client))
     frame.attrs["query"] = first
     return frame
 

@@ -33,6 +33,7 @@ from posthog_frames.http.transport import expect_object
 from posthog_frames.insight import Insight
 
 __all__ = [
+    "LIST_FILTERS",
     "REFRESH_MODES",
     "insight",
     "insight_frame",
@@ -64,7 +65,7 @@ _ASYNC = {"async", "lazy_async", "force_async", "async_except_on_cache_miss"}
 _LIST_KINDS = ("TRENDS", "FUNNELS", "RETENTION", "PATHS", "STICKINESS", "LIFECYCLE", "SQL", "JSON")
 _SHORT_ID = re.compile(r"^[A-Za-z0-9]{8}$")
 # PostHog's insight-list filters (reference §4); anything else would be silently ignored.
-_LIST_FILTERS = (
+LIST_FILTERS = (
     "short_id",
     "saved",
     "favorited",
@@ -262,12 +263,12 @@ def _list_params(filters: dict[str, Any]) -> dict[str, Any]:
                 attr="kind",
             )
         filters["insight"] = filters.pop("kind")
-    unknown = sorted(set(filters) - set(_LIST_FILTERS))
+    unknown = sorted(set(filters) - set(LIST_FILTERS))
     if unknown:
         raise ValidationError(
             f"insights() got {', '.join(map(repr, unknown))}, which PostHog's insight list does "
             "not filter on (it would be ignored); use kind= or one of: "
-            f"{', '.join(_LIST_FILTERS)}.",
+            f"{', '.join(LIST_FILTERS)}.",
             attr=unknown[0],
         )
     params: dict[str, Any] = {"basic": True, "limit": 100, **filters}

@@ -16,7 +16,7 @@ from __future__ import annotations
 
 import time
 import warnings
-from collections.abc import Iterator, Sequence
+from collections.abc import Callable, Iterator, Sequence
 from contextlib import AbstractContextManager, nullcontext
 from typing import Any
 
@@ -48,10 +48,13 @@ __all__ = [
     "await_query",
     "check_limit",
     "check_sql",
+    "hogql_rejected",
     "no_cache",
+    "post_query",
     "query",
     "query_pages",
     "run_query",
+    "sql_frame",
 ]
 
 # PostHog's ExecutionMode values (reference §4) that /query/ takes.
@@ -161,6 +164,18 @@ def query(
         _warn_if_cut(sql, limit)
         # hogql_frame warns (TruncatedResult) when PostHog says hasMore.
         response = run_query(client, with_limit(sql, limit) if limit else sql, values, refresh)
+    return sql_frame(response)
+
+
+def sql_frame(response: dict[str, Any]) -> pd.DataFrame:
+    """A HogQL answer as its typed frame, with PostHog's ``hogql``, ``is_cached``,
+    ``last_refresh``, ``timezone`` and ``columns`` in ``df.attrs``.
+
+    Example:
+        >>> sql_frame({"columns": ["n"], "types": [["n", "UInt64"]], "results": [[3]],
+        ...            "is_cached": True}).attrs["is_cached"]
+        True
+    """
     frame = hogql_frame(response)
     for key in ("hogql", "is_cached", "last_refresh", "timezone", "columns"):
         if response.get(key) is not None:
@@ -180,7 +195,44 @@ def run_query(
     source: dict[str, Any] = {"kind": "HogQLQuery", "query": sql}
     if values:
         source["values"] = values
-    body = {"query": source, "refresh": refresh}
+    return post_query(client, source, refresh, rejected=hogql_rejected)
+
+
+def hogql_rejected(err: ValidationError) -> ValidationError:
+    """PostHog's 400 to a HogQL query, saying where HogQL is documented.
+
+    Example:
+        >>> hogql_rejected(ValidationError("x", detail="Unable to resolve field: nope")).message
+        'PostHog rejected the HogQL query: Unable to resolve field: nope Check the HogQL ...'
+    """
+    return ValidationError(
+        f"PostHog rejected the HogQL query: {err.detail or err.message} {_HINT}",
+        status=err.status,
+        type=err.type,
+        code=err.code,
+        detail=err.detail,
+        attr=err.attr,
+        endpoint=err.endpoint,
+    )
+
+
+def post_query(
+    client: BaseClient,
+    source: dict[str, Any],
+    refresh: str = "blocking",
+    *,
+    extra: dict[str, Any] | None = None,
+    rejected: Callable[[ValidationError], PostHogError] | None = None,
+) -> dict[str, Any]:
+    """POST any query *source* to ``/query/`` and return PostHog's answer, polling a query
+    PostHog runs asynchronously until it completes; *extra* adds body keys (PostHog's
+    ``filters_override``, ``variables_override``), *rejected* rewrites a 400 to the POST.
+
+    Example:
+        >>> post_query(client, {"kind": "HogQLQuery", "query": "select 3"})["results"]
+        [[3]]
+    """
+    body = {"query": source, "refresh": refresh, **(extra or {})}
     try:
         # Async answers are a moving status, and force_blocking asks for fresh rows.
         answer = client.post(
@@ -190,15 +242,9 @@ def run_query(
             expect=_expect_answer,
         )
     except ValidationError as err:
-        raise ValidationError(
-            f"PostHog rejected the HogQL query: {err.detail or err.message} {_HINT}",
-            status=err.status,
-            type=err.type,
-            code=err.code,
-            detail=err.detail,
-            attr=err.attr,
-            endpoint=err.endpoint,
-        ) from None
+        if rejected is None:
+            raise
+        raise rejected(err) from None
     if "results" in answer:
         return answer
     status = await_query(client, answer["query_status"], POLL_SECONDS, "use refresh='blocking'")

@@ -54,7 +54,12 @@ from posthog_frames.demo.throttle import Throttle, family_of
 
 __all__ = ["DemoApp"]
 
+# PostHog registers query, insights, persons (and events, dashboards …) under both
+# /api/projects/:id/ and /api/environments/:id/ (register_legacy_dual_route_team_nested_viewset
+# in posthog/api/__init__.py), but property and event definitions and cohorts under projects
+# only: /api/environments/:id/property_definitions/ is its 404.
 _PROJECT = r"^/api/(?:projects|environments)/(?P<pid>\d+)"
+_PROJECT_ONLY = r"^/api/projects/(?P<pid>\d+)"
 _LOG_SIZE = 10_000
 
 
@@ -70,7 +75,7 @@ class _Route:
 def _route(
     pattern: str, scope: str | tuple[str, ...], handler: str, methods: tuple[str, ...] = ("GET",)
 ) -> _Route:
-    project = pattern.startswith(_PROJECT)
+    project = pattern.startswith((_PROJECT, _PROJECT_ONLY))
     scopes = (scope,) if isinstance(scope, str) else scope
     return _Route(re.compile(pattern + "$"), scopes, methods, handler, project)
 
@@ -82,20 +87,22 @@ _ROUTES = [
     _route(_PROJECT + r"/persons", "person:read", "_persons"),
     _route(_PROJECT + r"/persons/values", "person:read", "_person_values"),
     _route(_PROJECT + r"/persons/(?P<key>[^/]+)", "person:read", "_person"),
-    _route(_PROJECT + r"/property_definitions", "property_definition:read", "_definitions"),
+    # posthog/api/__init__.py registers these families on the projects router only: under
+    # /api/environments/ PostHog answers 404.
+    _route(_PROJECT_ONLY + r"/property_definitions", "property_definition:read", "_definitions"),
     _route(_PROJECT + r"/insights", "insight:read", "_insights"),
     _route(_PROJECT + r"/insights/(?P<key>[^/]+)", "insight:read", "_insight"),
     _route(_PROJECT + r"/query", "query:read", "_query", ("POST",)),
     _route(_PROJECT + r"/query/(?P<key>[^/]+)", "query:read", "_query_status"),
     _route(_PROJECT + r"/dashboards", "dashboard:read", "_dashboards_list"),
     _route(_PROJECT + r"/dashboards/(?P<key>[^/]+)", "dashboard:read", "_dashboard"),
-    _route(_PROJECT + r"/actions", "action:read", "_actions"),
-    _route(_PROJECT + r"/actions/(?P<key>[^/]+)", "action:read", "_action"),
-    _route(_PROJECT + r"/event_definitions", "event_definition:read", "_event_definitions"),
-    _route(_PROJECT + r"/cohorts", "cohort:read", "_cohorts"),
-    _route(_PROJECT + r"/cohorts/(?P<key>[^/]+)", "cohort:read", "_cohort"),
+    _route(_PROJECT_ONLY + r"/actions", "action:read", "_actions"),
+    _route(_PROJECT_ONLY + r"/actions/(?P<key>[^/]+)", "action:read", "_action"),
+    _route(_PROJECT_ONLY + r"/event_definitions", "event_definition:read", "_event_definitions"),
+    _route(_PROJECT_ONLY + r"/cohorts", "cohort:read", "_cohorts"),
+    _route(_PROJECT_ONLY + r"/cohorts/(?P<key>[^/]+)", "cohort:read", "_cohort"),
     _route(
-        _PROJECT + r"/cohorts/(?P<key>[^/]+)/persons",
+        _PROJECT_ONLY + r"/cohorts/(?P<key>[^/]+)/persons",
         ("cohort:read", "person:read"),
         "_cohort_persons",
     ),

@@ -258,7 +258,8 @@ def actors_frame(
     frame = persons_frame(people, prefix=prefix, property_types=property_types)
     extra = {c: [row[i] for row in rows] for i, c in enumerate(columns) if c not in found}
     for name, values in extra.items():
-        if name not in ("id", "person.$delete"):
+        # id, created_at … are the person's own, already typed; person.$delete is the runner's.
+        if name not in frame.columns and name != "person.$delete":
             frame[name] = pd.Series(values, dtype=None if values else object)
     return frame
 

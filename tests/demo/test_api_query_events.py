@@ -92,6 +92,31 @@ def test_star_is_the_event_as_a_dict(demo):
     assert isinstance(row[0]["properties"], dict) and row[0]["event"] == row[1]
 
 
+def test_person_columns_are_the_events_person_as_an_object(demo, everyone):
+    # The events table's own select (events_query_runner.py select_cols / _calculate).
+    select = ["event", "person", "person_display_name -- Person", "distinct_id", "timestamp"]
+    body = events(demo, select=select, after="all", orderBy=["timestamp ASC"], limit=200).json()
+    assert body["columns"] == select
+    by_distinct_id = {d: p for p in everyone for d in p["distinct_ids"]}
+    named = 0
+    for _, person, shown, distinct_id, _ in body["results"]:
+        owner = by_distinct_id[distinct_id]
+        assert person == {
+            "uuid": owner["uuid"],
+            "created_at": owner["created_at"],
+            "properties": owner["properties"],
+            "distinct_id": distinct_id,
+        }
+        email = owner["properties"].get("email")
+        assert shown == {
+            "display_name": email or distinct_id,
+            "id": owner["uuid"],
+            "distinct_id": distinct_id,
+        }
+        named += bool(email)
+    assert 0 < named < len(body["results"])  # both kinds of display name were seen
+
+
 def test_offset_is_allowed_here(demo):
     # PostHog validates only HogQLQuery text against OFFSET (source facts §11).
     one = events(demo, select=["uuid"], after="all", orderBy=["timestamp ASC"], limit=2).json()

@@ -42,6 +42,33 @@ def test_trailing_slash_and_environments_alias_answer_the_same(demo):
     assert get(demo, "/api/users/@me").status_code == 200
 
 
+def test_environments_answer_query_as_projects_do(demo):
+    body = {"query": {"kind": "HogQLQuery", "query": "select count() from events"}}
+    answers = [
+        requests.post(
+            f"{demo.url}/api/{scope}/1/query/",
+            json=body,
+            headers={"Authorization": f"Bearer {demo.api_key}"},
+            timeout=10,
+        )
+        for scope in ("projects", "environments")
+    ]
+    assert [a.status_code for a in answers] == [200, 200]
+    assert answers[0].json()["results"] == answers[1].json()["results"]
+
+
+def test_next_links_keep_the_prefix_the_request_used(demo):
+    page = get(demo, "/api/environments/1/persons/", params={"limit": 5}).json()
+    assert page["next"].startswith(f"{demo.url}/api/environments/1/persons/")
+
+
+def test_property_definitions_are_a_projects_only_family(demo):
+    # posthog/api/__init__.py: projects_router.register(r"property_definitions", ...) only.
+    assert get(demo, "/api/projects/1/property_definitions/").status_code == 200
+    response = get(demo, "/api/environments/1/property_definitions/")
+    assert response.status_code == 404 and response.json() == NOT_FOUND
+
+
 def test_method_not_allowed(demo):
     response = requests.post(
         f"{demo.url}/api/projects/1/persons/",

@@ -78,3 +78,10 @@ def catalogue(client: phf.Client) -> pd.DataFrame:
     actions: pd.DataFrame = client.actions(refresh=True)
     events: pd.DataFrame = client.event_definitions("signed", volume=False)
     return pd.concat([actions, events])
+def copied_from_the_network_tab(client: phf.Client, body: str) -> str | None:
+    frame: pd.DataFrame = client.run(body, refresh=True)
+    try:
+        client.run({"query": {"kind": "WebOverviewQuery"}})
+    except phf.UnsupportedQuery as err:
+        return err.kind
+    return str(frame.shape)

@@ -21,6 +21,7 @@ KEY = "phx_" + "Zy9" * 12
         (phf.Timeout, TimeoutError),
         (phf.OfflineCacheMiss, LookupError),
         (phf.UnsupportedInsight, ValueError),
+        (phf.UnsupportedQuery, ValueError),
         (phf.InvalidArgument, TypeError),
         (phf.InvalidArgument, ValueError),
         (phf.MissingDependency, ImportError),

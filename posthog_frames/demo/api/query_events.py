@@ -7,10 +7,11 @@ narrow the events, both bounds exclusive; ``where`` items are HogQL conditions, 
 ``orderBy`` defaults to ``timestamp DESC`` when ``timestamp`` is selected, else the first
 column; ``limit`` (100 by default, at most 50,000) and ``offset`` page through it by
 ``HogQLHasMorePaginator`` (one row more than the limit says ``hasMore``). ``"*"`` selects the
-event as a dict. The structured filters run on the event log (the one property-filter
-evaluator, :mod:`posthog_frames.demo.filters`); ``select``, ``where`` and ``orderBy`` run in
-the demo's HogQL engine over those events. No ``OFFSET`` ban here: PostHog validates only
-``HogQLQuery`` text against it (source facts §11).
+event as a dict, ``"person"`` and ``"person_display_name"`` (what PostHog's events table
+selects) the event's person as one. The structured filters run on the event log (the one
+property-filter evaluator, :mod:`posthog_frames.demo.filters`); ``select``, ``where`` and
+``orderBy`` run in the demo's HogQL engine over those events. No ``OFFSET`` ban here: PostHog
+validates only ``HogQLQuery`` text against it (source facts §11).
 
 Example:
     >>> ctx = demo.app.insight_store().context()  # the doctest demo server's event log
@@ -104,7 +105,7 @@ def answer_events(
 ) -> tuple[int, dict[str, Any]]:
     """``(status, body)`` for an ``EventsQuery`` (400 for what PostHog or the demo refuses)."""
     raw = [str(s) for s in source.get("select") or []] or ["*"]
-    select = [item for s in raw for item in (_STAR if s == "*" else [s])]
+    select = [item for s in raw for item in _sql_items(s)]
     limit, offset = page_bounds(source)
     try:
         kept = _events(source, ctx, persons)
@@ -124,8 +125,8 @@ def answer_events(
         return invalid(str(err), code=getattr(err, "code", "invalid_input"))
     rows = out["results"]
     types = [t for _, t in out["types"]]
-    if "*" in raw:
-        rows, types = _stars(raw, rows, types)
+    if any(_special(s) for s in raw):
+        rows, types = _expand(raw, rows, types, persons)
     body = envelope(rows[:limit], ctx, now=now, key=key)
     body |= {
         "columns": raw,
@@ -138,32 +139,85 @@ def answer_events(
     return 200, body
 
 
-def _stars(raw: list[str], rows: list[list], types: list[str]) -> tuple[list[list], list[str]]:
-    """Each ``*`` back as one dict per event, as the runner's ``expand_asterisk`` does."""
+def _special(item: str) -> str | None:
+    """``*``, ``person`` or ``person_display_name`` (a ``-- Label`` aside): the select items the
+    runner answers with an object rather than a HogQL value (``select_cols``)."""
+    name = "*" if item == "*" else item.split("--")[0].strip()
+    return name if name in ("*", "person", "person_display_name") else None
+
+
+def _sql_items(item: str) -> tuple[str, ...]:
+    special = _special(item)
+    if special == "*":
+        return _STAR
+    # The runner selects distinct_id for both and looks the person up afterwards.
+    return ("distinct_id",) if special else (item,)
+
+
+def _people_by_distinct_id(persons: Sequence[dict]) -> dict[str, dict]:
+    return {str(d): p for p in persons for d in p.get("distinct_ids") or []}
+
+
+def _person_value(kind: str, distinct_id: str, people: dict[str, dict]) -> dict[str, Any]:
+    """``person``: ``{uuid, created_at, properties, distinct_id}`` (only ``distinct_id`` for an
+    unknown one); ``person_display_name``: ``{display_name, id, distinct_id}``, the name the
+    first of email, name, username (PERSON_DEFAULT_DISPLAY_NAME_PROPERTIES) else the
+    distinct_id, as events_query_runner.py builds them."""
+    person = people.get(distinct_id)
+    if kind == "person":
+        if person is None:
+            return {"distinct_id": distinct_id}
+        return {
+            "uuid": person["uuid"],
+            "created_at": person.get("created_at"),
+            "properties": person.get("properties") or {},
+            "distinct_id": distinct_id,
+        }
+    props = (person or {}).get("properties") or {}
+    shown = next((str(props[k]) for k in ("email", "name", "username") if props.get(k)), None)
+    uid = str(person["uuid"]) if person is not None else ""
+    return {"display_name": shown or distinct_id, "id": uid, "distinct_id": distinct_id}
+
+
+def _star(values: Sequence[Any]) -> dict[str, Any]:
+    star = dict(zip(_STAR, values, strict=True))
+    star["properties"] = orjson.loads(star["properties"] or "{}")
+    return {
+        **star,
+        "team_id": 1,
+        "elements_chain": "",
+        "created_at": star["timestamp"],
+        "person_mode": "full",
+    }
+
+
+def _expand(
+    raw: list[str], rows: list[list], types: list[str], persons: Sequence[dict]
+) -> tuple[list[list], list[str]]:
+    """Each ``*`` back as one dict per event (the runner's ``expand_asterisk``), each
+    ``person``/``person_display_name`` as the person's object."""
+    people = _people_by_distinct_id(persons)
     out_types: list[str] = []
     at = 0
     for item in raw:
-        out_types.append("Tuple" if item == "*" else types[at])
-        at += len(_STAR) if item == "*" else 1
+        kind = _special(item)
+        wide = len(_sql_items(item))
+        out_types.append({"*": "Tuple", "person": "String"}.get(kind or "", types[at]))
+        if kind == "person_display_name":
+            out_types[-1] = "Tuple(String, String, String)"
+        at += wide
     out_rows = []
     for row in rows:
         values, at = [], 0
         for item in raw:
-            if item != "*":
+            kind = _special(item)
+            wide = len(_sql_items(item))
+            if kind == "*":
+                values.append(_star(row[at : at + wide]))
+            elif kind is not None:
+                values.append(_person_value(kind, str(row[at]), people))
+            else:
                 values.append(row[at])
-                at += 1
-                continue
-            star = dict(zip(_STAR, row[at : at + len(_STAR)], strict=True))
-            star["properties"] = orjson.loads(star["properties"] or "{}")
-            values.append(
-                {
-                    **star,
-                    "team_id": 1,
-                    "elements_chain": "",
-                    "created_at": star["timestamp"],
-                    "person_mode": "full",
-                }
-            )
-            at += len(_STAR)
+            at += wide
         out_rows.append(values)
     return out_rows, out_types

@@ -82,3 +82,15 @@ def test_actors_become_persons_with_posthogs_display_names():
     assert df["appearances"].tolist() == [[0, 2], [0]] and df["last_seen_at"].isna().all()
     with pytest.raises(phf.InvalidResponse, match="'actor'"):
         phf.actors_frame({"columns": ["id"], "results": []})
+
+
+def test_a_selected_column_the_person_already_has_keeps_the_typed_one():
+    # PostHog's persons table selects ["person", "id", "created_at", "person.$delete"].
+    person = {"id": "p1", "properties": {}, "created_at": "2025-01-01T00:00:00Z"}
+    answer = {
+        "columns": ["person", "id", "created_at", "person.$delete"],
+        "results": [[person, "p1", "2025-01-01T00:00:00Z", 0]],
+    }
+    df = phf.actors_frame(answer)
+    assert str(df["created_at"].dtype).startswith("datetime64")
+    assert "person.$delete" not in df.columns and df.columns.tolist().count("id") == 1
