@@ -78,6 +78,8 @@ def catalogue(client: phf.Client) -> pd.DataFrame:
     actions: pd.DataFrame = client.actions(refresh=True)
     events: pd.DataFrame = client.event_definitions("signed", volume=False)
     return pd.concat([actions, events])
+
+
 def copied_from_the_network_tab(client: phf.Client, body: str) -> str | None:
     frame: pd.DataFrame = client.run(body, refresh=True)
     try:
