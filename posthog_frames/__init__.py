@@ -19,6 +19,7 @@ tz-aware UTC.
 from posthog_frames.client import Client, StreamResult, connect
 from posthog_frames.exceptions import (
     AuthenticationError,
+    CassetteMiss,
     ConfigurationError,
     InsightNotComputed,
     InvalidArgument,
@@ -59,6 +60,7 @@ from posthog_frames.frames import (
     stickiness_frame,
     trends_frame,
 )
+from posthog_frames.http.cassette import Cassette
 from posthog_frames.insight import Insight
 from posthog_frames.plotting import (
     plot,
@@ -84,6 +86,7 @@ __all__ = [
     "Client",
     "connect",
     "Insight",
+    "Cassette",
     # converters
     "insight_frame",
     "detect_kind",
@@ -128,6 +131,7 @@ __all__ = [
     "AuthenticationError",
     "PermissionDenied",
     "NotFound",
+    "CassetteMiss",
     "ValidationError",
     "RateLimited",
     "ServerError",
