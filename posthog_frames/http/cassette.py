@@ -43,8 +43,19 @@ import orjson
 from posthog_frames.exceptions import CassetteMiss, ConfigurationError
 from posthog_frames.http.private import private_file
 from posthog_frames.http.pseudonym import DEFAULT_KEYS, Pseudonymiser
+from posthog_frames.http.replay_clock import freeze_at
 
-__all__ = ["CASSETTE_ENV", "MODE_ENV", "MODES", "Cassette", "open_cassette", "request_key"]
+__all__ = [
+    "CASSETTE_ENV",
+    "MODE_ENV",
+    "MODES",
+    "PRIVATE_ENV",
+    "PSEUDONYMISE_ENV",
+    "PUBLIC_ENV",
+    "Cassette",
+    "open_cassette",
+    "request_key",
+]
 
 FORMAT = "posthog-frames-cassette/1"
 MODES = ("record", "replay", "auto")
@@ -52,6 +63,7 @@ CASSETTE_ENV = "POSTHOG_FRAMES_CASSETTE"
 MODE_ENV = "POSTHOG_FRAMES_CASSETTE_MODE"
 PRIVATE_ENV = "POSTHOG_FRAMES_CASSETTE_PRIVATE_KEYS"  # comma-separated keys to pseudonymise too
 PUBLIC_ENV = "POSTHOG_FRAMES_CASSETTE_PUBLIC_KEYS"  # comma-separated keys to leave as they are
+PSEUDONYMISE_ENV = "POSTHOG_FRAMES_CASSETTE_PSEUDONYMISE"  # 0: keep persons' data as answered
 SALT_ENV = "POSTHOG_FRAMES_CASSETTE_SALT"  # a salt kept out of the file (see README)
 _DROPPED_PARAMS = frozenset({"personal_api_key"})
 _OPEN: dict[Path, Cassette] = {}  # one object per file in a kernel: its clients share it
@@ -295,8 +307,14 @@ def open_cassette(cassette: Any, mode: str | None) -> Cassette | None:
         found = _OPEN.get(path)
         if found is None or found.mode != chosen:
             found = _OPEN[path] = Cassette(
-                path, chosen, private_keys=_env_list(PRIVATE_ENV), public_keys=_env_list(PUBLIC_ENV)
+                path,
+                chosen,
+                pseudonymise=os.environ.get(PSEUDONYMISE_ENV, "1") != "0",
+                private_keys=_env_list(PRIVATE_ENV),
+                public_keys=_env_list(PUBLIC_ENV),
             )
+            if cassette is None and chosen == "replay":  # a notebook replayed in CI
+                freeze_at(found.recorded_at)
         return found
 
 
