@@ -6,7 +6,8 @@ STAMP_DEV := $(VENV)/.installed-dev
 STAMP_NB  := $(VENV)/.installed-notebook
 STAMP_TYPING := $(VENV)/.installed-typing
 
-.PHONY: demo test test-oldest test-package doctor lint notebooks bench test-browser clean
+.PHONY: demo test test-oldest test-package doctor lint notebooks bench test-browser clean \
+	record-example replay-example
 
 $(BIN)/python:
 	$(PYTHON) -m venv $(VENV)
@@ -65,6 +66,17 @@ test-package: $(STAMP_DEV)
 ## make notebooks: re-execute every notebook against a fresh demo server and save the outputs
 notebooks: $(STAMP_DEV)
 	$(NO_ACCOUNT) $(BIN)/python scripts/run_notebooks.py notebooks/*.ipynb
+
+## make record-example: run docs/examples/ci-report.ipynb against a fresh demo server, storing
+## every answer in its cassette (pseudonymised) and the outputs in the notebook
+EXAMPLE := docs/examples/ci-report
+record-example: $(STAMP_DEV)
+	$(NO_ACCOUNT) $(BIN)/posthog-frames record $(EXAMPLE).ipynb --cassette $(EXAMPLE).cassette.json --demo
+
+## make replay-example: replay it under nbval from the cassette alone (no server, no key), as CI
+## would; fails on an error, a request never recorded, or an output that changed
+replay-example: $(STAMP_DEV)
+	$(NO_ACCOUNT) $(BIN)/posthog-frames replay $(EXAMPLE).ipynb --cassette $(EXAMPLE).cassette.json
 
 ## make bench: the benchmark table (ratios against baselines run side by side)
 bench: $(STAMP_DEV)
