@@ -148,3 +148,30 @@ def test_the_committed_example_holds_no_demo_email():
     raw = TAPE.read_bytes() + EXAMPLE.read_bytes()
     assert len(emails) > 100 and [e for e in emails if e.encode() in raw] == []
     assert server.api_key.encode() not in raw
+
+
+def test_the_readme_conftest_recipe_replays_with_nbval_alone(example):
+    folder, env = example
+    readme = (ROOT / "README.md").read_text()
+    section = readme.split("## Test your own notebooks in CI", 1)[1].split("\n## ", 1)[0]
+    recipe = section.split("```python\n", 1)[1].split("```", 1)[0]
+    (folder / "conftest.py").write_text(recipe)
+    command = [sys.executable, "-m", "pytest", "--nbval", "--nbval-current-env", "-v", "."]
+    run = subprocess.run(
+        command,
+        cwd=folder,
+        env={**env, "POSTHOG_FRAMES_CASSETTE_MODE": "replay"},
+        capture_output=True,
+        text=True,
+        timeout=300,
+    )
+    assert run.returncode == 0, run.stdout[-3000:]
+    assert len(_cells(run.stdout)) == 6
+
+
+def test_the_ci_workflow_replays_with_pip_only():
+    workflow = (ROOT / "docs" / "ci" / "notebooks.yml").read_text()
+    assert 'pip install "posthog-frames[ci]"' in workflow and "conda" not in workflow
+    assert "POSTHOG_FRAMES_CASSETTE_MODE: replay" in workflow
+    assert "POSTHOG_PERSONAL_API_KEY" not in workflow  # CI never holds a key
+    assert "pytest --nbval --nbval-current-env notebooks/" in workflow
