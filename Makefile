@@ -32,7 +32,9 @@ demo: $(STAMP_NB)
 	$(BIN)/python -m posthog_frames.demo --port $(DEMO_PORT) --jupyter notebooks
 
 # Notebooks and tests never use a real PostHog account, whatever the calling shell has set.
-NO_ACCOUNT := env -u POSTHOG_PERSONAL_API_KEY -u POSTHOG_HOST -u POSTHOG_PROJECT_ID -u POSTHOG_FRAMES_DEMO POSTHOG_FRAMES_PROGRESS=0 MPLBACKEND=Agg
+# Nor a cassette named in the shell, which every client would record to or replay from.
+NO_ACCOUNT := env -u POSTHOG_PERSONAL_API_KEY -u POSTHOG_HOST -u POSTHOG_PROJECT_ID -u POSTHOG_FRAMES_DEMO \
+	-u POSTHOG_FRAMES_CASSETTE -u POSTHOG_FRAMES_CASSETTE_MODE POSTHOG_FRAMES_PROGRESS=0 MPLBACKEND=Agg
 
 SUITE := -m pytest tests posthog_frames $(wildcard notebooks/*.ipynb) --doctest-modules --nbval --nbval-current-env --nbval-sanitize-with notebooks/nbval_sanitize.cfg
 

@@ -27,3 +27,13 @@ def housekeeping(key: str) -> None:
     client = phf.Client(key, cache="~/work/posthog.sqlite", max_cache_mb=256.5)
     client.clear_cache(expired=True)
     phf.Client(key, max_cache_mb=None).clear_cache()
+
+
+def regression_runs(path: str) -> pd.DataFrame:
+    tape = phf.Cassette(path, mode="replay", private_keys=["company"], public_keys=["name"])
+    client = phf.Client(cassette=tape)
+    try:
+        return client.persons()
+    except phf.CassetteMiss as miss:
+        print(miss.endpoint, tape.recorded_at.isoformat(), len(tape))
+        return phf.Client(cassette=path, cassette_mode="auto").persons()

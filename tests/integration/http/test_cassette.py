@@ -22,8 +22,9 @@ EMAIL_QUERY = "select distinct_id, person.properties.email, person.properties.na
 def _fresh(monkeypatch):
     # Cassettes are shared per file within a process; each test starts from none.
     monkeypatch.setattr(cassette_module, "_OPEN", {})
-    for name in ("POSTHOG_FRAMES_CASSETTE", "POSTHOG_FRAMES_CASSETTE_MODE"):
-        monkeypatch.delenv(name, raising=False)
+    for name in os.environ:
+        if name.startswith("POSTHOG_FRAMES_CASSETTE"):
+            monkeypatch.delenv(name)
 
 
 def _pull(client: phf.Client) -> dict[str, pd.DataFrame]:
@@ -188,3 +189,28 @@ def test_private_and_public_keys(demo, tmp_path):
     assert len(cities) and cities.str.startswith("Person ").all()
     saved = orjson.loads(tape.path.read_bytes())["privacy"]
     assert saved["private_keys"] == ["$geoip_city_name"] and saved["public_keys"] == ["name"]
+
+
+def test_retried_failures_are_not_recorded_only_the_answer_after_them(tmp_path):
+    path = tmp_path / "flaky.json"
+    with serve(persons=120, error_rate=0.4, seed=3) as server:
+        client = phf.Client(server.api_key, host=server.url, cassette=path, page_size=20)
+        client._transport.sleep_with = lambda seconds: None  # retries without waiting
+        shown = client.persons(progress=False)
+        assert server.app.faults.injected()["server_error"] > 0
+    statuses = {i["response"]["status"] for i in orjson.loads(path.read_bytes())["interactions"]}
+    assert statuses == {200}
+    cassette_module._OPEN.clear()
+    player = phf.Client(cassette=path, cassette_mode="replay", page_size=20)
+    replayed = player.persons(progress=False)
+    pd.testing.assert_frame_equal(replayed, shown)
+
+
+def test_a_re_recording_shows_the_same_fakes(demo, tmp_path):
+    path = tmp_path / "again.json"
+    first = phf.Client(demo.api_key, host=demo.url, cassette=path, cassette_mode="record")
+    before = first.persons(limit=30, progress=False)
+    cassette_module._OPEN.clear()
+    second = phf.Client(demo.api_key, host=demo.url, cassette=path, cassette_mode="record")
+    after = second.persons(limit=30, progress=False)
+    pd.testing.assert_frame_equal(before, after)  # the salt stayed in the file
