@@ -3,6 +3,7 @@ and the privacy pass (no original email survives; frames keep their shape)."""
 
 from __future__ import annotations
 
+import datetime
 import os
 import re
 import stat
@@ -14,6 +15,7 @@ import pytest
 import posthog_frames as phf
 from posthog_frames.demo import serve
 from posthog_frames.http import cassette as cassette_module
+from posthog_frames.http import replay_clock
 
 EMAIL_QUERY = "select distinct_id, person.properties.email, person.properties.name from events"
 
@@ -25,6 +27,8 @@ def _fresh(monkeypatch):
     for name in os.environ:
         if name.startswith("POSTHOG_FRAMES_CASSETTE"):
             monkeypatch.delenv(name)
+    yield
+    replay_clock.thaw()  # a replay named by the environment moved this process's clock
 
 
 def _pull(client: phf.Client) -> dict[str, pd.DataFrame]:
@@ -162,9 +166,13 @@ def test_a_fake_shown_to_the_notebook_finds_the_real_person(demo, tmp_path):
 
 
 def test_the_environment_names_the_cassette_for_an_unchanged_notebook(
-    recorded, monkeypatch, capsys
+    recorded, monkeypatch, capsys, tmp_path
 ):
-    monkeypatch.setenv("POSTHOG_FRAMES_CASSETTE", str(recorded["path"]))
+    document = orjson.loads(recorded["path"].read_bytes())
+    document["recorded_at"] = "2024-01-02T03:04:05Z"  # as if recorded long ago
+    path = tmp_path / "old.json"
+    path.write_bytes(orjson.dumps(document))
+    monkeypatch.setenv("POSTHOG_FRAMES_CASSETTE", str(path))
     monkeypatch.setenv("POSTHOG_FRAMES_CASSETTE_MODE", "replay")
     monkeypatch.delenv("POSTHOG_PERSONAL_API_KEY", raising=False)
     monkeypatch.delenv("POSTHOG_HOST", raising=False)
@@ -172,6 +180,7 @@ def test_the_environment_names_the_cassette_for_an_unchanged_notebook(
     assert client.host == recorded["url"] and client.cassette is not None
     assert "DEMO" not in capsys.readouterr().out
     assert len(client.persons(progress=False)) == 300
+    assert datetime.date.today() == datetime.date(2024, 1, 2)  # the recording's day
 
 
 def test_private_and_public_keys(demo, tmp_path):
