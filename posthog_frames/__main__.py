@@ -103,15 +103,14 @@ def _cache_parser(commands: Any) -> None:
 
 
 def _cassette_parsers(commands: Any) -> None:
-    record = commands.add_parser(
+    record = _notebook_parser(
+        commands,
         "record",
-        help="execute a notebook, recording every answer it needs to a cassette",
-        description="Execute NOTEBOOK with its clients recording to the cassette (PostHog from "
+        "execute a notebook, recording every answer it needs to a cassette",
+        "Execute NOTEBOOK with its clients recording to the cassette (PostHog from "
         "POSTHOG_HOST and POSTHOG_PERSONAL_API_KEY, or --demo), and save the outputs it showed. "
         "Persons' emails, names and phones become stable fakes in the cassette and the outputs.",
     )
-    record.add_argument("notebook")
-    record.add_argument("--cassette", required=True, help="the file to record to (committed)")
     record.add_argument("--demo", action="store_true", help="record against a demo server")
     record.add_argument(
         "--private-key", action="append", default=[], help="a property key to pseudonymise too"
@@ -123,19 +122,25 @@ def _cassette_parsers(commands: Any) -> None:
         "--no-pseudonymise", action="store_true", help="keep persons' data as answered"
     )
     record.add_argument("--timeout", type=float, default=600, help="seconds per cell")
-    replay = commands.add_parser(
+    replay = _notebook_parser(
+        commands,
         "replay",
-        help="run a notebook offline from its cassette; fail on errors or changed outputs",
-        description="Run NOTEBOOK under nbval answered by the cassette only: no network, no "
-        "key, on the recording's date. Fails on an error, a request never recorded, or an "
-        "output that differs from the saved one.",
+        "run a notebook offline from its cassette; fail on errors or changed outputs",
+        "Run NOTEBOOK under nbval answered by the cassette only: no network, no key, on the "
+        "recording's date. Fails on an error, a request never recorded, or an output that "
+        "differs from the saved one.",
     )
-    replay.add_argument("notebook")
-    replay.add_argument("--cassette", required=True, help="the recorded cassette")
     replay.add_argument("--sanitize-with", help="an nbval sanitize file (default: addresses)")
     cassette = commands.add_parser("cassette", help="show what a cassette holds")
     cassette.add_argument("action", choices=("show",))
     cassette.add_argument("path")
+
+
+def _notebook_parser(commands: Any, name: str, summary: str, description: str) -> Any:
+    parser = commands.add_parser(name, help=summary, description=description)
+    parser.add_argument("notebook")
+    parser.add_argument("--cassette", required=True, help="the cassette file (committed)")
+    return parser
 
 
 def _cassette_command(args: argparse.Namespace) -> int:

@@ -73,20 +73,21 @@ _HELP = "pip install 'posthog-frames[ci]'"
 
 @contextmanager
 def _environment(values: Mapping[str, str | None]) -> Iterator[None]:
+    # The kernel nbclient starts inherits this process's environment: set it, then restore it.
     saved = {name: os.environ.get(name) for name in values}
     try:
-        for name, value in values.items():
-            if value is None:
-                os.environ.pop(name, None)
-            else:
-                os.environ[name] = value
+        _put(values)
         yield
     finally:
-        for name, value in saved.items():
-            if value is None:
-                os.environ.pop(name, None)
-            else:
-                os.environ[name] = value
+        _put(saved)
+
+
+def _put(values: Mapping[str, str | None]) -> None:
+    for name, value in values.items():
+        if value is None:
+            os.environ.pop(name, None)
+        else:
+            os.environ[name] = value
 
 
 def record_notebook(
