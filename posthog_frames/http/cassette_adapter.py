@@ -25,6 +25,7 @@ from requests.adapters import BaseAdapter
 from requests.structures import CaseInsensitiveDict
 from urllib3 import HTTPResponse
 
+from posthog_frames.exceptions import redact
 from posthog_frames.http.cassette import Cassette, request_key
 
 __all__ = ["CassetteAdapter", "use_cassette"]
@@ -67,7 +68,8 @@ class CassetteAdapter(BaseAdapter):
         response = self.network.send(outgoing, **kwargs)
         if response.status_code in _NOT_KEPT:
             return response
-        stored = _stored(response, self.cassette)
+        secret = str(outgoing.headers.get("Authorization", "")).removeprefix("Bearer ")
+        stored = _stored(response, self.cassette, secret)
         self.cassette.store(key, _stored_request(request), stored)
         answer = _response(request, stored)
         answer.elapsed = response.elapsed
@@ -119,16 +121,21 @@ def _body(request: requests.PreparedRequest) -> bytes | str | None:
     return body if isinstance(body, bytes | str) else None
 
 
-def _stored(response: requests.Response, cassette: Cassette) -> dict[str, Any]:
-    """An answer as the cassette keeps it: status, content type, the body as JSON if it is."""
+def _stored(response: requests.Response, cassette: Cassette, secret: str) -> dict[str, Any]:
+    """An answer as the cassette keeps it: status, content type, the body as JSON if it is;
+    never *secret* (the key) nor anything like a key, should an answer echo one back (a
+    ``next`` link repeats a ``personal_api_key`` parameter)."""
     content_type = response.headers.get("Content-Type", _JSON)
     stored: dict[str, Any] = {"content_type": content_type, "status": response.status_code}
     try:
         body = orjson.loads(response.content)
     except orjson.JSONDecodeError:
-        stored["text"] = response.content.decode("utf-8", "replace")
+        stored["text"] = redact(response.content.decode("utf-8", "replace"), secret)
         return stored
-    stored["json"] = cassette.fakes.answer(body) if cassette.pseudonymise else body
+    body = cassette.fakes.answer(body) if cassette.pseudonymise else body
+    text = orjson.dumps(body).decode()
+    clean = redact(text, secret)
+    stored["json"] = body if clean == text else orjson.loads(clean)
     return stored
 
 

@@ -223,3 +223,13 @@ def test_a_re_recording_shows_the_same_fakes(demo, tmp_path):
     second = phf.Client(demo.api_key, host=demo.url, cassette=path, cassette_mode="record")
     after = second.persons(limit=30, progress=False)
     pd.testing.assert_frame_equal(before, after)  # the salt stayed in the file
+
+
+def test_a_key_echoed_back_in_an_answer_is_not_stored(demo, tmp_path):
+    path = tmp_path / "echo.json"
+    client = phf.Client(demo.api_key, host=demo.url, cassette=path, cassette_mode="record")
+    page = client.get("persons/", limit=2, personal_api_key=demo.api_key)
+    assert "personal_api_key=" in page["next"]  # PostHog's next link repeats every parameter
+    raw = path.read_bytes()
+    assert demo.api_key.encode() not in raw and demo.api_key[4:].encode() not in raw
+    assert b"personal_api_key=REDACTED" in raw
