@@ -72,8 +72,8 @@ class Pseudonymiser:
             >>> fake.restore("search=" + shown["properties"]["email"])
             'search=ada@example.org'
         """
-        if not self.originals or not _FAKE.search(text) and "%40example.com" not in text:
-            return text
+        if not self.originals or ("person-" not in text and "Person" not in text):
+            return text  # no fake in it, however it was quoted
         for shown, original in self.originals.items():
             for a, b in ((shown, original), (quote(shown), quote(original))):
                 if a in text:

@@ -76,4 +76,6 @@ def test_restore_turns_fakes_back_into_what_posthog_knows():
     assert fake.restore(f"/persons/?email={email}") == "/persons/?email=ada@analytical.engine"
     quoted = email.replace("@", "%40")
     assert fake.restore(f"?email={quoted}") == "?email=ada%40analytical.engine"
+    name = fake.answer(PERSON)["name"]
+    assert fake.restore("search=" + name.replace(" ", "+")) == "search=Ada+Lovelace"
     assert fake.restore("nothing to do") == "nothing to do"
