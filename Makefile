@@ -6,7 +6,8 @@ STAMP_DEV := $(VENV)/.installed-dev
 STAMP_NB  := $(VENV)/.installed-notebook
 STAMP_TYPING := $(VENV)/.installed-typing
 
-.PHONY: demo test test-oldest test-package doctor lint notebooks bench test-browser clean
+.PHONY: demo test test-oldest test-package doctor lint notebooks bench test-browser clean \
+	record-example replay-example
 
 $(BIN)/python:
 	$(PYTHON) -m venv $(VENV)
@@ -31,7 +32,9 @@ demo: $(STAMP_NB)
 	$(BIN)/python -m posthog_frames.demo --port $(DEMO_PORT) --jupyter notebooks
 
 # Notebooks and tests never use a real PostHog account, whatever the calling shell has set.
-NO_ACCOUNT := env -u POSTHOG_PERSONAL_API_KEY -u POSTHOG_HOST -u POSTHOG_PROJECT_ID -u POSTHOG_FRAMES_DEMO POSTHOG_FRAMES_PROGRESS=0 MPLBACKEND=Agg
+# Nor a cassette named in the shell, which every client would record to or replay from.
+NO_ACCOUNT := env -u POSTHOG_PERSONAL_API_KEY -u POSTHOG_HOST -u POSTHOG_PROJECT_ID -u POSTHOG_FRAMES_DEMO \
+	-u POSTHOG_FRAMES_CASSETTE -u POSTHOG_FRAMES_CASSETTE_MODE POSTHOG_FRAMES_PROGRESS=0 MPLBACKEND=Agg
 
 SUITE := -m pytest tests posthog_frames $(wildcard notebooks/*.ipynb) --doctest-modules --nbval --nbval-current-env --nbval-sanitize-with notebooks/nbval_sanitize.cfg
 
@@ -65,6 +68,17 @@ test-package: $(STAMP_DEV)
 ## make notebooks: re-execute every notebook against a fresh demo server and save the outputs
 notebooks: $(STAMP_DEV)
 	$(NO_ACCOUNT) $(BIN)/python scripts/run_notebooks.py notebooks/*.ipynb
+
+## make record-example: run docs/examples/ci-report.ipynb against a fresh demo server, storing
+## every answer in its cassette (pseudonymised) and the outputs in the notebook
+EXAMPLE := docs/examples/ci-report
+record-example: $(STAMP_DEV)
+	$(NO_ACCOUNT) $(BIN)/posthog-frames record $(EXAMPLE).ipynb --cassette $(EXAMPLE).cassette.json --demo
+
+## make replay-example: replay it under nbval from the cassette alone (no server, no key), as CI
+## would; fails on an error, a request never recorded, or an output that changed
+replay-example: $(STAMP_DEV)
+	$(NO_ACCOUNT) $(BIN)/posthog-frames replay $(EXAMPLE).ipynb --cassette $(EXAMPLE).cassette.json
 
 ## make bench: the benchmark table (ratios against baselines run side by side)
 bench: $(STAMP_DEV)

@@ -21,6 +21,7 @@ from posthog_frames.cohort_filters import InCohort, NotInCohort
 from posthog_frames.dashboard import Dashboard
 from posthog_frames.exceptions import (
     AuthenticationError,
+    CassetteMiss,
     CohortCalculating,
     ConfigurationError,
     InsightNotComputed,
@@ -65,6 +66,7 @@ from posthog_frames.frames import (
     stickiness_frame,
     trends_frame,
 )
+from posthog_frames.http.cassette import Cassette
 from posthog_frames.insight import Insight
 from posthog_frames.plotting import (
     plot,
@@ -95,6 +97,7 @@ __all__ = [
     "Event",
     "Action",
     "Dashboard",
+    "Cassette",
     # converters
     "insight_frame",
     "detect_kind",
@@ -143,6 +146,7 @@ __all__ = [
     "AuthenticationError",
     "PermissionDenied",
     "NotFound",
+    "CassetteMiss",
     "ValidationError",
     "RateLimited",
     "ServerError",

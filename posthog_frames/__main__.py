@@ -1,10 +1,13 @@
-"""The ``posthog-frames`` console script: ``demo``, ``doctor`` and ``cache``.
+"""The ``posthog-frames`` console script: ``demo``, ``doctor``, ``cache``, and ``record`` /
+``replay`` / ``cassette show`` for notebooks in CI (:mod:`posthog_frames.notebook_runs`).
 
 Example:
     $ posthog-frames demo --persons 1000 --port 0
     $ posthog-frames doctor            # checks POSTHOG_HOST and POSTHOG_PERSONAL_API_KEY
     $ posthog-frames cache info        # where the cache is, its size, mode and entries
     $ posthog-frames cache clear --expired
+    $ posthog-frames record report.ipynb --cassette report.cassette.json
+    $ posthog-frames replay report.ipynb --cassette report.cassette.json
 """
 
 from __future__ import annotations
@@ -25,6 +28,9 @@ examples:
   posthog-frames doctor --host eu --project-id 12345
   posthog-frames cache info
   posthog-frames cache clear --expired
+  posthog-frames record report.ipynb --cassette report.cassette.json
+  posthog-frames replay report.ipynb --cassette report.cassette.json
+  posthog-frames cassette show report.cassette.json
 """
 
 
@@ -62,6 +68,7 @@ def main(argv: Sequence[str] | None = None) -> int:
         "--cache", help="the cache a client would use: a sqlite path or 'memory' (default: sqlite)"
     )
     _cache_parser(commands)
+    _cassette_parsers(commands)
     args, rest = parser.parse_known_args(argv)
     if args.command is None:
         parser.print_help()
@@ -74,6 +81,8 @@ def main(argv: Sequence[str] | None = None) -> int:
         parser.error(f"unrecognized arguments: {' '.join(rest)}")
     if args.command == "cache":
         return _cache(args.action, args.cache, args.expired)
+    if args.command in ("record", "replay", "cassette"):
+        return _cassette_command(args)
     return _doctor(args.host, args.project_id, args.cache)
 
 
@@ -91,6 +100,73 @@ def _cache_parser(commands: Any) -> None:
     cache.add_argument(
         "--expired", action="store_true", help="with clear: delete only expired entries"
     )
+
+
+def _cassette_parsers(commands: Any) -> None:
+    record = _notebook_parser(
+        commands,
+        "record",
+        "execute a notebook, recording every answer it needs to a cassette",
+        "Execute NOTEBOOK with its clients recording to the cassette (PostHog from "
+        "POSTHOG_HOST and POSTHOG_PERSONAL_API_KEY, or --demo), and save the outputs it showed. "
+        "Persons' emails, names and phones become stable fakes in the cassette and the outputs.",
+    )
+    record.add_argument("--demo", action="store_true", help="record against a demo server")
+    record.add_argument(
+        "--private-key", action="append", default=[], help="a property key to pseudonymise too"
+    )
+    record.add_argument(
+        "--public-key", action="append", default=[], help="a key to keep as PostHog answers it"
+    )
+    record.add_argument(
+        "--no-pseudonymise", action="store_true", help="keep persons' data as answered"
+    )
+    record.add_argument("--timeout", type=float, default=600, help="seconds per cell")
+    replay = _notebook_parser(
+        commands,
+        "replay",
+        "run a notebook offline from its cassette; fail on errors or changed outputs",
+        "Run NOTEBOOK under nbval answered by the cassette only: no network, no key, on the "
+        "recording's date. Fails on an error, a request never recorded, or an output that "
+        "differs from the saved one.",
+    )
+    replay.add_argument("--sanitize-with", help="an nbval sanitize file (default: addresses)")
+    cassette = commands.add_parser("cassette", help="show what a cassette holds")
+    cassette.add_argument("action", choices=("show",))
+    cassette.add_argument("path")
+
+
+def _notebook_parser(commands: Any, name: str, summary: str, description: str) -> Any:
+    parser = commands.add_parser(name, help=summary, description=description)
+    parser.add_argument("notebook")
+    parser.add_argument("--cassette", required=True, help="the cassette file (committed)")
+    return parser
+
+
+def _cassette_command(args: argparse.Namespace) -> int:
+    from posthog_frames import notebook_runs
+    from posthog_frames.exceptions import PostHogError
+
+    try:
+        if args.command == "record":
+            return notebook_runs.record_notebook(
+                args.notebook,
+                args.cassette,
+                demo=args.demo,
+                pseudonymise=not args.no_pseudonymise,
+                private_keys=args.private_key,
+                public_keys=args.public_key,
+                timeout=args.timeout,
+            )
+        if args.command == "replay":
+            return notebook_runs.replay_notebook(
+                args.notebook, args.cassette, sanitize_with=args.sanitize_with
+            )
+        print(notebook_runs.show_cassette(args.path))
+        return 0
+    except PostHogError as err:  # no cassette, a damaged one, nbclient missing
+        print(err.message, file=sys.stderr)
+        return 1
 
 
 def _cache(action: str, cache: str | None, expired: bool) -> int:

@@ -32,6 +32,7 @@ __all__ = [
     "ServerError",
     "Timeout",
     "OfflineCacheMiss",
+    "CassetteMiss",
     "InvalidResponse",
     "InsightNotComputed",
     "CohortCalculating",
@@ -167,6 +168,11 @@ class Timeout(PostHogError, TimeoutError):
 
 class OfflineCacheMiss(PostHogError, LookupError):
     """``offline=True`` and the request is not in the cache."""
+
+
+class CassetteMiss(OfflineCacheMiss):
+    """A cassette in ``replay`` mode (or ``auto`` without a key) was asked for a request it
+    never recorded; the message names the request and how to record it."""
 
 
 class InvalidResponse(PostHogError, ValueError):

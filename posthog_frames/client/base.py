@@ -30,6 +30,8 @@ from posthog_frames._settings import (
     resolve_project_id,
 )
 from posthog_frames.exceptions import ConfigurationError, InvalidResponse, ValidationError
+from posthog_frames.http.cassette import Cassette, open_cassette
+from posthog_frames.http.cassette_adapter import use_cassette
 from posthog_frames.http.paging import expect_page, iter_pages
 from posthog_frames.http.session import DEFAULT_MAX_CACHE_MB, build_session
 from posthog_frames.http.sqlite_cache import SQLiteCache
@@ -61,15 +63,19 @@ class BaseClient:
         concurrency: int = 4,
         rate_limits: Mapping[str, Sequence[tuple[int, float]]] | None = None,
         max_cache_mb: float | None = DEFAULT_MAX_CACHE_MB,
+        cassette: str | os.PathLike[str] | Cassette | None = None,
+        cassette_mode: str | None = None,
     ) -> None:
         if session is not None and not isinstance(session, requests.Session):
             raise ConfigurationError(
                 f"session must be a requests.Session, got {type(session).__name__}."
             )
         check_options(timeout, max_wait, requests_per_minute, page_size, concurrency, rate_limits)
+        tape = open_cassette(cassette, cassette_mode)
+        replay_only = tape is not None and tape.replays_without(api_key)
         self.settings = Settings(
-            host=resolve_host(host),
-            api_key=resolve_key(api_key),
+            host=resolve_host(tape.default_host(host) if tape is not None else host),
+            api_key="" if replay_only else resolve_key(api_key),
             project_id=resolve_project_id(project_id),
             timeout=float(timeout),
             expire_after=expire_after,
@@ -81,10 +87,18 @@ class BaseClient:
             rate_limits=dict(rate_limits or {}),
         )
         self.progress = progress
+        # A cassette is the file; answers are cached in memory for the run, so every one the
+        # notebook needs reaches the cassette and a replay never depends on a cache file.
+        keep = cache if tape is None or cache is False else "memory"
         http = build_session(
-            session or cache, expire_after, max_cache_mb=max_cache_mb, offline=offline
+            session or keep, expire_after, max_cache_mb=max_cache_mb, offline=offline
         )
+        #: The :class:`Cassette` answers are recorded to or replayed from, or None.
+        self.cassette = tape
+        if tape is not None:
+            use_cassette(http, tape, self.settings.host, can_record=not replay_only)
         self._transport = Transport(self.settings, http)
+        self._transport.paced = not replay_only
         self._transport.on_wait = self._budget_wait
         self._bars: weakref.WeakSet[Any] = weakref.WeakSet()
         self._project_id = self.settings.project_id

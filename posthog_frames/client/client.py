@@ -74,6 +74,13 @@ class Client(CatalogClient):
         rate_limits: other budgets for your plan, per endpoint family (``insights``,
             ``persons``, ``hogql``, ``query``, ``default``) as ``(requests, seconds)`` windows,
             e.g. ``{"hogql": [(240, 60), (2400, 3600)]}`` with PostHog's API-queries budget.
+        cassette: a file (or :class:`Cassette`) to record answers to or replay them from, for
+            notebooks in CI; default ``POSTHOG_FRAMES_CASSETTE``. Answers are then cached in
+            memory only. Persons' personal data is pseudonymised in it (README, "Test your
+            own notebooks in CI").
+        cassette_mode: ``"record"``, ``"replay"`` (no network, no key; a request never
+            recorded raises :class:`CassetteMiss`) or ``"auto"`` (replays what is recorded,
+            records the rest); default ``POSTHOG_FRAMES_CASSETTE_MODE``, else ``"auto"``.
 
     Verbs: persons (:meth:`persons`, :meth:`iter_persons`, :meth:`person`), property metadata
     (:meth:`property_definitions`, :meth:`property_values`), saved insights (:meth:`insights`,

@@ -17,6 +17,7 @@ from posthog_frames._settings import KEY_HELP, resolve_host
 from posthog_frames.client.client import Client
 from posthog_frames.client.doctor import doctor_summary
 from posthog_frames.exceptions import ConfigurationError
+from posthog_frames.http.cassette import open_cassette
 
 __all__ = ["connect"]
 
@@ -63,12 +64,16 @@ def connect(
                 "leave out api_key=, host= and project_id=, or drop demo=True to use them."
             )
         return _demo_client(quiet, client_options)
-    if demo is None and os.environ.get("POSTHOG_FRAMES_DEMO") == "1":
+    # A cassette that replays needs no key: never ask for one, never start the demo instead.
+    replay = _replays(client_options)
+    if demo is None and os.environ.get("POSTHOG_FRAMES_DEMO") == "1" and not replay:
         if api_key is None and not named and not _has_key():
             return _demo_client(quiet, client_options)
-    key = api_key or os.environ.get("POSTHOG_PERSONAL_API_KEY") or _ask_for_key(host)
-    if key:
-        client = Client(key, host=host, project_id=project_id, **client_options)
+    key = api_key or os.environ.get("POSTHOG_PERSONAL_API_KEY")
+    if not key and not replay:
+        key = _ask_for_key(host)
+    if key or replay:
+        client = Client(key or None, host=host, project_id=project_id, **client_options)
         # One (cached) request now, so a wrong key fails in the setup cell, not later.
         me = client.me()
         if not quiet:
@@ -94,6 +99,11 @@ def _banner(client: Client, me: dict[str, Any]) -> str:
     name = f" \u201c{team['name']}\u201d" if same and team.get("name") else ""
     email = f" as {me['email']}" if me.get("email") else ""
     return f"Connected to {client.host} \u2014 project {project}{name}{email}."
+
+
+def _replays(options: dict[str, Any]) -> bool:
+    tape = open_cassette(options.get("cassette"), options.get("cassette_mode"))
+    return tape is not None and tape.replays_without(None)
 
 
 def _has_key() -> bool:

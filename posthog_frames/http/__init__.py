@@ -8,7 +8,9 @@
   ``posthog-frames cache`` shows and clears; :mod:`.frame_cache` finished frames kept beside the
   pages, as Arrow IPC (:mod:`.frame_codec`);
 - :mod:`.paging`: following ``next`` links, with pages fetched ahead; :mod:`.pacing`: staying
-  under PostHog's per-key request budgets.
+  under PostHog's per-key request budgets;
+- :mod:`.cassette`: record / replay files for notebooks in CI, plugged in below the cache by
+  :mod:`.cassette_adapter`, with persons' personal data pseudonymised by :mod:`.pseudonym`.
 """
 
 from posthog_frames.http.frame_cache import ResultCache, result_key

@@ -113,6 +113,7 @@ class Transport:
         self._plain: requests.Session | None = None
         self._bypass_until = 0.0
         self.requests_sent = 0  # real network requests (cache hits excluded)
+        self.paced = True  # False when nothing reaches PostHog (a cassette's replay)
 
     @property
     def cached(self) -> bool:
@@ -218,7 +219,7 @@ class Transport:
         family: str,
     ) -> requests.Response | None:
         slot = None
-        if not offline:
+        if not offline and self.paced:
             slot = limiter.acquire_slot(lambda seconds: self._waiting(family, seconds))[0]
         try:
             response = self._transmit(method, url, kwargs, offline, endpoint)
@@ -240,7 +241,7 @@ class Transport:
             self._transport_fault(err, endpoint, attempt)
             self.sleep(self._backoff(attempt))
             return None
-        if getattr(response, "from_cache", False):
+        if getattr(response, "from_cache", False) or getattr(response, "from_cassette", False):
             if slot is not None:
                 limiter.refund(slot)
         else:
