@@ -87,6 +87,8 @@ def copied_from_the_network_tab(client: phf.Client, body: str) -> str | None:
     except phf.UnsupportedQuery as err:
         return err.kind
     return str(frame.shape)
+
+
 def regression_runs(path: str) -> pd.DataFrame:
     tape = phf.Cassette(path, mode="replay", private_keys=["company"], public_keys=["name"])
     client = phf.Client(cassette=tape)
