@@ -87,6 +87,12 @@ def _bad_person(persons: list[Any]) -> InvalidResponse:
         if not isinstance(person.get("properties") or {}, dict):
             kind = type(person["properties"]).__name__
             return InvalidResponse(f"person #{i} (id {person['id']!r}) has {kind} properties")
+        flag = person.get("is_identified")
+        if flag is not None and not isinstance(flag, bool):
+            return InvalidResponse(
+                f"person #{i} (id {person['id']!r}) has is_identified {flag!r}; expected true, "
+                "false or null"
+            )
     return InvalidResponse(f"persons could not be read: expected {_EXPECTED}")
 
 
@@ -177,7 +183,7 @@ def persons_frame(
             columns["properties"] = pd.Series(props, dtype=object)
     except (ValidationError, InvalidResponse):
         raise
-    except (KeyError, TypeError, AttributeError, ValueError) as err:
+    except (KeyError, TypeError, AttributeError, ValueError, IndexError) as err:
         raise _bad_person(persons) from err
     df = pd.DataFrame(columns)
     if property_types is not None and flatten:
