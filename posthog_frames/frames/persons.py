@@ -48,6 +48,7 @@ PERSON_COLUMNS: tuple[str, ...] = (
     "is_identified",
 )
 _TEXT_OR_NULL = frozenset({str, type(None)})
+_BOOL_OR_NULL = frozenset({bool, type(None)})
 _ID_TYPES = frozenset({int, str})
 _EXPECTED = (
     "a persons page ({'results': [...]}), a list of person dicts, or the JSON bytes/str of either"
@@ -87,12 +88,6 @@ def _bad_person(persons: list[Any]) -> InvalidResponse:
         if not isinstance(person.get("properties") or {}, dict):
             kind = type(person["properties"]).__name__
             return InvalidResponse(f"person #{i} (id {person['id']!r}) has {kind} properties")
-        flag = person.get("is_identified")
-        if flag is not None and not isinstance(flag, bool):
-            return InvalidResponse(
-                f"person #{i} (id {person['id']!r}) has is_identified {flag!r}; expected true, "
-                "false or null"
-            )
     return InvalidResponse(f"persons could not be read: expected {_EXPECTED}")
 
 
@@ -106,6 +101,17 @@ def _timestamps(values: list[Any], name: str) -> pd.Series:
             "timestamp text or null"
         )
     return pd.Series(parse_iso(values, utc=True, errors="coerce"), dtype=DATETIME)
+
+
+def _flags(values: list[Any]) -> pd.Series:
+    # Checked here: pandas would take 0 and 1 as booleans and fail on anything else.
+    if not set(map(type, values)) <= _BOOL_OR_NULL:
+        i, bad = next((i, v) for i, v in enumerate(values) if type(v) not in _BOOL_OR_NULL)
+        raise InvalidResponse(
+            f"person #{i} has is_identified {bad!r} ({type(bad).__name__}); expected true, false "
+            "or null"
+        )
+    return pd.Series(values, dtype="boolean")
 
 
 def _field(persons: list[dict[str, Any]], name: str) -> list[Any]:
@@ -129,7 +135,7 @@ def _fixed_columns(persons: list[dict[str, Any]]) -> dict[str, pd.Series]:
         "created_at": _timestamps(_field(persons, "created_at"), "created_at"),
         "last_seen_at": _timestamps(_field(persons, "last_seen_at"), "last_seen_at"),
         # In the persons list only (SerializedPerson); a retrieved person leaves it missing.
-        "is_identified": pd.Series(_field(persons, "is_identified"), dtype="boolean"),
+        "is_identified": _flags(_field(persons, "is_identified")),
     }
 
 
@@ -183,7 +189,7 @@ def persons_frame(
             columns["properties"] = pd.Series(props, dtype=object)
     except (ValidationError, InvalidResponse):
         raise
-    except (KeyError, TypeError, AttributeError, ValueError, IndexError) as err:
+    except (KeyError, TypeError, AttributeError, ValueError) as err:
         raise _bad_person(persons) from err
     df = pd.DataFrame(columns)
     if property_types is not None and flatten:

@@ -341,11 +341,13 @@ def test_an_int_beyond_int64_with_gaps_stays_exact() -> None:
     ]
 
 
-@pytest.mark.parametrize("flag", ["yes", 2, [1], {"a": 1}])
+@pytest.mark.parametrize("flag", ["yes", 0, 1, [1], {"a": 1}])
 @pytest.mark.parametrize("others", [0, 1])
 def test_a_non_boolean_is_identified_is_named(flag, others) -> None:
-    people = [{**person(1), "is_identified": flag}] + [person(2)] * others
-    with pytest.raises(InvalidResponse, match=r"person #0 \(id 1\) has is_identified"):
+    people = [person(2, is_identified=True)] * others + [person(1, is_identified=flag)]
+    with pytest.raises(
+        InvalidResponse, match=re.escape(f"person #{others} has is_identified {flag!r} (")
+    ):
         persons_frame(people)
 
 
