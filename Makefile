@@ -5,9 +5,10 @@ BIN    := $(VENV)/bin
 STAMP_DEV := $(VENV)/.installed-dev
 STAMP_NB  := $(VENV)/.installed-notebook
 STAMP_TYPING := $(VENV)/.installed-typing
+STAMP_MUTATION := $(VENV)/.installed-mutation
 
-.PHONY: demo test test-oldest test-package doctor lint notebooks bench test-browser clean \
-	record-example replay-example
+.PHONY: demo test test-oldest test-package doctor lint notebooks bench test-browser mutation \
+	clean record-example replay-example
 
 $(BIN)/python:
 	$(PYTHON) -m venv $(VENV)
@@ -19,6 +20,10 @@ $(STAMP_DEV): pyproject.toml | $(BIN)/python
 
 $(STAMP_TYPING): pyproject.toml | $(BIN)/python
 	$(BIN)/python -m pip install --quiet -e '.[dev,typing]'
+	touch $@
+
+$(STAMP_MUTATION): pyproject.toml | $(BIN)/python
+	$(BIN)/python -m pip install --quiet -e '.[dev,mutation]'
 	touch $@
 
 $(STAMP_NB): pyproject.toml | $(BIN)/python
@@ -88,6 +93,16 @@ bench: $(STAMP_DEV)
 test-browser: $(STAMP_DEV) $(STAMP_NB)
 	bash scripts/test_browser.sh
 
+## make mutation: mutation testing of the pure modules (frames/trends, frames/funnels, filters,
+## http/paging, frames/persons; MODULES="filters" for some, ONLY=concat_person_pages for one
+## function), a score per module and every survivor not listed in tests/mutation/equivalent.toml.
+## Tens of minutes: not part of make test.
+MODULES ?=
+ONLY ?=
+mutation: $(STAMP_MUTATION)
+	$(NO_ACCOUNT) POSTHOG_FRAMES_FIXTURES=$(abspath ../shared/posthog-fixtures) \
+		$(BIN)/python scripts/mutation.py $(MODULES) $(if $(ONLY),--only '$(ONLY)')
+
 ## make lint: ruff, and mypy on the package and on typical uses of its public API
 lint: $(STAMP_DEV) $(STAMP_TYPING)
 	$(BIN)/ruff check posthog_frames tests benchmarks scripts conftest.py
@@ -95,4 +110,4 @@ lint: $(STAMP_DEV) $(STAMP_TYPING)
 	$(BIN)/mypy posthog_frames tests/typing/public_api.py
 
 clean:
-	rm -rf $(VENV) $(OLDEST) build dist *.egg-info .pytest_cache
+	rm -rf $(VENV) $(OLDEST) build dist *.egg-info .pytest_cache mutants

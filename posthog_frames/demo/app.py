@@ -155,6 +155,10 @@ class DemoApp:
         self._store_lock = threading.Lock()
         self._count_lock = threading.Lock()
         self._count = 0
+        # API requests being answered now, and the most at once since the last reset: what
+        # tests of a client's concurrency (pages fetched ahead) measure, from the server's side.
+        self._in_flight = 0
+        self._peak = 0
         # What arrived, newest last: (method, path with query string, JSON body or None).
         self.log: deque[tuple[str, str, Any]] = deque(maxlen=_LOG_SIZE)
 
@@ -192,9 +196,16 @@ class DemoApp:
         with self._count_lock:
             return self._count
 
+    @property
+    def peak_concurrency(self) -> int:
+        """The most API requests answered at once since the last reset."""
+        with self._count_lock:
+            return self._peak
+
     def reset_request_count(self) -> None:
         with self._count_lock:
             self._count = 0
+            self._peak = self._in_flight
             self.log.clear()
 
     def request_log(self) -> list[tuple[str, str, Any]]:
@@ -223,6 +234,15 @@ class DemoApp:
             query = request.query_string.decode("latin-1")
             body = _json(request) if request.method == "POST" else None
             self.log.append((request.method, path + (f"?{query}" if query else ""), body))
+            self._in_flight += 1
+            self._peak = max(self._peak, self._in_flight)
+        try:
+            return self._answer_api(request, path)
+        finally:
+            with self._count_lock:
+                self._in_flight -= 1
+
+    def _answer_api(self, request: Request, path: str) -> Response:
         self.faults.delay()
         injected = self.faults.server_error()
         if injected == 503:

@@ -173,6 +173,13 @@ class DemoServer:
         """API requests answered so far, errors included."""
         return self.app.request_count
 
+    @property
+    def peak_concurrency(self) -> int:
+        """The most API requests the server was answering at once (from arrival until the
+        answer is ready, injected latency included) since the start or the last
+        :meth:`reset_request_count`."""
+        return self.app.peak_concurrency
+
     def reset_request_count(self) -> None:
         """Start counting (and logging) requests afresh."""
         self.app.reset_request_count()

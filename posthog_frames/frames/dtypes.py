@@ -49,7 +49,11 @@ def infer_column(col: pd.Series, originals: Callable[[], list[Any]]) -> pd.Serie
             return col
         if np.abs(present).max() < 2**53:  # exact in float64, so a cheap cast is lossless
             return col.astype("Int64")
-        return pd.Series(pd.array(raw, dtype="Int64"), index=col.index, name=col.name)
+        try:
+            return pd.Series(pd.array(raw, dtype="Int64"), index=col.index, name=col.name)
+        except OverflowError:  # past int64 (up to 2**64 pandas took the column as floats)
+            exact = [np.nan if v is None else v for v in raw]  # NaN for gaps, as from_records
+            return pd.Series(exact, dtype=object, index=col.index, name=col.name)
     if not _is_object(dtype):
         return col
     missing = col.isna().to_numpy()

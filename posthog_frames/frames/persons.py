@@ -56,6 +56,7 @@ PERSON_COLUMNS: tuple[str, ...] = (
     "is_identified",
 )
 _TEXT_OR_NULL = frozenset({str, type(None)})
+_BOOL_OR_NULL = frozenset({bool, type(None)})
 _ID_TYPES = frozenset({int, str})
 _EXPECTED = (
     "a persons page ({'results': [...]}), a list of person dicts, or the JSON bytes/str of either"
@@ -110,6 +111,17 @@ def _timestamps(values: list[Any], name: str) -> pd.Series:
     return pd.Series(parse_iso(values, utc=True, errors="coerce"), dtype=DATETIME)
 
 
+def _flags(values: list[Any]) -> pd.Series:
+    # Checked here: pandas would take 0 and 1 as booleans and fail on anything else.
+    if not set(map(type, values)) <= _BOOL_OR_NULL:
+        i, bad = next((i, v) for i, v in enumerate(values) if type(v) not in _BOOL_OR_NULL)
+        raise InvalidResponse(
+            f"person #{i} has is_identified {bad!r} ({type(bad).__name__}); expected true, false "
+            "or null"
+        )
+    return pd.Series(values, dtype="boolean")
+
+
 def _field(persons: list[dict[str, Any]], name: str) -> list[Any]:
     return list(map(dict.get, persons, repeat(name)))  # C-level loop: ~30% faster than a listcomp
 
@@ -131,7 +143,7 @@ def _fixed_columns(persons: list[dict[str, Any]]) -> dict[str, pd.Series]:
         "created_at": _timestamps(_field(persons, "created_at"), "created_at"),
         "last_seen_at": _timestamps(_field(persons, "last_seen_at"), "last_seen_at"),
         # In the persons list only (SerializedPerson); a retrieved person leaves it missing.
-        "is_identified": pd.Series(_field(persons, "is_identified"), dtype="boolean"),
+        "is_identified": _flags(_field(persons, "is_identified")),
     }
 
 

@@ -4,6 +4,8 @@ the insight routes reaching the store only after authentication and scopes.
 
 from __future__ import annotations
 
+from concurrent.futures import ThreadPoolExecutor
+
 import pytest
 import requests
 
@@ -85,6 +87,19 @@ def test_request_count_counts_every_api_request(demo):
     get(demo, "/api/users/@me/", key=None)
     get(demo, "/api/does-not-exist/")
     assert demo.request_count == 3
+
+
+@pytest.mark.parametrize("at_once", [1, 3])
+def test_peak_concurrency_counts_requests_answered_at_once(at_once):
+    # Latency keeps each request open long enough for the others to arrive while it is.
+    with serve(persons=20, latency=0.3) as demo:
+        get(demo, "/api/users/@me/")
+        demo.reset_request_count()
+        assert demo.peak_concurrency == 0
+        with ThreadPoolExecutor(at_once) as pool:
+            codes = list(pool.map(lambda _: get(demo, "/api/users/@me/").status_code, [0] * 3))
+        assert codes == [200] * 3 and demo.request_count == 3
+        assert demo.peak_concurrency == at_once
 
 
 class FakeStore:

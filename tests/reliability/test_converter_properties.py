@@ -21,7 +21,7 @@ from hypothesis import strategies as st
 
 from posthog_frames.exceptions import InsightNotComputed, InvalidResponse
 from posthog_frames.frames import hogql_frame, insight_frame
-from posthog_frames.frames.persons import persons_frame
+from posthog_frames.frames.persons import PERSON_COLUMNS, persons_frame
 from tests.conftest import INSIGHT_FIXTURES, load_fixture
 from tests.reliability.helpers import DELETE, set_path, value_paths
 
@@ -110,24 +110,92 @@ def test_broken_persons_raise_invalid_response_only(people, data):
     assert len(df) == len(people)
 
 
-@given(json_values | st.lists(json_values, max_size=3) | st.dictionaries(text, json_values))
-@SETTINGS
-def test_persons_frame_on_arbitrary_json_raises_invalid_response_only(value):
-    try:
-        persons_frame(value)
-    except InvalidResponse:
-        pass
+def readable_persons(value) -> list | None:
+    """The persons *value* holds by persons_frame's contract, or None when it holds none.
+
+    Written from the docstrings, not from the converter: a page dict, one retrieved person (it
+    has ``distinct_ids``) or a list of person dicts, each with a number or UUID text as ``id``,
+    a dict (or nothing) as ``properties``, ISO text or null as timestamps and a boolean or null
+    as ``is_identified``.
+    """
+    if isinstance(value, dict):
+        if "results" in value:
+            value = value["results"]
+        elif "id" in value and "distinct_ids" in value:
+            value = [value]
+        else:
+            return None
+    if not isinstance(value, list):
+        return None
+    for person in value:
+        if not isinstance(person, dict) or type(person.get("id")) not in (int, str):
+            return None
+        if not isinstance(person.get("properties") or {}, dict):
+            return None
+        if any(
+            type(person.get(k)) not in (str, type(None)) for k in ("created_at", "last_seen_at")
+        ):
+            return None
+        if type(person.get("is_identified")) not in (bool, type(None)):
+            return None
+    return value
 
 
-@given(json_values)
+def check_persons_frame(value, convert) -> None:
+    """*convert* gives every person *value* holds, in order, or raises InvalidResponse when it
+    holds none: which of the two is decided by the input, never by the converter."""
+    people = readable_persons(value)
+    if people is None:
+        with pytest.raises(InvalidResponse):
+            convert()
+        return
+    df = convert()
+    assert df["id"].tolist() == [p["id"] for p in people]
+    assert df.columns.tolist()[:7] == list(PERSON_COLUMNS)
+
+
+# Persons as PostHog sends them, and every field also as any other JSON value.
+person_like = st.fixed_dictionaries(
+    {"id": st.integers(0, 2**53) | st.uuids().map(str) | json_values},
+    optional={
+        key: json_values | st.just(good)
+        for key, good in [
+            ("properties", {"plan": "pro"}),
+            ("created_at", "2024-05-01T10:00:00Z"),
+            ("last_seen_at", None),
+            ("is_identified", True),
+            ("distinct_ids", ["d1"]),
+            ("name", "a@example.com"),
+        ]
+    },
+)
+any_persons = (
+    json_values
+    | st.lists(json_values | person_like, max_size=3)
+    | st.dictionaries(text, json_values)
+    | st.fixed_dictionaries({"results": st.lists(person_like, max_size=3)})
+    | person_like
+)
+
+
+@given(any_persons)
 @SETTINGS
-def test_persons_frame_on_arbitrary_bytes_raises_invalid_response_only(value):
+def test_persons_frame_converts_any_json_or_raises_invalid_response(value):
+    check_persons_frame(value, lambda: persons_frame(value))
+
+
+@given(any_persons)
+@SETTINGS
+def test_persons_frame_converts_any_bytes_or_raises_invalid_response(value):
     raw = json.dumps(value).encode()
     for body in (raw, raw[: len(raw) // 2], b"<html>502</html>"):
         try:
-            persons_frame(body)
-        except InvalidResponse:
-            pass
+            parsed = json.loads(body)
+        except ValueError:
+            with pytest.raises(InvalidResponse, match="not JSON"):
+                persons_frame(body)
+            continue
+        check_persons_frame(parsed, lambda body=body: persons_frame(body))
 
 
 # --- HogQL -----------------------------------------------------------------------------------

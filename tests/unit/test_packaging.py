@@ -15,7 +15,8 @@ from tests.conftest import ROOT
 
 OLDEST = ROOT / "constraints" / "oldest.txt"
 # Extras whose floors the oldest environment proves: `make test-oldest` installs `.[dev]`, which
-# holds parquet's pyarrow. The notebook and browser extras serve `make demo`/`make test-browser`.
+# holds parquet's pyarrow. The notebook, browser and mutation extras serve `make demo`,
+# `make test-browser` and `make mutation`.
 TESTED_EXTRAS = ("parquet", "dev")
 
 

@@ -146,3 +146,81 @@ def test_recorded_time_to_convert_compare_with_a_list_label_is_invalid_response(
     insight["result"][0]["compare_label"] = ["current"]
     with pytest.raises(InvalidResponse, match=r"result\[0\].*compare_label"):
         funnel_frame(insight)
+
+
+# --- the view follows the result's shape -----------------------------------------------------
+# Shapes as PostHog's funnel runners answer them (the recorded insights in ../shared): a
+# histogram {"bins": [[seconds, count], ...], "average_conversion_time": ...}, or a list of
+# them when comparing; steps as a list (flat, or one list per breakdown value).
+
+HISTOGRAM = {"bins": [[0, 3], [60, 1]], "average_conversion_time": 12.0}
+
+
+def insight_of(result, viz: str | None = None, compare: bool = False) -> dict:
+    source: dict = {"kind": "FunnelsQuery", "series": [{"event": "a"}, {"event": "b"}]}
+    if viz:
+        source["funnelsFilter"] = {"funnelVizType": viz}
+    if compare:
+        source["compareFilter"] = {"compare": True}
+    return {"query": {"kind": "InsightVizNode", "source": source}, "result": result}
+
+
+@pytest.mark.parametrize("viz", [None, "steps", "trends"])
+@pytest.mark.parametrize("result", [HISTOGRAM, [HISTOGRAM]], ids=["object", "list"])
+def test_a_histogram_is_time_to_convert_whatever_the_viz_type(result, viz) -> None:
+    df = funnel_frame(insight_of(result, viz) if viz else result)
+    assert df.attrs["view"] == "time_to_convert"
+    assert df["seconds"].tolist() == [0, 60] and df["count"].tolist() == [3, 1]
+    assert df.attrs["average_conversion_time"] == 12.0 and "compare_label" not in df
+
+
+@pytest.mark.parametrize("viz", ["time_to_convert", "trends"])
+def test_steps_are_steps_whatever_the_viz_type(viz) -> None:
+    df = funnel_frame(insight_of([step(0, 10), step(1, 4)], viz))
+    assert df.attrs["view"] == "steps" and df["count"].tolist() == [10, 4]
+
+
+@pytest.mark.parametrize("viz", ["steps", "time_to_convert", "trends"])
+def test_an_empty_result_takes_the_view_of_its_viz_type(viz) -> None:
+    assert funnel_frame(insight_of([], viz)).attrs["view"] == viz
+
+
+# --- compare labels land on the right rows ---------------------------------------------------
+
+
+def test_breakdown_and_compare_steps_keep_each_groups_own_label() -> None:
+    def group(value: str, label: str, first: int) -> list:
+        return [step(i, first - i, breakdown_value=[value], compare_label=label) for i in range(2)]
+
+    # Interleaved on purpose: labels by position (first half current) would differ here.
+    result = [group("A", "current", 9), group("A", "previous", 7), group("B", "current", 5)]
+    df = funnel_frame(insight_of(result, compare=True))
+    assert df["breakdown_value"].tolist() == ["A", "A", "A", "A", "B", "B"]
+    assert df["compare_label"].tolist() == ["current"] * 2 + ["previous"] * 2 + ["current"] * 2
+    assert df["count"].tolist() == [9, 8, 7, 6, 5, 4]
+
+
+def test_breakdown_steps_without_labels_get_no_compare_label_by_position() -> None:
+    result = [[step(0, 9, breakdown_value=["A"])], [step(0, 5, breakdown_value=["B"])]]
+    df = funnel_frame(insight_of(result, compare=True))
+    assert "compare_label" not in df and df["breakdown_value"].tolist() == ["A", "B"]
+
+
+def test_compare_steps_without_own_labels_are_current_then_previous() -> None:
+    # The second period's steps follow the first's; a repeated order starts a new group.
+    result = [step(0, 10), step(1, 4), step(0, 8), step(1, 2)]
+    df = funnel_frame(insight_of(result, compare=True))
+    assert df["compare_label"].tolist() == ["current", "current", "previous", "previous"]
+    assert df["step"].tolist() == [1, 2, 1, 2]
+    assert df["conversion_rate"].tolist() == pytest.approx([1.0, 0.4, 1.0, 0.25])
+
+
+@pytest.mark.parametrize("compare", [False, True])
+def test_unlabeled_histograms_are_current_then_previous(compare) -> None:
+    previous = {"bins": [[0, 7]], "average_conversion_time": 30.0, "median_conversion_time": 20.0}
+    result = [{**HISTOGRAM, "median_conversion_time": 10.0}, previous]
+    df = funnel_frame(insight_of(result, "time_to_convert", compare=compare))
+    assert df["compare_label"].tolist() == ["current", "current", "previous"]
+    assert df["count"].tolist() == [3, 1, 7]
+    assert df.attrs["average_conversion_time"] == {"current": 12.0, "previous": 30.0}
+    assert df.attrs["median_conversion_time"] == {"current": 10.0, "previous": 20.0}

@@ -296,3 +296,71 @@ def test_broken_fields_raise_before_pandas_warns(broken, message, flatten) -> No
         with pytest.raises(InvalidResponse) as err:
             persons_frame(people, flatten=flatten)
     assert "person #1" in str(err.value) and message in str(err.value)
+
+
+# --- pages whose dtypes pandas alone would get wrong ----------------------------------------
+
+
+@pytest.mark.parametrize(
+    "second",
+    [[person(2)], [person(2, {"seats": None})]],
+    ids=["page-without-the-property", "page-where-it-is-null"],
+)
+def test_an_int_property_missing_from_a_whole_page_stays_integer(second) -> None:
+    # Left to pd.concat: float64 [3.0, nan] without the column, object [3, None] all null.
+    out = concat_person_pages([persons_frame([person(1, {"seats": 3})]), persons_frame(second)])
+    assert out["properties.seats"].dtype == "Int64"
+    assert out["properties.seats"].tolist() == [3, pd.NA]
+
+
+def test_one_page_repeating_a_person_keeps_it_once_with_a_fresh_index() -> None:
+    page = persons_frame([person(1), person(1, {"seats": 3}), person(2)])
+    out = concat_person_pages([page])
+    assert out["id"].tolist() == [1, 2] and out.index.tolist() == [0, 1]
+    assert out["properties.seats"].isna().all()  # the first version is kept
+
+
+UUID = "0190b8a1-7c2d-7000-8000-000000000001"
+
+
+def test_numeric_ids_and_uuids_mix_on_one_page_and_across_pages() -> None:
+    # GET /persons/:id/ answers the numeric id, the list the UUID; releases differ too.
+    mixed = persons_frame([person(1), {**person(2), "id": UUID}])
+    assert mixed["id"].tolist() == [1, UUID]
+    out = concat_person_pages(
+        [persons_frame([person(1)]), persons_frame([{**person(2), "id": UUID}])]
+    )
+    assert out["id"].tolist() == [1, UUID]
+
+
+def test_an_int_beyond_int64_with_gaps_stays_exact() -> None:
+    df = persons_frame([person(1, {"big": 2**63}), person(2)])
+    assert df["properties.big"].tolist()[0] == 2**63 and df["properties.big"].isna().tolist() == [
+        False,
+        True,
+    ]
+
+
+@pytest.mark.parametrize("flag", ["yes", 0, 1, [1], {"a": 1}])
+@pytest.mark.parametrize("others", [0, 1])
+def test_a_non_boolean_is_identified_is_named(flag, others) -> None:
+    people = [person(2, is_identified=True)] * others + [person(1, is_identified=flag)]
+    with pytest.raises(
+        InvalidResponse, match=re.escape(f"person #{others} has is_identified {flag!r} (")
+    ):
+        persons_frame(people)
+
+
+def test_an_unforeseen_failure_inside_pandas_is_still_an_invalid_response(monkeypatch) -> None:
+    # A fault only a fake can produce: a pandas release failing where none fails today.
+    from posthog_frames.frames import persons as module
+
+    def broken(col, originals):
+        raise ValueError("a new pandas failure")
+
+    monkeypatch.setattr(module, "infer_column", broken)
+    with pytest.raises(
+        InvalidResponse, match="^persons could not be read: expected a persons pa"
+    ) as err:
+        persons_frame([person(1, {"seats": 3})])
+    assert str(err.value.__cause__) == "a new pandas failure"

@@ -279,3 +279,45 @@ def test_wide_breakdown_names_follow_posthogs_labels() -> None:
     assert list(wide.columns) == [i["label"] for i in insight["result"]]
     multi = [item("x", [1, 2], breakdown_value=["Chrome", "Mac"])]
     assert list(trends_frame(multi, wide=True).columns) == ["x - Chrome - Mac"]
+
+
+def test_wide_names_a_null_breakdown_value_by_its_series_alone() -> None:
+    # PostHog breaks down persons without the property into a null value.
+    items = [item("x", [1, 2], breakdown_value="Chrome"), item("x", [3, 4], breakdown_value=None)]
+    wide = trends_frame(items, wide=True)
+    assert list(wide.columns) == ["x - Chrome", "x"] and wide["x"].tolist() == [3, 4]
+
+
+@pytest.mark.parametrize("missing", [None, np.nan], ids=["None", "NaN"])
+def test_widen_of_a_stored_long_frame_skips_a_missing_breakdown_value(missing) -> None:
+    # A long frame read back from a file may hold NaN where trends_frame made None.
+    from posthog_frames.frames.trends import widen
+
+    long = trends_frame([item("x", [1, 2], breakdown_value="Chrome"), item("x", [3, 4])])
+    long["breakdown_value"] = pd.Series(["Chrome", "Chrome", missing, missing], dtype=object)
+    wide = widen(long, np.array([0, 0, 1, 1]))
+    assert list(wide.columns) == ["x - Chrome", "x"]
+
+
+def test_wide_compare_with_more_previous_than_current_items() -> None:
+    current_days, previous_days = ["2024-01-08", "2024-01-09"], ["2024-01-06", "2024-01-07"]
+    items = [
+        series("x", [1, 2], current_days, compare_label="current"),
+        series("x", [3, 4], previous_days, compare_label="previous"),
+        series("y", [5, 6], previous_days, compare_label="previous", order=1),
+    ]
+    wide = trends_frame(items, wide=True)
+    # A previous item without a current partner is put on the last current item's dates.
+    assert list(wide.index) == [pd.Timestamp(day) for day in current_days]
+    assert wide.to_dict("list") == {
+        "x (current)": [1, 2],
+        "x (previous)": [3, 4],
+        "y (previous)": [5, 6],
+    }
+
+
+def test_wide_previous_items_alone_keep_their_own_dates() -> None:
+    previous_days = ["2024-01-06", "2024-01-07"]
+    items = [series("x", [3, 4], previous_days, compare_label="previous")]
+    wide = trends_frame(items, wide=True)
+    assert list(wide.index) == [pd.Timestamp(day) for day in previous_days]
