@@ -37,7 +37,7 @@ from posthog_frames.http.session import DEFAULT_MAX_CACHE_MB, build_session
 from posthog_frames.http.sqlite_cache import SQLiteCache
 from posthog_frames.http.transport import Expect, Transport, expect_object
 
-__all__ = ["BaseClient", "clean_params", "progress_bar"]
+__all__ = ["BaseClient", "clean_params"]
 
 log = logging.getLogger("posthog_frames")
 
@@ -380,29 +380,6 @@ def clean_params(params: dict[str, Any]) -> dict[str, Any]:
             continue
         out[key] = ("true" if value else "false") if isinstance(value, bool) else value
     return out
-
-
-def progress_bar(client: BaseClient, explicit: bool | None, total: int | None, unit: str) -> Any:
-    """A tqdm bar counting *unit*, or None when progress bars are off.
-
-    *explicit* is the call's ``progress=``; else the client's, else on unless the environment
-    sets ``POSTHOG_FRAMES_PROGRESS=0``.
-
-    Example:
-        >>> progress_bar(client, False, 100, "persons") is None
-        True
-    """
-    choice = explicit if explicit is not None else client.progress
-    if choice is None:
-        flag = os.environ.get("POSTHOG_FRAMES_PROGRESS", "1").lower()
-        choice = flag not in ("0", "false", "no")
-    if not choice:
-        return None
-    from tqdm.auto import tqdm
-
-    bar = tqdm(total=total, unit=unit, desc=unit)
-    client._bars.add(bar)
-    return bar
 
 
 def _expect_user(body: Any) -> str | None:

@@ -23,7 +23,8 @@ import pandas as pd
 
 from posthog_frames.client import insights as insights_api
 from posthog_frames.client._named import object_id
-from posthog_frames.client.base import BaseClient, progress_bar
+from posthog_frames.client.base import BaseClient
+from posthog_frames.client.progress import progress_bar
 from posthog_frames.dashboard import Dashboard, DashboardTile
 from posthog_frames.exceptions import InsightNotComputed, PermissionDenied
 from posthog_frames.frames.listings import dashboards_frame

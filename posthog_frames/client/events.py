@@ -21,7 +21,8 @@ from typing import Any
 
 import pandas as pd
 
-from posthog_frames.client.base import BaseClient, progress_bar
+from posthog_frames.client.base import BaseClient
+from posthog_frames.client.progress import progress_bar
 from posthog_frames.client.properties import property_definitions
 from posthog_frames.exceptions import InvalidResponse, PermissionDenied, ValidationError
 from posthog_frames.frames.events import events_frame

@@ -24,10 +24,11 @@ from typing import Any, NamedTuple
 import orjson
 import pandas as pd
 
-from posthog_frames.client.base import BaseClient, progress_bar
+from posthog_frames.client.base import BaseClient
 from posthog_frames.client.hogql import MAX_ROWS
 from posthog_frames.client.persons import PersonsRequest
 from posthog_frames.client.persons_hogql import query_person_frames
+from posthog_frames.client.progress import progress_bar
 from posthog_frames.client.properties import person_property_types
 from posthog_frames.client.query import check_sql, no_cache, query_pages
 from posthog_frames.exceptions import MissingDependency, ValidationError

@@ -21,10 +21,11 @@ from typing import Any, NamedTuple
 import pandas as pd
 import requests
 
-from posthog_frames.client.base import BaseClient, progress_bar
+from posthog_frames.client.base import BaseClient
 from posthog_frames.client.cohort_state import await_cohorts, cohort_filter_ids
 from posthog_frames.client.hogql import MAX_ROWS
 from posthog_frames.client.persons_hogql import query_person_frames
+from posthog_frames.client.progress import progress_bar
 from posthog_frames.client.properties import filter_keys, hint_unknown, person_property_types
 from posthog_frames.exceptions import ValidationError
 from posthog_frames.filters import filters_param, normalize_filters

@@ -17,8 +17,9 @@ from typing import TYPE_CHECKING
 
 import pandas as pd
 
-from posthog_frames.client.base import BaseClient, progress_bar
+from posthog_frames.client.base import BaseClient
 from posthog_frames.client.hogql import MAX_ROWS, person_dicts, persons_page_sql, persons_where
+from posthog_frames.client.progress import progress_bar
 from posthog_frames.client.properties import person_property_types
 from posthog_frames.client.query import check_limit, run_query
 from posthog_frames.exceptions import ValidationError
