@@ -26,8 +26,8 @@ from typing import Any
 import pandas as pd
 
 from posthog_frames.client.base import BaseClient
+from posthog_frames.client.polling import await_query
 from posthog_frames.client.properties import property_definitions
-from posthog_frames.client.query import await_query
 from posthog_frames.exceptions import (
     InvalidArgument,
     InvalidResponse,

@@ -16,7 +16,7 @@ from __future__ import annotations
 import re
 import warnings
 from collections.abc import Iterator
-from typing import Any, NamedTuple
+from typing import Any
 
 import pandas as pd
 import requests
@@ -25,6 +25,7 @@ from posthog_frames.client.base import BaseClient
 from posthog_frames.client.cohort_state import await_cohorts, cohort_filter_ids
 from posthog_frames.client.hogql import MAX_ROWS
 from posthog_frames.client.persons_hogql import query_person_frames
+from posthog_frames.client.persons_request import PersonsRequest
 from posthog_frames.client.progress import progress_bar
 from posthog_frames.client.properties import filter_keys, hint_unknown, person_property_types
 from posthog_frames.exceptions import ValidationError
@@ -50,31 +51,6 @@ _UUID_RE = re.compile(
 # A warning about a pull points at the user's line, past this module's function, its page
 # generator and the Client method that called it.
 _USER_FRAME = 5
-
-
-class PersonsRequest(NamedTuple):
-    """Which persons a pull asks for: the arguments ``persons()`` and ``iter_persons()`` share.
-
-    Example:
-        >>> PersonsRequest(properties=[phf.PropertyFilter("plan", ["pro"])], limit=10).limit
-        10
-    """
-
-    properties: Any = None
-    search: str | None = None
-    distinct_id: str | None = None
-    email: str | None = None
-    limit: int | None = None
-    page_size: int | None = None
-
-    def filters(self) -> list[dict[str, Any]]:
-        """The property filters as PostHog's dicts (``[]`` without filters).
-
-        Example:
-            >>> PersonsRequest(properties=[phf.PropertyFilter("plan", ["pro"])]).filters()
-            [{'key': 'plan', 'value': ['pro'], 'operator': 'exact', 'type': 'person'}]
-        """
-        return [f.to_dict() for f in normalize_filters(self.properties)] if self.properties else []
 
 
 def check_via(via: Any) -> str:

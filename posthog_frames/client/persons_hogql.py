@@ -5,7 +5,7 @@
 list orders them. The SQL is written in :mod:`posthog_frames.client.hogql`.
 
 Example:
-    >>> from posthog_frames.client.persons import PersonsRequest
+    >>> from posthog_frames.client.persons_request import PersonsRequest
     >>> [len(f) for f in query_person_frames(client, PersonsRequest(page_size=300))]
     [300, 200]
 """
@@ -13,21 +13,18 @@ Example:
 from __future__ import annotations
 
 from collections.abc import Iterator
-from typing import TYPE_CHECKING
 
 import pandas as pd
 
 from posthog_frames.client.base import BaseClient
 from posthog_frames.client.hogql import MAX_ROWS, person_dicts, persons_page_sql, persons_where
+from posthog_frames.client.persons_request import PersonsRequest
 from posthog_frames.client.progress import progress_bar
 from posthog_frames.client.properties import person_property_types
 from posthog_frames.client.query import check_limit, run_query
 from posthog_frames.exceptions import ValidationError
 from posthog_frames.filters import normalize_filters
 from posthog_frames.frames.persons import persons_frame
-
-if TYPE_CHECKING:  # persons.py imports this module: the request type is for annotations only
-    from posthog_frames.client.persons import PersonsRequest
 
 __all__ = ["query_person_frames"]
 
@@ -47,7 +44,7 @@ def query_person_frames(
     *types* (property name → PostHog type) skips fetching the property definitions.
 
     Example:
-        >>> from posthog_frames.client.persons import PersonsRequest
+        >>> from posthog_frames.client.persons_request import PersonsRequest
         >>> [len(f) for f in query_person_frames(client, PersonsRequest(page_size=200))]
         [200, 200, 100]
     """

@@ -14,7 +14,6 @@ Example:
 
 from __future__ import annotations
 
-import time
 import warnings
 from collections.abc import Callable, Iterator, Sequence
 from contextlib import AbstractContextManager, nullcontext
@@ -31,21 +30,17 @@ from posthog_frames.client.keyset import (
     plan_keyset,
     split_tail,
 )
+from posthog_frames.client.polling import HOGQL_HINT, await_query, expect_status
 from posthog_frames.exceptions import (
     InvalidResponse,
     PostHogError,
-    QueryFailed,
-    ServerError,
-    Timeout,
     ValidationError,
 )
 from posthog_frames.frames.sql import TruncatedResult, hogql_frame
-from posthog_frames.http.transport import expect_object
 
 __all__ = [
     "POLL_SECONDS",
     "REFRESH_MODES",
-    "await_query",
     "check_limit",
     "check_sql",
     "hogql_rejected",
@@ -69,10 +64,6 @@ REFRESH_MODES = (
 )
 _ASYNC = ("async", "lazy_async", "force_async", "async_except_on_cache_miss")
 POLL_SECONDS = 600.0  # how long an async query is polled before Timeout
-_HINT = (
-    "Check the HogQL (https://posthog.com/docs/sql); the demo server runs a documented subset "
-    "(posthog_frames.demo.hogql)."
-)
 
 
 def check_sql(sql: Any) -> str:
@@ -206,7 +197,7 @@ def hogql_rejected(err: ValidationError) -> ValidationError:
         'PostHog rejected the HogQL query: Unable to resolve field: nope Check the HogQL ...'
     """
     return ValidationError(
-        f"PostHog rejected the HogQL query: {err.detail or err.message} {_HINT}",
+        f"PostHog rejected the HogQL query: {err.detail or err.message} {HOGQL_HINT}",
         status=err.status,
         type=err.type,
         code=err.code,
@@ -256,58 +247,6 @@ def post_query(
             endpoint=f"query/{status['id']}/",
         )
     return results
-
-
-def await_query(
-    client: BaseClient, status: dict[str, Any], deadline: float, advice: str
-) -> dict[str, Any]:
-    """Poll ``query/:id/`` until PostHog reports *status* complete; the final status.
-
-    Shared by async queries and async insight refreshes; past *deadline* seconds a
-    :class:`Timeout` says to poll later or to follow *advice*.
-
-    Example:
-        >>> started = client.post("query/", {"query": {"kind": "HogQLQuery",
-        ...     "query": "select 2"}, "refresh": "async"}, refresh=True)["query_status"]
-        >>> await_query(client, started, 10, "retry")["results"]["results"]
-        [[2]]
-    """
-    query_id = status.get("id")
-    started, wait = time.monotonic(), 0.1
-    while not status.get("complete"):
-        if status.get("error"):
-            raise _failed(query_id, status.get("error_message"), None)
-        if time.monotonic() - started > deadline:
-            raise Timeout(
-                f"The async query {query_id} was still running after {deadline:g} s; poll "
-                f"client.get('query/{query_id}/') later, or {advice}.",
-                endpoint=f"query/{query_id}/",
-            )
-        time.sleep(wait)
-        wait = min(wait * 2, 2.0)
-        try:
-            answer = client.get(f"query/{query_id}/", refresh=True, expect=_expect_status)
-        except (ValidationError, ServerError) as err:
-            # A failed query answers 400 (with PostHog's message) or 500, with its status.
-            raise _failed(query_id, err.detail, err) from None
-        status = answer["query_status"]
-    return status
-
-
-def _failed(query_id: Any, message: str | None, err: PostHogError | None) -> PostHogError:
-    """The error for an async query PostHog reports as failed (400: a query to fix)."""
-    said = message or "no reason given"
-    fields: dict[str, Any] = {"endpoint": f"query/{query_id}/"}
-    if err is not None:
-        fields.update(status=err.status, type=err.type, code=err.code, detail=err.detail)
-    if err is not None and err.status == 400:
-        return ValidationError(f"The async query {query_id} failed: {said}. {_HINT}", **fields)
-    return QueryFailed(
-        f"PostHog could not compute the async query {query_id}: {said}. Try again later, or "
-        "with refresh='blocking'.",
-        error_message=message,
-        **fields,
-    )
 
 
 def query_pages(
@@ -405,18 +344,8 @@ def _expect_results(body: Any) -> str | None:
     return f"expected a HogQL answer {{'results': [...], 'columns': [...]}}, got {got}"
 
 
-def _expect_status(body: Any) -> str | None:
-    if not isinstance(body, dict):
-        return expect_object(body)
-    status = body.get("query_status")
-    if isinstance(status, dict) and status.get("id"):
-        return None
-    got = sorted(body)[:8]
-    return f"expected {{'query_status': {{'id': ..., 'complete': ...}}}}, got keys {got}"
-
-
 def _expect_answer(body: Any) -> str | None:
     """A /query/ answer: rows (blocking) or the status of a query still running (async)."""
     if isinstance(body, dict) and "results" not in body and "query_status" in body:
-        return _expect_status(body)
+        return expect_status(body)
     return _expect_results(body)
