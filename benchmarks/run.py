@@ -19,6 +19,7 @@ from datetime import UTC, datetime
 sys.path.insert(0, os.path.dirname(os.path.abspath(__file__)))
 
 from bench_convert import flatten_rows, trends_rows  # noqa: E402
+from bench_import import import_rows  # noqa: E402
 from bench_memory import memory_rows  # noqa: E402
 from bench_persons import LATENCY, pull_rows, request_rows  # noqa: E402
 from demo_process import DemoProcess  # noqa: E402
@@ -52,6 +53,8 @@ def main() -> int:
     print("conversion...", flush=True)
     rows += flatten_rows(persons=100_000, repeats=3)
     rows += trends_rows(repeats=5)
+    print("import time, fresh processes...", flush=True)
+    rows += import_rows()
     print("memory and request counts, 100,000 persons...", flush=True)
     with DemoProcess(100_000, LATENCY) as demo:
         rows += memory_rows(demo)
