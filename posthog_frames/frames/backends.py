@@ -112,15 +112,24 @@ def _to_nullable(col: pd.Series) -> pd.Series:
 def _to_arrow(col: pd.Series) -> pd.Series:
     import pyarrow as pa
 
-    if _is_object(col.dtype) and any(isinstance(v, dict) for v in col.array):
-        return col  # a struct would read a missing key back as a null: not the same content
     try:
         array = pa.Array.from_pandas(col)
     except (pa.ArrowException, TypeError, ValueError):
         return col  # mixed types (3 and "3"): no Arrow type holds them, so they stay objects
+    if _has_struct(array.type):
+        return col  # dicts: as a struct a missing key would read back as a null
     if pa.types.is_large_string(array.type):
         # pandas 3's str is large_string; one Arrow type for text on pandas 2 and 3 alike.
         array = array.cast(pa.string())
     elif pa.types.is_null(array.type) and _is_object(col.dtype):
         return col  # nothing but gaps: no type to choose
     return pd.Series(pd.arrays.ArrowExtensionArray(array), index=col.index, name=col.name)
+
+
+def _has_struct(arrow_type: Any) -> bool:
+    import pyarrow as pa
+
+    if pa.types.is_struct(arrow_type) or pa.types.is_map(arrow_type):
+        return True
+    nested = pa.types.is_list(arrow_type) or pa.types.is_large_list(arrow_type)
+    return nested and _has_struct(arrow_type.value_type)

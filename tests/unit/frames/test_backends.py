@@ -150,3 +150,9 @@ def test_attrs_survive_the_conversion() -> None:
     frame = pd.DataFrame({"n": [1]})
     frame.attrs["kind"] = "sql"
     assert with_backend(frame, "pyarrow").attrs == {"kind": "sql"}
+
+
+def test_lists_of_dicts_stay_objects_too() -> None:
+    frame = pd.DataFrame({"steps": pd.Series([[{"a": 1}], [{"b": 2}]], dtype=object)})
+    converted = with_backend(frame, "pyarrow")
+    assert converted["steps"].dtype == object and converted["steps"][1] == [{"b": 2}]
