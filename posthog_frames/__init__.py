@@ -170,26 +170,9 @@ __all__ = [
 
 # matplotlib and ipywidgets take longer to import than pandas: their names load on first use.
 _LAZY = {
-    **dict.fromkeys(
-        (
-            "plot",
-            "plot_boxplot",
-            "plot_calendar_heatmap",
-            "plot_funnel",
-            "plot_funnel_correlation",
-            "plot_funnel_trends",
-            "plot_lifecycle",
-            "plot_number",
-            "plot_paths",
-            "plot_retention",
-            "plot_sql",
-            "plot_stickiness",
-            "plot_time_to_convert",
-            "plot_trends",
-        ),
-        "posthog_frames.plotting",
-    ),
-    "FilterBuilder": "posthog_frames.widgets",
+    name: "posthog_frames.plotting" if name.startswith("plot") else "posthog_frames.widgets"
+    for name in __all__
+    if name.startswith("plot") or name == "FilterBuilder"
 }
 
 

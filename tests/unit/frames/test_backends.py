@@ -2,7 +2,6 @@
 
 from __future__ import annotations
 
-import math
 from typing import Any
 
 import pandas as pd
@@ -42,12 +41,8 @@ PAGE = {
 
 
 def _missing(value: Any) -> bool:
-    return (
-        value is None
-        or value is pd.NA
-        or value is pd.NaT
-        or (isinstance(value, float) and math.isnan(value))
-    )
+    # None, NaN, NA and NaT alike; lists and dicts are values (pd.isna would answer per item).
+    return not isinstance(value, list | dict) and bool(pd.isna(value))
 
 
 def content(frame: pd.DataFrame) -> dict[str, list[Any]]:
