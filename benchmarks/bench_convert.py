@@ -20,18 +20,29 @@ from posthog_frames.demo.data.project import DemoData
 from posthog_frames.frames import trends_frame
 from posthog_frames.frames.persons import persons_frame
 
-__all__ = ["flatten_rows", "trends_payload", "trends_rows"]
+__all__ = ["arrow_rows", "flatten_rows", "persons_page", "trends_payload", "trends_rows"]
 
 
-def flatten_rows(persons: int = 100_000, repeats: int = 3) -> list[Row]:
-    """persons_frame vs the floor (orjson.loads + DataFrame.from_records) and json_normalize."""
+def persons_page(persons: int) -> bytes:
+    """One persons page of *persons* demo persons, as PostHog's JSON."""
     blobs = DemoData.generate(persons).blobs
     raw = b'{"results":[' + b",".join(blobs) + b'],"next":null,"previous":null}'
     del blobs  # the generated persons (millions of objects) would slow every GC pass timed here
     gc.collect()
+    return raw
+
+
+def _floor(raw: bytes) -> pd.DataFrame:
+    """The least any converter does: parse the JSON and make a frame of the properties."""
+    return pd.DataFrame.from_records([p["properties"] for p in orjson.loads(raw)["results"]])
+
+
+def flatten_rows(persons: int = 100_000, repeats: int = 3) -> list[Row]:
+    """persons_frame vs the floor (orjson.loads + DataFrame.from_records) and json_normalize."""
+    raw = persons_page(persons)
 
     def floor() -> pd.DataFrame:
-        return pd.DataFrame.from_records([p["properties"] for p in orjson.loads(raw)["results"]])
+        return _floor(raw)
 
     times = interleaved(
         {
@@ -55,6 +66,47 @@ def flatten_rows(persons: int = 100_000, repeats: int = 3) -> list[Row]:
             "< 1x",
             ours < normalize,
             f"persons_frame {ours:.2f} s, json_normalize {normalize:.2f} s",
+        ),
+    ]
+
+
+def _object_text(frame: pd.DataFrame) -> pd.DataFrame:
+    """*frame* with its text as numpy objects (pandas 2's default; pandas 3 stores str)."""
+    text = [c for c in frame.columns if pd.api.types.is_string_dtype(frame[c].dtype)]
+    return frame.astype(dict.fromkeys(text, object))
+
+
+def arrow_rows(persons: int = 100_000, repeats: int = 3) -> list[Row]:
+    """persons_frame(dtype_backend="pyarrow"): its memory against the frame with numpy object
+    text, and its time against the parse floor."""
+    raw = persons_page(persons)
+    times = interleaved(
+        {
+            "floor": lambda: _floor(raw),
+            "arrow": lambda: persons_frame(raw, dtype_backend="pyarrow"),
+        },
+        repeats,
+    )
+    default = persons_frame(raw)
+    arrow, objects = persons_frame(raw, dtype_backend="pyarrow"), _object_text(default)
+    sizes = {
+        name: frame.memory_usage(deep=True).sum() / 2**20
+        for name, frame in (("arrow", arrow), ("objects", objects), ("default", default))
+    }
+    return [
+        Row.at_most(
+            f"pyarrow persons frame, {persons:,}: memory (vs numpy object text)",
+            sizes["arrow"] / sizes["objects"],
+            0.5,
+            f"pyarrow {sizes['arrow']:.0f} MiB, object text {sizes['objects']:.0f} MiB "
+            f"(this pandas' default {sizes['default']:.0f} MiB)",
+        ),
+        Row.at_most(
+            f"pyarrow persons frame, {persons:,}: time (vs floor)",
+            times["arrow"] / times["floor"],
+            1.5,
+            f"persons_frame(pyarrow) {times['arrow']:.2f} s, loads+from_records "
+            f"{times['floor']:.2f} s",
         ),
     ]
 
@@ -120,4 +172,4 @@ def trends_rows(repeats: int = 5) -> list[Row]:
 if __name__ == "__main__":
     from timing import table
 
-    print(table(flatten_rows(persons=20_000) + trends_rows()))
+    print(table(flatten_rows(persons=20_000) + arrow_rows() + trends_rows()))

@@ -18,7 +18,8 @@ from datetime import UTC, datetime
 
 sys.path.insert(0, os.path.dirname(os.path.abspath(__file__)))
 
-from bench_convert import flatten_rows, trends_rows  # noqa: E402
+from bench_convert import arrow_rows, flatten_rows, trends_rows  # noqa: E402
+from bench_import import import_rows  # noqa: E402
 from bench_memory import memory_rows  # noqa: E402
 from bench_persons import LATENCY, pull_rows, request_rows  # noqa: E402
 from demo_process import DemoProcess  # noqa: E402
@@ -51,7 +52,10 @@ def main() -> int:
     rows += pull_rows(persons=20_000, repeats=3)
     print("conversion...", flush=True)
     rows += flatten_rows(persons=100_000, repeats=3)
+    rows += arrow_rows(persons=100_000, repeats=3)
     rows += trends_rows(repeats=5)
+    print("import time, fresh processes...", flush=True)
+    rows += import_rows()
     print("memory and request counts, 100,000 persons...", flush=True)
     with DemoProcess(100_000, LATENCY) as demo:
         rows += memory_rows(demo)

@@ -16,6 +16,8 @@ the zone in ``df.attrs["timezone"]`` (``tz=True`` makes them tz-aware); person t
 tz-aware UTC.
 """
 
+from typing import TYPE_CHECKING, Any
+
 from posthog_frames.client import Client, StreamResult, connect
 from posthog_frames.cohort_filters import InCohort, NotInCohort
 from posthog_frames.dashboard import Dashboard
@@ -68,24 +70,26 @@ from posthog_frames.frames import (
 )
 from posthog_frames.http.cassette import Cassette
 from posthog_frames.insight import Insight
-from posthog_frames.plotting import (
-    plot,
-    plot_boxplot,
-    plot_calendar_heatmap,
-    plot_funnel,
-    plot_funnel_correlation,
-    plot_funnel_trends,
-    plot_lifecycle,
-    plot_number,
-    plot_paths,
-    plot_retention,
-    plot_sql,
-    plot_stickiness,
-    plot_time_to_convert,
-    plot_trends,
-)
 from posthog_frames.queries import Action, Event
-from posthog_frames.widgets import FilterBuilder
+
+if TYPE_CHECKING:  # loaded on first use (__getattr__ below); named here for type checkers
+    from posthog_frames.plotting import (
+        plot,
+        plot_boxplot,
+        plot_calendar_heatmap,
+        plot_funnel,
+        plot_funnel_correlation,
+        plot_funnel_trends,
+        plot_lifecycle,
+        plot_number,
+        plot_paths,
+        plot_retention,
+        plot_sql,
+        plot_stickiness,
+        plot_time_to_convert,
+        plot_trends,
+    )
+    from posthog_frames.widgets import FilterBuilder
 
 __version__ = "0.1.0"
 
@@ -164,12 +168,41 @@ __all__ = [
     "StreamResult",
 ]
 
-# Reprs and tracebacks show the public path (httpx does the same).
-for _name in __all__:
-    _obj = globals()[_name]
-    if callable(_obj) and getattr(_obj, "__module__", "").startswith("posthog_frames."):
+# matplotlib and ipywidgets take longer to import than pandas: their names load on first use.
+_LAZY = {
+    name: "posthog_frames.plotting" if name.startswith("plot") else "posthog_frames.widgets"
+    for name in __all__
+    if name.startswith("plot") or name == "FilterBuilder"
+}
+
+
+def _public_path(obj: Any) -> None:
+    """Reprs and tracebacks show the public path (httpx does the same)."""
+    if callable(obj) and getattr(obj, "__module__", "").startswith("posthog_frames."):
         try:
-            _obj.__module__ = "posthog_frames"
+            obj.__module__ = "posthog_frames"
         except (AttributeError, TypeError):
             pass
-del _name, _obj
+
+
+def __getattr__(name: str) -> Any:
+    """The plotting and widget names, imported when first used (PEP 562)."""
+    module = _LAZY.get(name)
+    if module is None:
+        raise AttributeError(f"module 'posthog_frames' has no attribute {name!r}")
+    import importlib
+
+    value = getattr(importlib.import_module(module), name)
+    _public_path(value)
+    globals()[name] = value
+    return value
+
+
+def __dir__() -> list[str]:
+    return sorted({*globals(), *_LAZY})
+
+
+for _name in __all__:
+    if _name not in _LAZY:
+        _public_path(globals()[_name])
+del _name

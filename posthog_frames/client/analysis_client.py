@@ -19,6 +19,7 @@ from posthog_frames.client import actors as actors_api
 from posthog_frames.client import analysis as analysis_api
 from posthog_frames.client import events as events_api
 from posthog_frames.client.base import BaseClient
+from posthog_frames.frames.backends import DtypeBackend
 
 __all__ = ["AnalysisClient"]
 
@@ -295,6 +296,7 @@ class AnalysisClient(BaseClient):
         page_size: int = events_api.DEFAULT_PAGE,
         progress: bool | None = None,
         refresh: bool = False,
+        dtype_backend: DtypeBackend | None = None,
     ) -> pd.DataFrame:
         """The events themselves, one row each, oldest first: ``uuid``, ``event``,
         ``timestamp`` (tz-aware UTC), ``distinct_id``, ``person_id`` and ``properties.<key>``
@@ -312,6 +314,7 @@ class AnalysisClient(BaseClient):
             page_size: events per request (at most 50,000).
             progress: a progress bar (default on, unless ``POSTHOG_FRAMES_PROGRESS=0``).
             refresh: ask PostHog again rather than the local cache.
+            dtype_backend: ``"numpy_nullable"`` or ``"pyarrow"``, as in ``pd.read_parquet``.
 
         Pages come one after another by keyset on ``(timestamp, uuid)``, never by offset, so
         every event comes once, events sharing a timestamp included; events arriving while a
@@ -335,6 +338,7 @@ class AnalysisClient(BaseClient):
             page_size=page_size,
             progress=progress,
             refresh=refresh,
+            dtype_backend=dtype_backend,
         )
 
     def actors(

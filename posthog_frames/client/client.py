@@ -35,6 +35,7 @@ from posthog_frames.client.doctor import DoctorReport
 from posthog_frames.client.hogql import MAX_ROWS
 from posthog_frames.client.parquet import StreamResult
 from posthog_frames.client.persons import PersonsRequest
+from posthog_frames.frames.backends import DtypeBackend
 from posthog_frames.insight import Insight
 
 __all__ = ["Client"]
@@ -114,6 +115,7 @@ class Client(CatalogClient):
         refresh: bool = False,
         dtypes: bool = True,
         via: str = "rest",
+        dtype_backend: DtypeBackend | None = None,
     ) -> pd.DataFrame:
         """Every matching person, one row each, following every ``next`` link.
 
@@ -131,6 +133,12 @@ class Client(CatalogClient):
                 persons, paged by keyset on ``(created_at, id)`` (few requests for big
                 projects; the same rows and columns, but ``last_seen_at`` is empty: HogQL has
                 no such column; see :mod:`posthog_frames.client.hogql`).
+            dtype_backend: ``"numpy_nullable"`` (``Int64``, ``Float64``, ``boolean``,
+                ``string``) or ``"pyarrow"`` (every column a ``pd.ArrowDtype``: text as
+                ``string[pyarrow]``, distinct ids as ``list<string>``, timestamps as
+                ``timestamp[us, tz=UTC]``), pandas' meaning of the argument, as in
+                ``pd.read_parquet``; the values are the default frame's. Arrow text takes
+                about a third of the memory of ``object`` text.
 
         Columns: ``id`` (the person's UUID, as PostHog's persons list gives it), ``uuid``,
         ``name``, ``distinct_ids``, ``created_at``, ``last_seen_at`` (UTC), ``is_identified``
@@ -154,9 +162,19 @@ class Client(CatalogClient):
             >>> linux = client.persons(properties=[phf.PropertyFilter("$initial_os", ["Linux"])])
             >>> len(linux), linux.attrs["total"]
             (40, 40)
+            >>> client.persons(limit=3, dtype_backend="pyarrow")["distinct_ids"].dtype
+            list<item: string>[pyarrow]
         """
         request = PersonsRequest(properties, search, distinct_id, email, limit, page_size)
-        return persons_api.persons(self, request, progress, refresh=refresh, dtypes=dtypes, via=via)
+        return persons_api.persons(
+            self,
+            request,
+            progress,
+            refresh=refresh,
+            dtypes=dtypes,
+            via=via,
+            dtype_backend=dtype_backend,
+        )
 
     def iter_persons(
         self,
@@ -171,6 +189,7 @@ class Client(CatalogClient):
         refresh: bool = False,
         dtypes: bool = True,
         via: str = "rest",
+        dtype_backend: DtypeBackend | None = None,
     ) -> Iterator[pd.DataFrame]:
         """Yield one DataFrame per page of persons (see :meth:`persons` for the arguments).
 
@@ -183,7 +202,13 @@ class Client(CatalogClient):
         """
         request = PersonsRequest(properties, search, distinct_id, email, limit, page_size)
         yield from persons_api.iter_persons(
-            self, request, progress, refresh=refresh, dtypes=dtypes, via=via
+            self,
+            request,
+            progress,
+            refresh=refresh,
+            dtypes=dtypes,
+            via=via,
+            dtype_backend=dtype_backend,
         )
 
     def person(self, id_or_uuid: int | str, *, refresh: bool = False) -> pd.Series:
@@ -299,6 +324,7 @@ class Client(CatalogClient):
         refresh: str = "blocking",
         paginate: bool = False,
         keyset: Sequence[str] | None = None,
+        dtype_backend: DtypeBackend | None = None,
     ) -> pd.DataFrame:
         return query_api.query(
             self,
@@ -308,6 +334,7 @@ class Client(CatalogClient):
             refresh=refresh,
             paginate=paginate,
             keyset=keyset,
+            dtype_backend=dtype_backend,
         )
 
     @_docs_from(parquet_api.stream_to_parquet)

@@ -25,6 +25,7 @@ from posthog_frames.client.base import BaseClient
 from posthog_frames.client.progress import progress_bar
 from posthog_frames.client.properties import property_definitions
 from posthog_frames.exceptions import InvalidResponse, PermissionDenied, ValidationError
+from posthog_frames.frames.backends import DtypeBackend, check_backend
 from posthog_frames.frames.events import events_frame
 from posthog_frames.http.transport import expect_object
 from posthog_frames.queries.events import events_query
@@ -63,6 +64,7 @@ def events(
     page_size: int = DEFAULT_PAGE,
     progress: bool | None = None,
     refresh: bool = False,
+    dtype_backend: DtypeBackend | None = None,
 ) -> pd.DataFrame:
     """Every matching event, one row each, oldest first (see :meth:`posthog_frames.Client.events`).
 
@@ -85,6 +87,7 @@ def events(
         page_size=page_size,
     )
     first = page_of()  # checks every argument before anything is sent
+    check_backend(dtype_backend)
     bar = progress_bar(client, progress, limit, "events")
     pages: list[dict[str, Any]] = []
     got, body, last = 0, first, None
@@ -112,7 +115,7 @@ def events(
     finally:
         if bar is not None:
             bar.close()
-    frame = events_frame(pages, event_types(client))
+    frame = events_frame(pages, event_types(client), dtype_backend)
     frame.attrs["query"] = first
     return frame
 

@@ -30,6 +30,7 @@ from posthog_frames.client.progress import progress_bar
 from posthog_frames.client.properties import filter_keys, hint_unknown, person_property_types
 from posthog_frames.exceptions import ValidationError
 from posthog_frames.filters import filters_param, normalize_filters
+from posthog_frames.frames.backends import DtypeBackend, check_backend, with_backend
 from posthog_frames.frames.persons import concat_person_pages, persons_frame
 from posthog_frames.http.frame_cache import ResultCache, result_key
 from posthog_frames.http.paging import canonical
@@ -75,6 +76,7 @@ def iter_persons(
     refresh: bool = False,
     dtypes: bool = True,
     via: str = "rest",
+    dtype_backend: DtypeBackend | None = None,
 ) -> Iterator[pd.DataFrame]:
     """One frame per page of persons (see :meth:`posthog_frames.Client.iter_persons`).
 
@@ -82,13 +84,16 @@ def iter_persons(
         >>> [len(page) for page in iter_persons(client, PersonsRequest(page_size=200))]
         [200, 200, 100]
     """
+    check_backend(dtype_backend)
     if check_via(via) == "query":
-        yield from query_person_frames(client, request, progress, refresh=refresh, dtypes=dtypes)
-        return
-    url = _rest_url(client, request)
-    _cohorts_ready(client, request)
-    types = person_property_types(client, refresh=refresh) if dtypes else None
-    yield from rest_frames(client, url, types, request.limit, progress, refresh, counts=[])
+        pages = query_person_frames(client, request, progress, refresh=refresh, dtypes=dtypes)
+    else:
+        url = _rest_url(client, request)
+        _cohorts_ready(client, request)
+        types = person_property_types(client, refresh=refresh) if dtypes else None
+        pages = rest_frames(client, url, types, request.limit, progress, refresh, counts=[])
+    for page in pages:
+        yield with_backend(page, dtype_backend)
 
 
 def persons(
@@ -99,6 +104,7 @@ def persons(
     refresh: bool = False,
     dtypes: bool = True,
     via: str = "rest",
+    dtype_backend: DtypeBackend | None = None,
 ) -> pd.DataFrame:
     """Every matching person as one frame (see :meth:`posthog_frames.Client.persons`).
 
@@ -106,18 +112,29 @@ def persons(
         >>> len(persons(client, PersonsRequest(limit=5)))
         5
     """
+    # Pages are stacked with the default dtypes (which concat_person_pages reconciles) and
+    # the whole frame converted once.
+    check_backend(dtype_backend)
     if check_via(via) == "query":
         pages = query_person_frames(client, request, progress, refresh=refresh, dtypes=dtypes)
         frame = concat_person_pages(list(pages))
         _describe(frame, client.project_id, request, [])
         frame.attrs["via"] = "query"
         hint_unknown(client, frame, filter_keys(request.properties))
-        return frame
+        return with_backend(frame, dtype_backend)
     url = _rest_url(client, request)
     types = person_property_types(client, refresh=refresh) if dtypes else None
     store = ResultCache.of(client.session)
+    # The frame is kept as returned: the backend is part of the key (absent for the default,
+    # so frames kept before it existed still answer).
+    backend = {"dtype_backend": dtype_backend} if dtype_backend else {}
     key = result_key(
-        client.settings.fingerprint, "persons", canonical(url), limit=request.limit, types=types
+        client.settings.fingerprint,
+        "persons",
+        canonical(url),
+        limit=request.limit,
+        types=types,
+        **backend,
     )
     if store is not None and not refresh:
         cached = store.get(key, stale_ok=client.settings.offline)
@@ -130,6 +147,7 @@ def persons(
     frame = concat_person_pages(frames)
     _describe(frame, client.project_id, request, counts)
     hint_unknown(client, frame, filter_keys(request.properties))
+    frame = with_backend(frame, dtype_backend)
     if store is not None and _complete(counts, len(frame), request.limit):
         store.put(key, url, frame)
     elif store is not None:

@@ -36,6 +36,7 @@ from posthog_frames.exceptions import (
     PostHogError,
     ValidationError,
 )
+from posthog_frames.frames.backends import DtypeBackend, check_backend, with_backend
 from posthog_frames.frames.sql import TruncatedResult, hogql_frame
 
 __all__ = [
@@ -106,6 +107,7 @@ def query(
     refresh: str = "blocking",
     paginate: bool = False,
     keyset: Sequence[str] | None = None,
+    dtype_backend: DtypeBackend | None = None,
 ) -> pd.DataFrame:
     """Run HogQL on PostHog and return the rows as a typed DataFrame.
 
@@ -124,6 +126,9 @@ def query(
         keyset: with ``paginate=True``, the selected column names that order rows
             uniquely, when the query's ORDER BY is not enough (e.g. ``("timestamp",
             "uuid")``).
+        dtype_backend: ``"numpy_nullable"`` or ``"pyarrow"``: nullable or Arrow-backed
+            columns (``pd.ArrowDtype``), with pandas' meaning of the argument (as in
+            ``pd.read_parquet``); default: the dtypes below.
 
     Columns are typed from PostHog's ``types``; ``df.attrs`` holds ``hogql``,
     ``is_cached``, ``last_refresh``, ``timezone``, ``columns`` and ``types``. When PostHog
@@ -135,8 +140,11 @@ def query(
         ...              "where event = {e} group by browser order by n desc",
         ...              values={"e": "$pageview"}).columns.tolist()
         ['browser', 'n']
+        >>> client.query("select count() as n from events", dtype_backend="pyarrow")["n"].dtype
+        int64[pyarrow]
     """
     sql = check_sql(sql)
+    check_backend(dtype_backend)
     limit = check_limit(limit, paginate=paginate)
     if values is not None and not isinstance(values, dict):
         raise ValidationError(f"values must be a dict of placeholder values, got {values!r}.")
@@ -155,7 +163,7 @@ def query(
         _warn_if_cut(sql, limit)
         # hogql_frame warns (TruncatedResult) when PostHog says hasMore.
         response = run_query(client, with_limit(sql, limit) if limit else sql, values, refresh)
-    return sql_frame(response)
+    return with_backend(sql_frame(response), dtype_backend)
 
 
 def sql_frame(response: dict[str, Any]) -> pd.DataFrame:

@@ -24,6 +24,7 @@ import pandas as pd
 
 from posthog_frames._compat import parse_iso, text_array
 from posthog_frames.exceptions import InvalidResponse
+from posthog_frames.frames.backends import DtypeBackend, check_backend, with_backend
 from posthog_frames.frames.dtypes import DATETIME, apply_property_types, property_columns
 
 __all__ = ["EVENT_COLUMNS", "events_frame"]
@@ -68,17 +69,23 @@ def _properties(values: list[Any]) -> list[dict[str, Any]]:
     return out
 
 
-def events_frame(response: Any, property_types: Any = None) -> pd.DataFrame:
+def events_frame(
+    response: Any, property_types: Any = None, dtype_backend: DtypeBackend | None = None
+) -> pd.DataFrame:
     """One or more EventsQuery answers (pages of one pull) as one frame of events.
 
     *property_types* (``{key: "Numeric"|"DateTime"|"Boolean"|"String"}`` or the event property
-    definitions) types the property columns.
+    definitions) types the property columns; *dtype_backend* (``"numpy_nullable"`` or
+    ``"pyarrow"``) gives nullable or Arrow-backed columns, as in ``pd.read_parquet``.
 
     Example:
         >>> page = {"columns": ["uuid", "properties.revenue"], "results": [["a", "12.5"]]}
         >>> events_frame(page, {"revenue": "Numeric"})["properties.revenue"].tolist()
         [12.5]
+        >>> events_frame(page, dtype_backend="pyarrow")["uuid"].dtype
+        string[pyarrow]
     """
+    check_backend(dtype_backend)
     columns, rows = _pages(response)
     values = list(zip(*rows, strict=True)) if rows else [() for _ in columns]
     data: dict[str, pd.Series] = {}
@@ -103,4 +110,4 @@ def events_frame(response: Any, property_types: Any = None) -> pd.DataFrame:
     frame = pd.DataFrame({**data, **dict(sorted(props.items()))}, index=pd.RangeIndex(len(rows)))
     if property_types is not None:
         frame = apply_property_types(frame, property_types, PREFIX)
-    return frame
+    return with_backend(frame, dtype_backend)

@@ -29,6 +29,7 @@ import pandas as pd
 
 from posthog_frames._compat import parse_iso, text_array
 from posthog_frames.exceptions import InvalidResponse, ValidationError
+from posthog_frames.frames.backends import DtypeBackend, check_backend, with_backend
 from posthog_frames.frames.dtypes import (
     DATETIME,
     apply_property_types,
@@ -152,6 +153,7 @@ def persons_frame(
     prefix: str = "properties.",
     flatten: bool = True,
     property_types: Any = None,
+    dtype_backend: DtypeBackend | None = None,
 ) -> pd.DataFrame:
     """Persons as a DataFrame, one row per person.
 
@@ -160,14 +162,19 @@ def persons_frame(
     each property is a ``prefix + key`` column (missing → NA); ``flatten=False`` keeps one
     ``properties`` column of dicts. *property_types* (``{key: "Numeric"|"DateTime"|"Boolean"|
     "String"}`` or property definitions) overrides the inferred dtypes (flattened columns only).
-    No persons gives an empty frame with the person columns.
+    *dtype_backend* (``"numpy_nullable"`` or ``"pyarrow"``) gives nullable or Arrow-backed
+    columns, as in ``pd.read_parquet`` (:mod:`posthog_frames.frames.backends`). No persons
+    gives an empty frame with the person columns.
 
     Example:
         >>> page = {"results": [{"id": 7, "properties": {"zip": "007", "seats": 3}}]}
         >>> df = persons_frame(page)   # text is pandas' text dtype: str (pandas 3) or object
         >>> df["properties.seats"].dtype, df["properties.zip"].tolist()
         (dtype('int64'), ['007'])
+        >>> persons_frame(page, dtype_backend="pyarrow")["properties.zip"].dtype
+        string[pyarrow]
     """
+    check_backend(dtype_backend)  # before any work
     persons = _persons_list(results)
     try:
         columns = _fixed_columns(persons)
@@ -186,7 +193,7 @@ def persons_frame(
     df = pd.DataFrame(columns)
     if property_types is not None and flatten:
         df = apply_property_types(df, property_types, prefix)
-    return df
+    return with_backend(df, dtype_backend)
 
 
 def _anonymous(distinct_id: str) -> bool:

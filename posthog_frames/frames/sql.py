@@ -13,6 +13,7 @@ import pandas as pd
 from posthog_frames._compat import parse_iso, text_array
 from posthog_frames.frames import _common as c
 from posthog_frames.frames import _dates as d
+from posthog_frames.frames.backends import DtypeBackend, check_backend, with_backend
 from posthog_frames.frames.trends import DISPLAY_VIEWS
 
 _WRAPPERS = re.compile(r"^(Nullable|LowCardinality)\((.*)\)$")
@@ -25,7 +26,9 @@ class TruncatedResult(UserWarning):
     """PostHog cut the answer short (``hasMore``): not every row is in the DataFrame."""
 
 
-def hogql_frame(response: Any, tz: bool = False) -> pd.DataFrame:
+def hogql_frame(
+    response: Any, tz: bool = False, dtype_backend: DtypeBackend | None = None
+) -> pd.DataFrame:
     """Rows of a HogQL result, one column per ``columns`` entry, typed from ``types``.
 
     Accepts a /query/ response (rows in ``results``) or a SQL insight (rows in ``result``).
@@ -36,7 +39,8 @@ def hogql_frame(response: Any, tz: bool = False) -> pd.DataFrame:
     converted to the column's zone (``DateTime('Europe/Paris')``, else the project's); by
     default the result is naive (the wall clock in that zone), ``tz=True`` keeps it tz-aware.
     Values without an offset are read as that zone's wall clock. Bool → bool (``boolean`` with
-    nulls), Array/Map/Tuple → object (Python lists).
+    nulls), Array/Map/Tuple → object (Python lists). *dtype_backend* (``"numpy_nullable"`` or
+    ``"pyarrow"``) gives nullable or Arrow-backed columns instead, as in ``pd.read_parquet``.
 
     ``df.attrs["view"]`` is ``table``, or the chart a SQL insight is drawn as (``line``, ``bar``
     …, from the query's ``display``), with its axes in ``attrs["x_column"]`` and
@@ -54,6 +58,7 @@ def hogql_frame(response: Any, tz: bool = False) -> pd.DataFrame:
         0       $pageview  7896
         1  viewed product  2549
     """
+    check_backend(dtype_backend)
     rows, insight = c.unwrap(response)
     names = insight.get("columns")
     if not isinstance(names, list):
@@ -78,7 +83,7 @@ def hogql_frame(response: Any, tz: bool = False) -> pd.DataFrame:
     if insight.get("types") is not None:
         df.attrs["types"] = dict(zip(names, types, strict=True))
     _check_has_more(insight, df)
-    return df
+    return with_backend(df, dtype_backend)
 
 
 def _view(insight: Mapping[str, Any]) -> str:

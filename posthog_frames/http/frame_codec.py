@@ -10,6 +10,9 @@ text dtypes through pyarrow's pandas metadata. What it cannot hold exactly is ha
   its JSON text, NaN as null, so lists, dicts, None and NaN come back as they were. A value JSON
   cannot hold exactly (a Timestamp, a numpy scalar, an int past 64 bits) means the frame is not
   encoded (:func:`encode` answers None) rather than kept changed;
+- Arrow-backed columns (``pd.ArrowDtype``, from ``dtype_backend="pyarrow"``) are stored as
+  they are and read back without pyarrow's pandas metadata, which cannot name a nested type
+  (``list<item: string>[pyarrow]``) and would read ``string[pyarrow]`` as pandas' own string;
 - ``df.attrs`` travel as JSON in the schema metadata, with each column's dtype: a frame whose
   dtypes do not come back the same (written by another pandas or pyarrow) is refused on reading.
 
@@ -135,9 +138,16 @@ def decode(blob: bytes) -> pd.DataFrame:
             raise ValueError("another format")
         kinds = meta["objects"]
         json_columns = [name for name, kind in kinds.items() if kind == "json"]
+        arrow_columns = [
+            name
+            for name, dtype in zip(table.column_names, meta["dtypes"], strict=False)
+            if dtype.endswith("[pyarrow]")
+        ]
         # Text is left to to_pandas (it converts columns in parallel); JSON columns are parsed
         # here from Arrow, which pandas would otherwise turn into bytes objects first.
-        frame = table.drop_columns(json_columns).to_pandas()
+        frame = _without(table, json_columns, arrow_columns).to_pandas()
+        if frame.shape[1] == 0 and len(frame) != table.num_rows:
+            frame = pd.DataFrame(index=_range_index(table))  # no column was left to pandas
         for name, kind in kinds.items():
             if kind == "text":
                 _gaps_as_nan(frame, name, _gaps(table.column(name)))
@@ -147,12 +157,38 @@ def decode(blob: bytes) -> pd.DataFrame:
             if name in json_columns:
                 values = _parse_json(table.column(name))
                 frame.insert(position, name, pd.Series(values, index=frame.index, dtype=object))
+            elif name in arrow_columns:
+                values = pd.arrays.ArrowExtensionArray(table.column(name))
+                frame.insert(position, name, pd.Series(values, index=frame.index))
     except (KeyError, TypeError, ValueError, pa.ArrowException) as err:
-        raise ValueError(f"not a stored frame ({type(err).__name__})") from None
+        raise ValueError(f"not a stored frame ({type(err).__name__})") from err
     if [str(d) for d in frame.dtypes] != meta["dtypes"] or str(frame.index.dtype) != meta["index"]:
         raise ValueError("stored frame's dtypes differ here (another pandas or pyarrow wrote it)")
     frame.attrs = meta["attrs"]
     return frame
+
+
+def _without(table: Any, json_columns: list[str], arrow_columns: list[str]) -> Any:
+    """*table* without the columns decoded here, nor their pandas metadata (see the module)."""
+    table = table.drop_columns([*json_columns, *arrow_columns])
+    if not arrow_columns:
+        return table
+    pandas_meta = orjson.loads(table.schema.metadata[b"pandas"])
+    pandas_meta["columns"] = [
+        c for c in pandas_meta["columns"] if c.get("field_name", c["name"]) not in arrow_columns
+    ]
+    return table.replace_schema_metadata(
+        {**table.schema.metadata, b"pandas": orjson.dumps(pandas_meta)}
+    )
+
+
+def _range_index(table: Any) -> pd.RangeIndex:
+    """The RangeIndex pyarrow's pandas metadata describes (a table with no column left)."""
+    pandas_meta = orjson.loads(table.schema.metadata[b"pandas"])
+    found = pandas_meta["index_columns"][0]
+    if not isinstance(found, dict) or found.get("kind") != "range":
+        raise ValueError("the index is stored as a column")
+    return pd.RangeIndex(found["start"], found["stop"], found["step"], name=found.get("name"))
 
 
 @contextmanager

@@ -13,6 +13,9 @@ def analysis(client: phf.Client, df: pd.DataFrame) -> list[Axes]:
     insight: phf.Insight = client.insight("U6hMkMoa", refresh="blocking")
     frame: pd.DataFrame = phf.insight_frame(insight.raw)
     rows: pd.DataFrame = client.query("select 1", paginate=True, keyset=("number",))
+    arrow: pd.DataFrame = client.persons(limit=10, dtype_backend="pyarrow")
+    nullable: pd.DataFrame = client.query("select 1", dtype_backend="numpy_nullable")
+    arrow_events: pd.DataFrame = client.events(after="-7d", dtype_backend="pyarrow")
     return [
         phf.plot(df),  # the dispatcher is callable ...
         phf.plot(insight),  # ... takes an Insight too ...
@@ -20,6 +23,7 @@ def analysis(client: phf.Client, df: pd.DataFrame) -> list[Axes]:
         phf.plot.trends(frame),
         phf.plot_funnel(linux),
         phf.plot(rows, ax=None),
+        *(phf.plot.sql(f) for f in (arrow, nullable, arrow_events)),
     ]
 
 

@@ -353,12 +353,12 @@ def test_a_non_boolean_is_identified_is_named(flag, others) -> None:
 
 def test_an_unforeseen_failure_inside_pandas_is_still_an_invalid_response(monkeypatch) -> None:
     # A fault only a fake can produce: a pandas release failing where none fails today.
-    from posthog_frames.frames import dtypes
+    from posthog_frames.frames import dtypes as module  # where property columns are typed
 
     def broken(col, originals):
         raise ValueError("a new pandas failure")
 
-    monkeypatch.setattr(dtypes, "infer_column", broken)
+    monkeypatch.setattr(module, "infer_column", broken)
     with pytest.raises(
         InvalidResponse, match="^persons could not be read: expected a persons pa"
     ) as err:
