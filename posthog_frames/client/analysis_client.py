@@ -1,12 +1,6 @@
-"""The analysis verbs of :class:`~posthog_frames.Client`: new insights, events and the persons
-behind a number, asked of ``/query/`` and answered as the converters' frames.
-
-:class:`AnalysisClient` spells each verb out with its full signature and docs, each a one-line
-hand-over to a plain function of :mod:`.analysis`, :mod:`.events` or :mod:`.actors`;
-:class:`~posthog_frames.Client` adds the persons, saved-insight and HogQL verbs on top. The
-keyword arguments mirror PostHog's query schema in snake_case (reference §10), and every one is
-checked before a request is sent.
-"""
+"""The analysis verbs of :class:`~posthog_frames.Client` (new insights, events, the persons behind
+a number), each spelled out and handed over in one line to :mod:`.analysis`, :mod:`.events` or
+:mod:`.actors`; keyword arguments mirror PostHog's query schema in snake_case (reference §10)."""
 
 from __future__ import annotations
 
