@@ -8,7 +8,11 @@ PostHog turns an action into one HogQL condition (``action_to_expr`` in
 (``selector``, ``tag_name``, ``href``, ``text``). The demo's events record no elements, so a
 step that would test them is refused with a 400 naming the field, never matched silently.
 ``Action.objects.get(pk=...)`` there does not filter deleted actions: a deleted action still
-counts, as here.
+counts, as here. An unknown id has no clean answer in PostHog: the trends query builder
+(``trends_query_builder.py``) catches ``Action.DoesNotExist`` and counts no events, but the
+series label (``series_event``) and the funnel step builder look the action up unguarded, so the
+request fails as an unexpected server error. The demo answers a 400 "Action N does not exist."
+instead: a 500 would be retried by clients and would hide the cause.
 
 Example:
     >>> log = pd.DataFrame({"event": ["$pageview", "$pageview", "purchased"],
