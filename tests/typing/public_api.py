@@ -44,11 +44,14 @@ def analysis_as_code(client: phf.Client) -> list[object]:
     table: pd.DataFrame = client.retention("signed up", "$pageview", period="Week", intervals=8)
     events: pd.DataFrame = client.events("purchased", after="-7d", columns=["revenue"])
     dropped: pd.DataFrame = client.actors(funnel, step=2, dropped=True)
+    actions: pd.DataFrame = client.actions()
+    intent: pd.DataFrame = client.funnel([phf.Action(int(actions["id"].iloc[0])), "purchased"])
     url: str = client.url_for(visitors)
     return [
         table,
         events,
         dropped,
+        intent,
         url,
         client.lifecycle("$pageview"),
         client.stickiness("$pageview"),

@@ -19,6 +19,7 @@ from urllib.parse import urlencode
 import numpy as np
 import pandas as pd
 
+from posthog_frames.demo.analytics._actions import find_action, is_action, steps_mask
 from posthog_frames.demo.analytics._dates import (
     DateRange,
     bucket_of,
@@ -53,6 +54,8 @@ __all__ = [
     "resolve_range",
     "select_events",
     "series_event",
+    "series_name",
+    "series_type",
     "shift_buckets",
 ]
 
@@ -110,44 +113,59 @@ def _matching(ctx: Context, frame: pd.DataFrame, props: Any) -> np.ndarray:
 
 def select_events(
     ctx: Context,
-    event: str | None,
+    event: str | int | None,
     *,
     properties: Sequence[Any] = (),
     date_range: DateRange | None = None,
 ) -> pd.DataFrame:
-    """Rows of the log for *event* (None = all events) inside *date_range*, matching every
-    filter set in *properties* (a series' own filters, the insight's global ones, ...)."""
+    """Rows of the log for *event* (None = all events, an int = that action's events) inside
+    *date_range*, matching every filter set in *properties* (a series' own filters, the
+    insight's global ones, ...)."""
     log = ctx.events
     mask = np.ones(len(log), bool)
-    if event is not None:
+    if isinstance(event, str):
         mask &= (log["event"] == event).to_numpy()
     if date_range is not None:
         ts = log["timestamp"]
         mask &= ((ts >= date_range.start) & (ts <= date_range.end)).to_numpy()
     frame = log[mask]
+    if isinstance(event, int):
+        action = find_action(event)
+        frame = frame[steps_mask(action, frame, lambda rows, props: _matching(ctx, rows, props))]
     for props in properties:
         if props:
             frame = frame[_matching(ctx, frame, props)]
     return frame
 
 
-def series_event(node: dict) -> str | None:
-    """The event an EventsNode / legacy entity counts (None = all events)."""
-    if node.get("kind") == "ActionsNode" or node.get("type") == "actions":
-        raise DemoValidationError(
-            "Actions are not available in the demo project; use an EventsNode.", attr="series"
-        )
+def series_event(node: dict) -> str | int | None:
+    """The event an EventsNode / legacy entity counts (None = all events), or the id of the
+    action an ActionsNode counts (a 400 when the demo has no such action)."""
+    if is_action(node):
+        return find_action(node.get("id")).id
     return node.get("event", node.get("id"))
+
+
+def series_name(node: dict) -> str:
+    """The name PostHog shows for a series: its own, else the action's or event's."""
+    target = series_event(node)
+    if isinstance(target, int):
+        return node.get("name") or find_action(target).name
+    return node.get("name") or target or "All events"
+
+
+def series_type(node: dict) -> str:
+    """``actions`` or ``events``: the entity type of a series in legacy echoes."""
+    return "actions" if is_action(node) else "events"
 
 
 def action_dict(node: dict, order: int, *, math: Any = None) -> dict:
     """The legacy ``action`` object each trends/lifecycle/stickiness item carries."""
-    event = series_event(node)
     return {
-        "id": event,
-        "type": "events",
+        "id": series_event(node),
+        "type": series_type(node),
         "order": order,
-        "name": node.get("name") or event or "All events",
+        "name": series_name(node),
         "custom_name": node.get("custom_name"),
         "math": node.get("math", math),
         "math_property": node.get("math_property"),

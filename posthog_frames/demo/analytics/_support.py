@@ -17,6 +17,7 @@ from __future__ import annotations
 
 from typing import Any
 
+from posthog_frames.demo.analytics._actions import find_action, is_action
 from posthog_frames.demo.analytics._maths import COMPUTED_MATHS
 from posthog_frames.demo.errors import DemoValidationError
 
@@ -69,10 +70,8 @@ def _refuse(name: str, value: Any, hint: str = "") -> DemoValidationError:
 def _check_node(node: Any, where: str) -> None:
     if not isinstance(node, dict):
         return
-    if node.get("kind") == "ActionsNode" or node.get("type") == "actions":
-        raise DemoValidationError(
-            "Actions are not available in the demo project; use an EventsNode.", attr="series"
-        )
+    if is_action(node):
+        find_action(node.get("id"))
     math = node.get("math")
     if math is not None and math not in COMPUTED_MATHS:
         raise _refuse(f"{where}.math", math, f": use one of {', '.join(COMPUTED_MATHS)}")

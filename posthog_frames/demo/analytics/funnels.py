@@ -35,6 +35,8 @@ from posthog_frames.demo.analytics._common import (
     resolve_range,
     select_events,
     series_event,
+    series_name,
+    series_type,
 )
 from posthog_frames.demo.errors import DemoValidationError
 
@@ -219,12 +221,12 @@ def _steps(ctx: Context, source: dict, best: pd.DataFrame, value: Any) -> list[d
         median = float(times.median()) if len(times) else None
         step: dict[str, Any] = {
             "action_id": event,
-            "name": node.get("name") or event,
+            "name": series_name(node),
             "custom_name": node.get("custom_name"),
             "order": k,
             "people": [],
             "count": int((best["reached"] > k).sum()),
-            "type": "events",
+            "type": series_type(node),
             "average_conversion_time": avg,
             "median_conversion_time": median,
         }

@@ -27,6 +27,7 @@ from posthog_frames.demo.analytics._common import (
     resolve_range,
     select_events,
     series_event,
+    series_name,
     shift_buckets,
 )
 from posthog_frames.demo.errors import DemoValidationError
@@ -90,8 +91,7 @@ def compute(source: dict, ctx: Context) -> list[dict]:
     buckets, counts = statuses(ctx, source)
     interval = check_interval(source.get("interval"))
     node = source["series"][0]
-    event = series_event(node)
-    name = node.get("name") or event or "All events"
+    name = series_name(node)
     labels = [format_label(b, interval) for b in buckets]
     days = [format_day(b, interval) for b in buckets]
     items = []

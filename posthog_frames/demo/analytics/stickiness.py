@@ -22,6 +22,8 @@ from posthog_frames.demo.analytics._common import (
     resolve_range,
     select_events,
     series_event,
+    series_name,
+    series_type,
 )
 from posthog_frames.demo.errors import DemoValidationError
 
@@ -56,11 +58,15 @@ def compute(source: dict, ctx: Context) -> list[dict]:
         event = series_event(node)
         per_person = active_intervals(ctx, source, node)
         data = np.bincount(per_person.to_numpy(int), minlength=n + 1)[1 : n + 1].tolist()
-        entity = {"entity_id": event, "entity_type": "events", "entity_math": node.get("math")}
+        entity = {
+            "entity_id": event,
+            "entity_type": series_type(node),
+            "entity_math": node.get("math"),
+        }
         items.append(
             {
                 "action": action_dict(node, order),
-                "label": node.get("name") or event or "All events",
+                "label": series_name(node),
                 "count": int(sum(data)),
                 "data": [int(v) for v in data],
                 "labels": [f"{k} {interval}{'s' if k > 1 else ''}" for k in range(1, n + 1)],

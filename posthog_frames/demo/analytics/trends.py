@@ -40,6 +40,8 @@ from posthog_frames.demo.analytics._common import (
     resolve_range,
     select_events,
     series_event,
+    series_name,
+    series_type,
 )
 from posthog_frames.demo.analytics._maths import active_window, aggregate, apply_formula
 from posthog_frames.demo.errors import DemoValidationError
@@ -123,13 +125,13 @@ def _item(
     interval = check_interval(source.get("interval"))
     display = _display(source)
     event = series_event(node)
-    name = node.get("name") or event or "All events"
+    name = series_name(node)
     breakdown = source.get("breakdownFilter") or {}
     item: dict[str, Any] = {
         "action": action_dict(node, order),
         "label": name if value is None else f"{name} - {value}",
     }
-    entity = {"entity_id": event, "entity_type": "events", "entity_math": node.get("math")}
+    entity = {"entity_id": event, "entity_type": series_type(node), "entity_math": node.get("math")}
     drill = {**entity}
     if value is not None:
         drill |= {"breakdown_value": value, "breakdown_type": breakdown.get("breakdown_type")}

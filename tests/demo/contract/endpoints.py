@@ -249,6 +249,12 @@ ENDPOINTS: tuple[Endpoint, ...] = (
         for kind, query in _KIND_QUERIES.items()
     ),
     Endpoint(
+        "query TrendsQuery of an action",
+        "/api/projects/1/query/",
+        Spec(QUERY, "/components/schemas/TrendsQueryResponse"),
+        body={"query": {"kind": "TrendsQuery", "series": [{"kind": "ActionsNode", "id": 2}]}},
+    ),
+    Endpoint(
         "environments query HogQLQuery",
         "/api/environments/1/query/",
         Spec(ENV_QUERY, "/components/schemas/HogQLQueryResponse"),
