@@ -275,6 +275,7 @@ def test_invalid_filters_explain_themselves(kwargs: dict, message: str) -> None:
         PropertyFilter(**kwargs)
     assert message in str(err.value)
     assert isinstance(err.value, ValueError)
+    assert err.value.attr == "properties"  # the argument to fix, as PostHog's errors name it
 
 
 def test_from_dict_rejects_typos_and_non_dicts() -> None:
