@@ -26,16 +26,14 @@ from typing import Any
 import pandas as pd
 
 from posthog_frames.client.base import BaseClient
-from posthog_frames.client.polling import await_query
 from posthog_frames.client.properties import property_definitions
+from posthog_frames.client.query import post_query
 from posthog_frames.exceptions import (
     InvalidArgument,
-    InvalidResponse,
     PermissionDenied,
     ValidationError,
 )
 from posthog_frames.frames import insight_frame
-from posthog_frames.http.transport import expect_object
 from posthog_frames.insight import Insight
 from posthog_frames.queries import (
     funnel_query,
@@ -61,7 +59,6 @@ __all__ = [
     "url_for",
 ]
 
-POLL_SECONDS = 600.0  # how long a query PostHog runs asynchronously is waited for
 _TYPED = ("event", "person")  # the property types with definitions to check names against
 _A = {"event": "an", "person": "a"}
 
@@ -139,13 +136,7 @@ def run_insight(
     """
     source = insight_source(query)
     check_properties(client, source)
-    body = {"query": query, "refresh": "blocking", **(extra or {})}
-    answer = client.post("query/", body, refresh=refresh, expect=_expect)
-    if "results" not in answer:  # PostHog ran it asynchronously after all: wait for it
-        status = await_query(client, answer["query_status"], POLL_SECONDS, "try again")
-        answer = status.get("results") or {}
-        if not isinstance(answer, dict) or "results" not in answer:
-            raise InvalidResponse("The query completed without results.", endpoint="query/")
+    answer = post_query(client, query, extra=extra, expect=_expect_rows, fresh=refresh)
     insight = {
         "query": query,
         "result": answer["results"],
@@ -197,13 +188,11 @@ def url_for(client: BaseClient, value: Any) -> str:
     return insight_url(client.host, team_id, query, short_id)
 
 
-def _expect(body: Any) -> str | None:
-    # Blocking answers hold results; a query PostHog chose to run asynchronously, its status.
-    if not isinstance(body, dict):
-        return expect_object(body)
-    if isinstance(body.get("results"), list | dict) or isinstance(body.get("query_status"), dict):
+def _expect_rows(body: Any) -> str | None:
+    if isinstance(body, dict) and isinstance(body.get("results"), list | dict):
         return None
-    return f"expected a /query/ answer with 'results', got keys {sorted(body)[:8]}"
+    got = f"keys {sorted(body)[:8]}" if isinstance(body, dict) else type(body).__name__
+    return f"expected a /query/ answer with 'results', got {got}"
 
 
 def trends(

@@ -222,23 +222,27 @@ def post_query(
     *,
     extra: dict[str, Any] | None = None,
     rejected: Callable[[ValidationError], PostHogError] | None = None,
+    expect: Callable[[Any], str | None] | None = None,
+    fresh: bool = False,
 ) -> dict[str, Any]:
     """POST any query *source* to ``/query/`` and return PostHog's answer, polling a query
     PostHog runs asynchronously until it completes; *extra* adds body keys (PostHog's
-    ``filters_override``, ``variables_override``), *rejected* rewrites a 400 to the POST.
+    ``filters_override``, ``variables_override``), *rejected* rewrites a 400 to the POST,
+    *expect* checks the rows' shape (default: a HogQL answer), *fresh* skips the local cache.
 
     Example:
         >>> post_query(client, {"kind": "HogQLQuery", "query": "select 3"})["results"]
         [[3]]
     """
+    check = expect or _expect_results
     body = {"query": source, "refresh": refresh, **(extra or {})}
     try:
         # Async answers are a moving status, and force_blocking asks for fresh rows.
         answer = client.post(
             "query/",
             body,
-            refresh=refresh in (*_ASYNC, "force_blocking"),
-            expect=_expect_answer,
+            refresh=fresh or refresh in (*_ASYNC, "force_blocking"),
+            expect=lambda raw: _expect_answer(raw, check),
         )
     except ValidationError as err:
         if rejected is None:
@@ -248,8 +252,8 @@ def post_query(
         return answer
     status = await_query(client, answer["query_status"], POLL_SECONDS, "use refresh='blocking'")
     results = status.get("results")
-    problem = _expect_results(results)
-    if problem is not None or not isinstance(results, dict):
+    problem = check(results)
+    if problem is not None or not isinstance(results, dict) or "results" not in results:
         raise InvalidResponse(
             f"The async query {status['id']} completed without rows: {problem}.",
             endpoint=f"query/{status['id']}/",
@@ -352,8 +356,8 @@ def _expect_results(body: Any) -> str | None:
     return f"expected a HogQL answer {{'results': [...], 'columns': [...]}}, got {got}"
 
 
-def _expect_answer(body: Any) -> str | None:
-    """A /query/ answer: rows (blocking) or the status of a query still running (async)."""
+def _expect_answer(body: Any, rows: Callable[[Any], str | None]) -> str | None:
+    """A /query/ answer: *rows* (blocking) or the status of a query still running (async)."""
     if isinstance(body, dict) and "results" not in body and "query_status" in body:
         return expect_status(body)
-    return _expect_results(body)
+    return rows(body)
