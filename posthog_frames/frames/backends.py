@@ -33,7 +33,14 @@ import pandas as pd
 
 from posthog_frames.exceptions import MissingDependency, ValidationError
 
-__all__ = ["DTYPE_BACKENDS", "DtypeBackend", "check_backend", "with_backend"]
+__all__ = [
+    "DTYPE_BACKENDS",
+    "DtypeBackend",
+    "arrow_series",
+    "check_backend",
+    "to_arrow_column",
+    "with_backend",
+]
 
 DtypeBackend = Literal["numpy_nullable", "pyarrow"]
 DTYPE_BACKENDS: tuple[str, ...] = ("numpy_nullable", "pyarrow")
@@ -77,7 +84,7 @@ def with_backend(frame: pd.DataFrame, dtype_backend: Any) -> pd.DataFrame:
     backend = check_backend(dtype_backend)
     if backend is None:
         return frame
-    convert = _to_arrow if backend == "pyarrow" else _to_nullable
+    convert = to_arrow_column if backend == "pyarrow" else _to_nullable
     # By position: a SQL answer may repeat a column name.
     columns = {i: convert(frame.iloc[:, i]) for i in range(frame.shape[1])}
     out = pd.DataFrame(columns, index=frame.index)
@@ -109,13 +116,21 @@ def _to_nullable(col: pd.Series) -> pd.Series:
     return col
 
 
-def _to_arrow(col: pd.Series) -> pd.Series:
+def to_arrow_column(col: pd.Series) -> pd.Series:
+    """*col* as the ``"pyarrow"`` backend has it (see the module).
+
+    Example:
+        >>> to_arrow_column(pd.Series(["pro", None], name="plan")).dtype
+        string[pyarrow]
+    """
     import pyarrow as pa
 
     try:
         array = pa.Array.from_pandas(col)
-    except (pa.ArrowException, TypeError, ValueError):
-        return col  # mixed types (3 and "3"): no Arrow type holds them, so they stay objects
+    except (pa.ArrowException, TypeError, ValueError, OverflowError):
+        # Mixed types (3 and "3"), or ints past int64: no Arrow type holds them, so they stay
+        # objects.
+        return col
     if _has_struct(array.type):
         return col  # dicts: as a struct a missing key would read back as a null
     if pa.types.is_large_string(array.type):
@@ -123,7 +138,18 @@ def _to_arrow(col: pd.Series) -> pd.Series:
         array = array.cast(pa.string())
     elif pa.types.is_null(array.type) and _is_object(col.dtype):
         return col  # nothing but gaps: no type to choose
-    return pd.Series(pd.arrays.ArrowExtensionArray(array), index=col.index, name=col.name)
+    return arrow_series(array, col.name, col.index)
+
+
+def arrow_series(array: Any, name: Any, index: Any = None) -> pd.Series:
+    """A pyarrow *array* as an Arrow-backed Series (``pd.ArrowDtype``), without a copy.
+
+    Example:
+        >>> import pyarrow as pa
+        >>> arrow_series(pa.array([3, None]), "seats").tolist()
+        [3, <NA>]
+    """
+    return pd.Series(pd.arrays.ArrowExtensionArray(array), index=index, name=name, copy=False)
 
 
 def _has_struct(arrow_type: Any) -> bool:
