@@ -82,4 +82,54 @@ FIXED_COLUMNS: dict[str, Callable[[list[dict[str, Any]]], pd.Series]] = {
 
 def fixed_columns(persons: list[dict[str, Any]]) -> dict[str, pd.Series]:
     """The fixed columns of *persons*, checked (see the module)."""
-    return {name: build(persons) for name, build in FIXED_COLUMNS.items()}
+    # pyarrow (when installed) reads five of them in one pass, typed and checked at once: on
+    # pandas 2 that is a third of the cost of reading them field by field.
+    arrays = read_fixed(persons, ("uuid", "name", "created_at", "last_seen_at", "is_identified"))
+    columns = {}
+    for name, build in FIXED_COLUMNS.items():
+        array = (arrays or {}).get(name)
+        columns[name] = build(persons) if array is None else _from_arrow(name, array)
+    return columns
+
+
+def _from_arrow(name: str, array: Any) -> pd.Series:
+    """The default column *name* from its Arrow array (as :func:`read_fixed` gives it)."""
+    if name == "is_identified":
+        return pd.Series(pd.BooleanDtype().__from_arrow__(array))
+    values = array.to_numpy(zero_copy_only=False)
+    if name in _TIMES:
+        return pd.Series(pd.DatetimeIndex(values).tz_localize("UTC"), dtype=DATETIME)
+    return pd.Series(text_array(values))
+
+
+_TIMES = ("created_at", "last_seen_at")
+
+
+def read_fixed(persons: list[dict[str, Any]], names: tuple[str, ...]) -> dict[str, Any] | None:
+    """The fixed fields *names* of *persons* as pyarrow arrays, read in one pass (timestamps
+    read too, None where Arrow's reader refuses one); None without pyarrow, or when a value
+    has another type than PostHog's (the field-by-field checks then name it)."""
+    try:
+        import pyarrow as pa
+    except ImportError:
+        return None
+    kinds = {
+        "uuid": pa.string(),
+        "name": pa.string(),
+        "distinct_ids": pa.list_(pa.string()),
+        "created_at": pa.string(),
+        "last_seen_at": pa.string(),
+        "is_identified": pa.bool_(),
+    }
+    try:
+        struct = pa.array(persons, pa.struct([(name, kinds[name]) for name in names]))
+    except (pa.ArrowException, TypeError, ValueError, OverflowError):
+        return None
+    arrays = {name: struct.field(i) for i, name in enumerate(names)}
+    for name in _TIMES:
+        if name in arrays:
+            try:
+                arrays[name] = arrays[name].cast(pa.timestamp("us", tz="UTC"))
+            except (pa.ArrowException, ValueError):
+                arrays[name] = None  # a text Arrow's reader refuses: pandas' decides (coerce …)
+    return arrays

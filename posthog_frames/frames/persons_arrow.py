@@ -21,7 +21,7 @@ from typing import Any
 
 import pandas as pd
 
-from posthog_frames.frames._person_columns import FIXED_COLUMNS
+from posthog_frames.frames._person_columns import FIXED_COLUMNS, read_fixed
 from posthog_frames.frames.backends import arrow_series, to_arrow_column
 from posthog_frames.frames.dtypes import check_clashes, property_columns, values_of
 
@@ -77,35 +77,16 @@ def _plain(array: Any, pa: Any, values: Callable[[], list[Any]]) -> Any:
 
 def arrow_fixed_columns(persons: list[dict[str, Any]]) -> dict[str, pd.Series]:
     """The fixed columns of *persons*, Arrow-backed and checked as the default ones are."""
-    import pyarrow as pa
-
-    general: Callable[[str], pd.Series] = lambda name: to_arrow_column(  # noqa: E731
-        FIXED_COLUMNS[name](persons).rename(name)
-    )
-    ids = general("id")  # int or UUID text: its checks say which, and refuse anything else
-    text, texts = pa.string(), pa.list_(pa.string())
-    kinds = {
-        "uuid": text,
-        "name": text,
-        "distinct_ids": texts,
-        "created_at": text,
-        "last_seen_at": text,
-        "is_identified": pa.bool_(),
-    }
-    try:
-        struct = pa.array(persons, pa.struct(list(kinds.items())))
-    except (pa.ArrowException, *_READ_FAILS):  # another type somewhere: the checks name it
-        return {name: general(name) for name in FIXED_COLUMNS}
-    columns = {"id": ids}
-    for i, name in enumerate(kinds):
-        array = struct.field(i)
-        if name in ("created_at", "last_seen_at"):
-            array = _utc(array, pa)
+    arrays = read_fixed(persons, tuple(name for name in FIXED_COLUMNS if name != "id")) or {}
+    columns = {}
+    for name, build in FIXED_COLUMNS.items():
+        array = arrays.get(name)
         if array is None or not _as_default(name, array):
-            columns[name] = general(name)
+            # The id (a number or a UUID text) always comes this way: its checks say which.
+            columns[name] = to_arrow_column(build(persons).rename(name))
         else:
             columns[name] = arrow_series(array, name)
-    return {name: columns[name] for name in FIXED_COLUMNS}
+    return columns
 
 
 def _as_default(name: str, array: Any) -> bool:
@@ -115,10 +96,3 @@ def _as_default(name: str, array: Any) -> bool:
     if name == "is_identified":
         return True  # the default frame's `boolean` column is Arrow's bool, gaps and all
     return array.null_count < len(array)  # all missing: objects or a type, the default knows
-
-
-def _utc(texts: Any, pa: Any) -> Any:
-    try:
-        return texts.cast(pa.timestamp("us", tz="UTC"))
-    except (pa.ArrowException, *_READ_FAILS):
-        return None  # a text Arrow's reader refuses: pandas' reader decides (coerce …)

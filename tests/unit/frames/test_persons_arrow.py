@@ -15,6 +15,7 @@ from pandas.testing import assert_frame_equal
 
 from posthog_frames.exceptions import InvalidResponse, ValidationError
 from posthog_frames.frames import persons_arrow
+from posthog_frames.frames._person_columns import FIXED_COLUMNS, fixed_columns
 from posthog_frames.frames.backends import with_backend
 from posthog_frames.frames.persons import persons_frame
 from tests.unit.frames.test_persons import person
@@ -78,6 +79,13 @@ PAGES = {
 @pytest.mark.parametrize("persons", PAGES.values(), ids=PAGES.keys())
 def test_the_direct_frame_is_the_default_frame_converted(persons: list[dict]) -> None:
     assert_same(persons)
+
+
+@pytest.mark.parametrize("persons", [*PAGES.values(), []], ids=[*PAGES.keys(), "no persons"])
+def test_fixed_columns_read_by_pyarrow_equal_those_read_field_by_field(persons) -> None:
+    # The default frame reads five fixed columns with pyarrow when it can (read_fixed).
+    by_field = pd.DataFrame({name: build(persons) for name, build in FIXED_COLUMNS.items()})
+    assert_frame_equal(pd.DataFrame(fixed_columns(persons)), by_field)
 
 
 def test_plain_columns_skip_the_general_route(monkeypatch) -> None:
