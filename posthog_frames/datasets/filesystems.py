@@ -31,6 +31,7 @@ from posthog_frames.http.private import FILE_MODE, FOLDER_MODE
 __all__ = ["Location", "resolve"]
 
 _SCHEME = re.compile(r"^[A-Za-z][A-Za-z0-9+.-]*://")
+_ATOMIC_UPLOADS = {"s3", "gcs"}  # pyarrow's object stores: a partial upload is never listed
 
 
 @dataclass(frozen=True)
@@ -77,8 +78,15 @@ class Location:
         self.write_with(relative, lambda target: self._put(target, data))
 
     def write_with(self, relative: str, write: Callable[[str], None]) -> None:
-        """Call *write* with a temporary path, make the file private, move it to *relative*."""
+        """Call *write* with a temporary path, make the file private, move it to *relative*.
+
+        On an object store an object appears only once its upload completes, so it is written
+        under its own name: a move there is a copy and a delete, twice the requests.
+        """
         folder, _, name = relative.rpartition("/")
+        if self.filesystem.type_name in _ATOMIC_UPLOADS:
+            write(self.path(relative))
+            return
         self.make_folder(folder)
         temporary = self.path(f"{folder}/.{name}.tmp" if folder else f".{name}.tmp")
         try:
