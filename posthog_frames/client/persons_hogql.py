@@ -6,7 +6,7 @@ list orders them. The SQL is written in :mod:`posthog_frames.client.hogql`.
 
 Example:
     >>> from posthog_frames.client.persons_request import PersonsRequest
-    >>> [len(f) for f in query_person_frames(client, PersonsRequest(page_size=300))]
+    >>> [len(f) for f, _ in query_person_pages(client, PersonsRequest(page_size=300))]
     [300, 200]
 """
 
@@ -27,32 +27,7 @@ from posthog_frames.exceptions import ValidationError
 from posthog_frames.filters import normalize_filters
 from posthog_frames.frames.persons import persons_frame
 
-__all__ = ["query_person_frames", "query_person_pages"]
-
-
-def query_person_frames(
-    client: BaseClient,
-    request: PersonsRequest,
-    progress: bool | None = None,
-    *,
-    refresh: bool = False,
-    dtypes: bool = True,
-    types: dict[str, str] | None = None,
-) -> Iterator[pd.DataFrame]:
-    """``iter_persons(via="query")``: one frame per HogQL page of up to 50,000 persons, paged
-    by keyset on ``(created_at, id)`` (PostHog refuses OFFSET), newest first as the list.
-
-    *types* (property name → PostHog type) skips fetching the property definitions.
-
-    Example:
-        >>> from posthog_frames.client.persons_request import PersonsRequest
-        >>> [len(f) for f in query_person_frames(client, PersonsRequest(page_size=200))]
-        [200, 200, 100]
-    """
-    for frame, _ in query_person_pages(
-        client, request, progress, refresh=refresh, dtypes=dtypes, types=types
-    ):
-        yield frame
+__all__ = ["query_person_pages"]
 
 
 def query_person_pages(
@@ -65,8 +40,11 @@ def query_person_pages(
     types: dict[str, str] | None = None,
     after: Sequence[Any] | None = None,
 ) -> Iterator[tuple[pd.DataFrame, tuple[Any, Any] | None]]:
-    """:func:`query_person_frames`'s frames, each with the ``(created_at, id)`` of its last
-    person as PostHog answered it (the keyset a later pull starts *after*).
+    """``iter_persons(via="query")``: one frame per HogQL page of up to 50,000 persons, paged
+    by keyset on ``(created_at, id)`` (PostHog refuses OFFSET), newest first as the list, each
+    with the ``(created_at, id)`` of its last person as PostHog answered it (the keyset a later
+    pull starts *after*). *types* (property name → PostHog type) skips fetching the property
+    definitions.
 
     Example:
         >>> from posthog_frames.client.persons_request import PersonsRequest

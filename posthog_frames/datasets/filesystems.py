@@ -52,8 +52,8 @@ class Location:
 
         if self.filesystem.get_file_info(self.root).type == FileType.File:
             raise ValidationError(
-                f"{self.shown} is a file; a dataset is a folder (or give a path ending in "
-                ".parquet for one file)."
+                f"{self.shown} is a file, not a dataset's folder (one Parquet file is a path "
+                "ending in .parquet, which pandas.read_parquet reads)."
             )
         selector = FileSelector(self.root, recursive=True, allow_not_found=True)
         found = self.filesystem.get_file_info(selector)
