@@ -40,7 +40,7 @@ from posthog_frames.datasets.arrow import (
 )
 from posthog_frames.exceptions import ValidationError
 from posthog_frames.frames.persons import PERSON_COLUMNS
-from posthog_frames.queries.events import events_query
+from posthog_frames.queries.events import MAX_PAGE, events_query
 
 __all__ = ["Page", "defined_tables", "sql_pages"]
 
@@ -119,7 +119,8 @@ def defined_tables(
     are left out, with a warning."""
     pa, _ = pyarrow_modules()
     events = kind == "events"
-    page_of = partial(events_query, None, properties=properties, after="all", page_size=page_size)
+    size = min(page_size, MAX_PAGE)  # stream_to_parquet's default is persons' most: one more
+    page_of = partial(events_query, None, properties=properties, after="all", page_size=size)
     request = PersonsRequest(properties, page_size=page_size)
     if events:
         page_of()  # checks the filters and page size before anything is sent
