@@ -145,6 +145,8 @@ def arrow_array(values: Sequence[Any], target: Any) -> Any:
         >>> import pyarrow as pa
         >>> arrow_array(["3", "x", None], pa.float64()).to_pylist()
         [3.0, None, None]
+        >>> arrow_array(["a", 3, True, {"k": 1}, float("nan")], pa.string()).to_pylist()
+        ['a', '3', 'true', '{"k":1}', None]
     """
     pa, _ = pyarrow_modules()
     values = list(values)
@@ -166,6 +168,11 @@ def arrow_array(values: Sequence[Any], target: Any) -> Any:
     if pa.types.is_list(target):
         lists = [[_text(x) for x in v] if isinstance(v, list | tuple) else None for v in values]
         return pa.array(lists, type=target)
+    if pa.types.is_string(target):
+        try:  # text and nulls only, the usual page: Arrow converts it in C
+            return pa.array(values, type=target)
+        except (pa.ArrowInvalid, pa.ArrowTypeError):
+            pass  # numbers, flags, lists or dicts among the text: written as JSON text below
     return pa.array([_text(v) for v in values], type=target)
 
 
