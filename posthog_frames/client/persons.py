@@ -24,7 +24,7 @@ import requests
 from posthog_frames.client.base import BaseClient
 from posthog_frames.client.cohort_state import await_cohorts, cohort_filter_ids
 from posthog_frames.client.hogql import MAX_ROWS
-from posthog_frames.client.persons_hogql import query_person_frames
+from posthog_frames.client.persons_hogql import query_person_pages
 from posthog_frames.client.persons_request import PersonsRequest
 from posthog_frames.client.progress import progress_bar
 from posthog_frames.client.properties import filter_keys, hint_unknown, person_property_types
@@ -68,6 +68,13 @@ def check_via(via: Any) -> str:
     return via
 
 
+def _query_frames(
+    client: BaseClient, request: PersonsRequest, progress: bool | None, refresh: bool, dtypes: bool
+) -> Iterator[pd.DataFrame]:
+    pages = query_person_pages(client, request, progress, refresh=refresh, dtypes=dtypes)
+    return (frame for frame, _ in pages)
+
+
 def iter_persons(
     client: BaseClient,
     request: PersonsRequest,
@@ -86,7 +93,7 @@ def iter_persons(
     """
     check_backend(dtype_backend)
     if check_via(via) == "query":
-        pages = query_person_frames(client, request, progress, refresh=refresh, dtypes=dtypes)
+        pages = _query_frames(client, request, progress, refresh, dtypes)
     else:
         url = _rest_url(client, request)
         _cohorts_ready(client, request)
@@ -116,7 +123,7 @@ def persons(
     # the whole frame converted once.
     check_backend(dtype_backend)
     if check_via(via) == "query":
-        pages = query_person_frames(client, request, progress, refresh=refresh, dtypes=dtypes)
+        pages = _query_frames(client, request, progress, refresh, dtypes)
         frame = concat_person_pages(list(pages))
         _describe(frame, client.project_id, request, [])
         frame.attrs["via"] = "query"

@@ -31,7 +31,10 @@ from posthog_frames.queries._checks import date_text, positive_int, text
 __all__ = ["EVENT_COLUMNS", "MAX_PAGE", "events_query", "property_column"]
 
 EVENT_COLUMNS = ("uuid", "event", "timestamp", "distinct_id", "person_id")
-MAX_PAGE = 50_000  # HogQLHasMorePaginator's most rows per page
+# HogQLHasMorePaginator asks for one row more than the page to set hasMore, but the printer cuts
+# any LIMIT to 50,000 (MAX_SELECT_RETURNED_ROWS): a page of 50,000 never says hasMore, and a pull
+# would stop there. 49,999 is the largest page after which PostHog still says whether more exist.
+MAX_PAGE = 49_999
 _PLAIN_KEY = re.compile(r"^[A-Za-z_$][\w$]*$")
 _ORDER = ["timestamp ASC", "toString(uuid) ASC"]
 
