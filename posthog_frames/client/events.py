@@ -25,8 +25,8 @@ from posthog_frames.client.base import BaseClient
 from posthog_frames.client.progress import progress_bar
 from posthog_frames.client.properties import property_definitions
 from posthog_frames.exceptions import InvalidResponse, PermissionDenied, ValidationError
-from posthog_frames.frames.backends import DtypeBackend, check_backend
-from posthog_frames.frames.events import events_frame
+from posthog_frames.frames.backends import DtypeBackend, check_backend, with_backend
+from posthog_frames.frames.events import concat_event_pages, events_frame
 from posthog_frames.http.transport import expect_object
 from posthog_frames.queries.events import events_query
 
@@ -88,8 +88,11 @@ def events(
     )
     first = page_of()  # checks every argument before anything is sent
     check_backend(dtype_backend)
+    types = event_types(client)
     bar = progress_bar(client, progress, limit, "events")
-    pages: list[dict[str, Any]] = []
+    # Each page becomes a frame as it arrives and its JSON is dropped: a million events as
+    # parsed JSON rows cost more than the finished frame.
+    frames: list[pd.DataFrame] = []
     got, body, last = 0, first, None
     try:
         while True:
@@ -97,7 +100,7 @@ def events(
                 body = {**body, "limit": min(body["limit"], limit - got)}
             page = client.post("query/", {"query": body}, refresh=refresh, expect=_expect_page)
             rows = page["results"]
-            pages.append({"columns": page["columns"], "results": rows})
+            frames.append(events_frame({"columns": page["columns"], "results": rows}, types))
             got += len(rows)
             if bar is not None:
                 bar.update(len(rows))
@@ -115,7 +118,7 @@ def events(
     finally:
         if bar is not None:
             bar.close()
-    frame = events_frame(pages, event_types(client), dtype_backend)
+    frame = with_backend(concat_event_pages(frames), dtype_backend)
     frame.attrs["query"] = first
     return frame
 

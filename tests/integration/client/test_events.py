@@ -96,3 +96,12 @@ def test_bad_arguments_are_refused_before_any_request(client, demo, kwargs, attr
     with pytest.raises(phf.ValidationError) as caught:
         client.events(**kwargs)
     assert caught.value.attr == attr and demo.request_count == 0
+
+
+def test_a_pull_in_many_pages_equals_the_same_events_in_one_page(client):
+    # Pages are converted as they arrive and stacked: the frame must not depend on the paging.
+    window = {"after": "2025-03-20", "before": "2025-03-24"}
+    whole = client.events(**window, page_size=50_000)
+    paged = client.events(**window, page_size=113)
+    assert len(whole) > 5 * 113
+    pd.testing.assert_frame_equal(paged, whole)
