@@ -21,11 +21,13 @@ from typing import TYPE_CHECKING, Any
 from posthog_frames.client import Client, StreamResult, connect
 from posthog_frames.cohort_filters import InCohort, NotInCohort
 from posthog_frames.dashboard import Dashboard
+from posthog_frames.datasets import read_dataset
 from posthog_frames.exceptions import (
     AuthenticationError,
     CassetteMiss,
     CohortCalculating,
     ConfigurationError,
+    IncompleteDataset,
     InsightNotComputed,
     InvalidArgument,
     InvalidResponse,
@@ -160,12 +162,15 @@ __all__ = [
     "InsightNotComputed",
     "CohortCalculating",
     "QueryFailed",
+    "IncompleteDataset",
     "UnsupportedInsight",
     "UnsupportedQuery",
     "InvalidArgument",
     "MissingDependency",
     "TruncatedResult",
+    # Parquet datasets (client.stream_to_parquet writes them)
     "StreamResult",
+    "read_dataset",
 ]
 
 # matplotlib and ipywidgets take longer to import than pandas: their names load on first use.

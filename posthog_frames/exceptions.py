@@ -37,6 +37,7 @@ __all__ = [
     "InsightNotComputed",
     "CohortCalculating",
     "QueryFailed",
+    "IncompleteDataset",
     "ConfigurationError",
     "MissingDependency",
     "InvalidArgument",
@@ -190,6 +191,12 @@ class CohortCalculating(PostHogError, RuntimeError):
     def __init__(self, message: str, *, cohort: int | None = None, **kw: Any) -> None:
         super().__init__(message, **kw)
         self.cohort = cohort
+
+
+class IncompleteDataset(PostHogError, RuntimeError):
+    """A Parquet dataset whose pull stopped before its last page (its checkpoint says so); run
+    the same ``stream_to_parquet`` call again to resume it, or read it with
+    ``allow_partial=True``."""
 
 
 class QueryFailed(PostHogError, RuntimeError):

@@ -6,17 +6,15 @@ happens in the resource modules beside this one — :mod:`.persons`, :mod:`.insi
 only the low-level verbs of :class:`~posthog_frames.client.base.BaseClient` (``get``, ``post``,
 ``paginate``). The analysis verbs (new insights, events, the persons behind a number) are
 spelled out the same way in :class:`~posthog_frames.client.analysis_client.AnalysisClient`, and
-the project's saved objects (dashboards, cohorts, actions) in
-:class:`~posthog_frames.client.catalog_client.CatalogClient`, which this class extends. Frames are
-built by the converters in :mod:`posthog_frames.frames`. The first verbs carry their docs here;
-later groups keep theirs with the function they hand over to (``@_docs_from``), so
-``help(client.cohorts)`` reads the same and this file stays short.
+the saved objects in :class:`~posthog_frames.client.catalog_client.CatalogClient`, which this
+class extends. Later verbs keep their docs with the function they hand over to (``@_docs_from``),
+so ``help(client.cohorts)`` reads the same and this file stays short.
 """
 
 from __future__ import annotations
 
+import os
 from collections.abc import Iterator, Sequence
-from pathlib import Path
 from typing import Any
 
 import pandas as pd
@@ -340,7 +338,7 @@ class Client(CatalogClient):
     @_docs_from(parquet_api.stream_to_parquet)
     def stream_to_parquet(
         self,
-        path: str | Path,
+        path: str | os.PathLike[str],
         source: str,
         *,
         properties: Any = None,
@@ -348,6 +346,9 @@ class Client(CatalogClient):
         page_size: int = MAX_ROWS,
         progress: bool | None = None,
         keyset: Sequence[str] | None = None,
+        partition_by: str | None = None,
+        overwrite: bool = False,
+        filesystem: Any = None,
     ) -> StreamResult:
         return parquet_api.stream_to_parquet(
             self,
@@ -358,6 +359,9 @@ class Client(CatalogClient):
             page_size=page_size,
             progress=progress,
             keyset=keyset,
+            partition_by=partition_by,
+            overwrite=overwrite,
+            filesystem=filesystem,
         )
 
     def run(self, copied: Any, *, refresh: bool = False) -> Any:

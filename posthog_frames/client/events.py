@@ -15,7 +15,7 @@ Example:
 
 from __future__ import annotations
 
-from collections.abc import Sequence
+from collections.abc import Callable, Iterator, Sequence
 from functools import partial
 from typing import Any
 
@@ -30,7 +30,7 @@ from posthog_frames.frames.events import concat_event_pages, events_frame
 from posthog_frames.http.transport import expect_object
 from posthog_frames.queries.events import events_query
 
-__all__ = ["DEFAULT_PAGE", "event_types", "events"]
+__all__ = ["DEFAULT_PAGE", "event_pages", "event_types", "events"]
 
 DEFAULT_PAGE = 10_000  # events per request: a few requests for a day of a busy project
 
@@ -93,34 +93,60 @@ def events(
     # Each page becomes a frame as it arrives and its JSON is dropped: a million events as
     # parsed JSON rows cost more than the finished frame.
     frames: list[pd.DataFrame] = []
-    got, body, last = 0, first, None
     try:
-        while True:
-            if limit is not None:
-                body = {**body, "limit": min(body["limit"], limit - got)}
-            page = client.post("query/", {"query": body}, refresh=refresh, expect=_expect_page)
-            rows = page["results"]
-            frames.append(events_frame({"columns": page["columns"], "results": rows}, types))
-            got += len(rows)
-            if bar is not None:
-                bar.update(len(rows))
-            if not page.get("hasMore") or not rows or (limit is not None and got >= limit):
-                break
-            key = (rows[-1][page["columns"].index("timestamp")], rows[-1][0])
-            if key == last:
-                raise InvalidResponse(
-                    "PostHog answered the same last event twice while paging events; stopping "
-                    "rather than looping.",
-                    endpoint="query/",
-                )
-            last = key
-            body = page_of(last=key)
+        for page, _ in event_pages(client, page_of, refresh=refresh, limit=limit, bar=bar):
+            rows = {"columns": page["columns"], "results": page["results"]}
+            frames.append(events_frame(rows, types))
+            del page, rows
     finally:
         if bar is not None:
             bar.close()
     frame = with_backend(concat_event_pages(frames), dtype_backend)
     frame.attrs["query"] = first
     return frame
+
+
+def event_pages(
+    client: BaseClient,
+    page_of: Callable[..., dict[str, Any]],
+    *,
+    last: Sequence[Any] | None = None,
+    refresh: bool = False,
+    limit: int | None = None,
+    bar: Any = None,
+) -> Iterator[tuple[dict[str, Any], tuple[Any, Any] | None]]:
+    """Each EventsQuery answer of a pull with the ``(timestamp, uuid)`` of its last event (the
+    page's own *last* when it has none): the page after *last* first, then on until PostHog's
+    ``hasMore`` ends it or *limit* events came. *page_of* makes a page's query (``last=`` the
+    previous page's key).
+
+    Example:
+        >>> from functools import partial
+        >>> page_of = partial(events_query, "signed up", after="-5d", page_size=15)
+        >>> [(len(page["results"]), key[0][:10]) for page, key in event_pages(client, page_of)]
+        [(15, '2025-03-28'), (15, '2025-03-31'), (7, '2025-03-31')]
+    """
+    got = 0
+    while True:
+        body = page_of(last=last) if last is not None else page_of()
+        if limit is not None:
+            body = {**body, "limit": min(body["limit"], limit - got)}
+        page = client.post("query/", {"query": body}, refresh=refresh, expect=_expect_page)
+        rows = page["results"]
+        got += len(rows)
+        key = (rows[-1][page["columns"].index("timestamp")], rows[-1][0]) if rows else None
+        if key is not None and last is not None and tuple(last) == key:
+            raise InvalidResponse(
+                "PostHog answered the same last event twice while paging events; stopping "
+                "rather than looping.",
+                endpoint="query/",
+            )
+        if bar is not None:
+            bar.update(len(rows))
+        yield page, key if key is not None else (tuple(last) if last is not None else None)
+        if not page.get("hasMore") or not rows or (limit is not None and got >= limit):
+            return
+        last = key
 
 
 def _expect_page(body: Any) -> str | None:

@@ -1,61 +1,48 @@
-"""``stream_to_parquet()``: persons or a query's rows to a Parquet file, one row group per page.
+"""``stream_to_parquet()``: persons, events or a query's rows to Parquet, one page at a time.
 
-The schema is decided before the first page is written and never changes: SQL columns map
-from PostHog's ClickHouse ``types``; person properties from the property definitions
-(Numeric → float64, Boolean → bool, DateTime → timestamp, anything else → string). A value that
-does not fit its column's type is written as null rather than breaking the schema half-way.
-The file appears under its name only once complete (it is written as ``<name>.partial``).
+A path ending in ``.parquet`` is one local file, one row group per page. Any other path (a
+folder, or a URI such as ``s3://bucket/prefix``) is a dataset: one file per page and partition,
+hive-partitioned by day for events, with a ``_checkpoint.json`` that makes an interrupted pull
+resume where it stopped (:mod:`posthog_frames.datasets.writer`). Pages are never kept in the
+local cache, and come by keyset, never OFFSET (:mod:`posthog_frames.client.parquet_pages`).
 
 Example:
-    >>> arrow_type("Nullable(DateTime64(6, 'UTC'))")
-    TimestampType(timestamp[us, tz=UTC])
+    >>> import tempfile
+    >>> folder = tempfile.mkdtemp() + "/events"
+    >>> result = stream_to_parquet(client, folder, "events", page_size=2000)
+    >>> result.rows == len(client.events(after="all")), result.fetched == result.pages
+    (True, True)
+    >>> stream_to_parquet(client, folder, "events", page_size=2000).fetched  # complete: nothing
+    0
 """
 
 from __future__ import annotations
 
-import math
 import os
-import warnings
-from collections.abc import Iterable, Iterator, Sequence
-from datetime import date
+from collections.abc import Iterator, Sequence
 from pathlib import Path
-from typing import Any, NamedTuple
-
-import orjson
-import pandas as pd
+from typing import Any
 
 from posthog_frames.client.base import BaseClient
 from posthog_frames.client.hogql import MAX_ROWS
-from posthog_frames.client.persons import PersonsRequest
-from posthog_frames.client.persons_hogql import query_person_frames
+from posthog_frames.client.keyset import plan_keyset
+from posthog_frames.client.parquet_pages import Page, defined_tables, sql_pages
 from posthog_frames.client.progress import progress_bar
-from posthog_frames.client.properties import person_property_types
-from posthog_frames.client.query import check_sql, no_cache, query_pages
-from posthog_frames.exceptions import MissingDependency, ValidationError
-from posthog_frames.frames.persons import PERSON_COLUMNS
-from posthog_frames.frames.sql import unwrap_type
+from posthog_frames.client.query import check_sql, no_cache
+from posthog_frames.datasets.checkpoint import Checkpoint, canonical_source
+from posthog_frames.datasets.filesystems import resolve
+from posthog_frames.datasets.result import StreamResult
+from posthog_frames.datasets.single import write_file
+from posthog_frames.datasets.writer import DatasetWriter, open_dataset, partitioning
+from posthog_frames.exceptions import ValidationError
+from posthog_frames.filters import normalize_filters
 
-__all__ = [
-    "StreamResult",
-    "arrow_type",
-    "hogql_schema",
-    "persons_schema",
-    "stream_persons",
-    "stream_rows",
-    "stream_to_parquet",
-]
-
-
-class StreamResult(NamedTuple):
-    """What :meth:`posthog_frames.Client.stream_to_parquet` wrote: the file and its row count."""
-
-    path: Path
-    rows: int
+__all__ = ["StreamResult", "stream_to_parquet"]
 
 
 def stream_to_parquet(
     client: BaseClient,
-    path: str | Path,
+    path: str | os.PathLike[str],
     source: str,
     *,
     properties: Any = None,
@@ -63,265 +50,171 @@ def stream_to_parquet(
     page_size: int = MAX_ROWS,
     progress: bool | None = None,
     keyset: Sequence[str] | None = None,
+    partition_by: str | None = None,
+    overwrite: bool = False,
+    filesystem: Any = None,
 ) -> StreamResult:
-    """Write ``"persons"`` or a HogQL query's rows to a Parquet file, one page at a time.
+    """Write ``"events"``, ``"persons"`` or a HogQL query's rows to Parquet, one page at a time.
 
-    Each page (up to 49,999 rows) becomes one row group, so memory stays at about one
-    page however many rows there are; pages are not kept in the local cache. Pages come by
-    keyset, never OFFSET: a SQL source needs an ORDER BY on selected columns that order rows
-    uniquely (or *keyset*, as in :meth:`query`). The schema is fixed before the first page:
-    for persons from the property definitions (Numeric → float64, Boolean → bool, DateTime →
-    timestamp, else string), for SQL from PostHog's ``types``. Needs pyarrow:
-    ``pip install "posthog-frames[parquet]"``.
+    *source*: ``"events"`` (every event, oldest first, paged on ``(timestamp, uuid)`` as
+    :meth:`events`), ``"persons"`` (paged on ``(created_at, id)``), or a HogQL SELECT ending in
+    an ORDER BY on selected columns that order rows uniquely (or with *keyset*, as in
+    :meth:`query`). *properties* filters events or persons; SQL takes *values*. Pages (up to
+    49,999 rows each) are not kept in the local cache, so memory stays at about one page.
+
+    *path* ending in ``.parquet``: one local file, one row group per page, which appears only
+    once complete. Any other *path* — a folder, or a URI pyarrow opens (``s3://bucket/prefix``,
+    or pass *filesystem*, a ``pyarrow.fs.FileSystem``) — is a **dataset**: one file per page,
+    ``part-000042.parquet``; events are hive-partitioned by the UTC day of their timestamp
+    (``day=2026-11-03/part-000042.parquet``); *partition_by* picks a column for persons or SQL
+    (a time or date column: by UTC day). A ``_checkpoint.json`` records the source, schema and
+    keyset position after each page, so **an interrupted pull resumes**: run the same call again
+    and it goes on after the last page written, no row twice, none missing; a complete dataset
+    returns at once without a request. A dataset of another source is refused unless
+    *overwrite*. Local datasets are private (folders 0700, files 0600). Read one back with
+    :func:`posthog_frames.read_dataset`, DuckDB, Spark or Dask.
+
+    The schema is fixed before the first page: from the property definitions for events and
+    persons (Numeric → float64, Boolean → bool, DateTime → timestamp, else string; properties
+    without a definition are left out, with a warning), for SQL from PostHog's ``types``. Needs
+    pyarrow: ``pip install "posthog-frames[parquet]"``. Returns a :class:`StreamResult`
+    (``path, rows = ...`` unpacks; ``.fetched`` pages asked for, ``.resumed``).
 
     Example:
         >>> import tempfile, pathlib
         >>> out = pathlib.Path(tempfile.mkdtemp()) / "persons.parquet"
         >>> stream_to_parquet(client, out, "persons").rows
         500
-        >>> import tempfile, pathlib
-        >>> out = pathlib.Path(tempfile.mkdtemp()) / "events.parquet"
-        >>> client.stream_to_parquet(out, "select uuid, event, timestamp from events "
-        ...                          "order by timestamp, uuid").rows > 1000
-        True
+        >>> folder = pathlib.Path(tempfile.mkdtemp()) / "numbers"
+        >>> client.stream_to_parquet(folder, "select number from numbers(120000) order by number"
+        ...                          ).pages
+        3
     """
+    kind, spec = _source(source, properties, values, keyset, page_size, partition_by)
+    text = os.fspath(path)
+    if isinstance(text, str) and text.endswith(".parquet") and "://" not in text:
+        if partition_by is not None or filesystem is not None:
+            raise ValidationError(
+                "A path ending in .parquet is one local file: partition_by and filesystem apply "
+                "to datasets (a folder or URI without the .parquet ending)."
+            )
+        target = Path(text)
+        bar = progress_bar(client, progress, None, "rows")
+        try:
+            with no_cache(client):
+                rows = write_file(target, (page.table for page in _pages(client, kind, spec)), bar)
+        finally:
+            if bar is not None:
+                bar.close()
+        return StreamResult(target, rows)
+    return _dataset(client, path, kind, spec, progress, overwrite, filesystem)
+
+
+def _source(
+    source: Any,
+    properties: Any,
+    values: dict[str, Any] | None,
+    keyset: Sequence[str] | None,
+    page_size: Any,
+    partition_by: Any,
+) -> tuple[str, dict[str, Any]]:
+    """The source's kind and everything that identifies it, checked before any request."""
     if not isinstance(source, str) or not source.strip():
-        raise ValidationError('source must be "persons" or a HogQL SELECT.')
-    target = Path(path)
-    bar = progress_bar(client, progress, None, "rows")
-    try:
-        with no_cache(client):
-            if source.strip().lower() == "persons":
-                if values or keyset:
-                    raise ValidationError(
-                        'values and keyset apply to SQL sources, not "persons" (paged by '
-                        "created_at and id)."
-                    )
-                types = person_property_types(client) or {}
-                request = PersonsRequest(properties, page_size=page_size)
-                frames = query_person_frames(
-                    client, request, progress=False, refresh=True, types=types
-                )
-                rows = stream_persons(target, frames, types, bar)
-            else:
-                if properties:
-                    raise ValidationError(
-                        'properties apply to "persons"; put conditions in the SQL WHERE.'
-                    )
-                sql = check_sql(source)
-                pages = query_pages(
-                    client,
-                    sql,
-                    values,
-                    keyset=keyset,
-                    refresh="force_blocking",
-                    page_size=page_size,
-                )
-                rows = stream_rows(target, pages, bar)
-    finally:
-        if bar is not None:
-            bar.close()
-    return StreamResult(target, rows)
+        raise ValidationError('source must be "events", "persons" or a HogQL SELECT.')
+    if isinstance(page_size, bool) or not isinstance(page_size, int) or not 1 <= page_size:
+        raise ValidationError(f"page_size must be a positive whole number, got {page_size!r}.")
+    if partition_by is not None and not isinstance(partition_by, str):
+        raise ValidationError(f"partition_by names one column, got {partition_by!r}.")
+    kind = source.strip().lower()
+    spec: dict[str, Any] = {"kind": kind, "page_size": page_size, "partition_by": partition_by}
+    if kind in ("events", "persons"):
+        if values or keyset:
+            raise ValidationError(
+                f'values and keyset apply to SQL sources, not "{kind}" (paged by '
+                + ("timestamp and uuid)." if kind == "events" else "created_at and id).")
+            )
+        if kind == "events" and partition_by is not None:
+            raise ValidationError(
+                "Events are partitioned by the UTC day of their timestamp; partition_by is for "
+                '"persons" and SQL sources.'
+            )
+        spec["properties"] = [f.to_dict() for f in normalize_filters(properties)]
+        return kind, spec
+    if properties:
+        raise ValidationError(
+            'properties apply to "events" and "persons"; put conditions in the SQL WHERE.'
+        )
+    sql = check_sql(source)
+    plan = plan_keyset(sql, keyset)  # refuses a query that cannot be paged, before any request
+    spec.update(kind="sql", sql=sql, values=values or {}, keyset=list(keyset or []))
+    spec["limit"] = plan.limit
+    return "sql", spec
 
 
-def _pyarrow() -> tuple[Any, Any]:
-    try:
-        import pyarrow as pa
-        import pyarrow.parquet as pq
-    except ImportError:
-        raise MissingDependency(
-            'stream_to_parquet needs pyarrow: pip install "posthog-frames[parquet]" (or pip '
-            "install pyarrow), then restart the kernel."
-        ) from None
-    return pa, pq
-
-
-def arrow_type(ch_type: str | None) -> Any:
-    """The Arrow type a ClickHouse type is written as (unknown types: JSON text)."""
-    pa, _ = _pyarrow()
-    inner, _nullable = unwrap_type(ch_type or "String")
-    base = inner.split("(", 1)[0]
-    if base.startswith(("Int", "UInt")):
-        return pa.int64()
-    if base.startswith(("Float", "Decimal")):
-        return pa.float64()
-    if base == "Bool":
-        return pa.bool_()
-    if base.startswith("DateTime"):
-        return pa.timestamp("us", tz="UTC")
-    if base.startswith("Date"):
-        return pa.date32()
-    if base == "Array":
-        return pa.list_(pa.string())
-    return pa.string()
-
-
-def hogql_schema(columns: list[str], types: list[Any] | None) -> Any:
-    """The schema of a HogQL answer from its ``columns`` and ``types``."""
-    pa, _ = _pyarrow()
-    names = [str(c) for c in columns]
-    raw = types or [None] * len(names)
-    chosen = [t[1] if isinstance(t, list | tuple) else t for t in raw]
-    return pa.schema([pa.field(n, arrow_type(t)) for n, t in zip(names, chosen, strict=True)])
-
-
-def _missing(value: Any) -> bool:
-    return (
-        value is None
-        or value is pd.NA
-        or value is pd.NaT
-        or (isinstance(value, float) and math.isnan(value))
+def _pages(
+    client: BaseClient, kind: str, spec: dict[str, Any], state: Checkpoint | None = None
+) -> Iterator[Page]:
+    schema = state.arrow_schema() if state is not None else None
+    after = state.position if state is not None else None
+    size = spec["page_size"]
+    if kind in ("events", "persons"):
+        return defined_tables(
+            client, kind, spec["properties"], page_size=size, schema=schema, after=after
+        )
+    limit = spec["limit"] - state.rows if state is not None and spec["limit"] else None
+    return sql_pages(
+        client,
+        spec["sql"],
+        spec["values"] or None,
+        keyset=spec["keyset"] or None,
+        page_size=size,
+        schema=schema,
+        after=after,
+        key_types=state.key_types if state is not None else (),
+        limit=limit,
     )
 
 
-def _text(value: Any) -> str | None:
-    if _missing(value):
-        return None
-    if isinstance(value, str):
-        return value
-    if isinstance(value, bool | dict | list | tuple):
-        return orjson.dumps(value, option=orjson.OPT_NON_STR_KEYS).decode()
-    return str(value)
-
-
-def _array(values: list[Any], target: Any) -> Any:
-    """*values* as an Arrow array of *target*; values that do not fit become null."""
-    pa, _ = _pyarrow()
-    if pa.types.is_timestamp(target):
-        stamps = pd.to_datetime(
-            pd.Series(values, dtype=object), utc=True, format="ISO8601", errors="coerce"
-        )
-        return pa.array(stamps.astype("datetime64[us, UTC]"), type=target, from_pandas=True)
-    if pa.types.is_date32(target):
-        days = [None if _missing(v) else date.fromisoformat(str(v)[:10]) for v in values]
-        return pa.array(days, type=target)
-    if pa.types.is_floating(target):
-        numbers = pd.to_numeric(pd.Series(values, dtype=object), errors="coerce")
-        return pa.array(numbers.astype("float64"), type=target, from_pandas=True)
-    if pa.types.is_integer(target):
-        return pa.array([None if _missing(v) else int(v) for v in values], type=target)
-    if pa.types.is_boolean(target):
-        return pa.array([None if _missing(v) else _bool(v) for v in values], type=target)
-    if pa.types.is_list(target):
-        lists = [[_text(x) for x in v] if isinstance(v, list | tuple) else None for v in values]
-        return pa.array(lists, type=target)
-    return pa.array([_text(v) for v in values], type=target)
-
-
-def _bool(value: Any) -> bool | None:
-    if isinstance(value, str):
-        return {"true": True, "false": False}.get(value.strip().lower())
-    return bool(value)
-
-
-class _Writer:
-    """A ParquetWriter on ``<path>.partial``, renamed to *path* when everything is written."""
-
-    def __init__(self, path: Path, schema: Any) -> None:
-        _, pq = _pyarrow()
-        self.path = path
-        self.partial = path.with_name(path.name + ".partial")
-        self.schema = schema
-        self.writer = pq.ParquetWriter(str(self.partial), schema)
-        self.rows = 0
-
-    def write(self, arrays: list[Any]) -> None:
-        pa, _ = _pyarrow()
-        table = pa.Table.from_arrays(arrays, schema=self.schema)
-        if table.num_rows == 0:
-            return  # the empty page that ends an exact multiple of the page size
-        self.writer.write_table(table, row_group_size=max(1, table.num_rows))
-        self.rows += table.num_rows
-
-    def finish(self, ok: bool) -> None:
-        self.writer.close()
-        if ok:
-            os.replace(self.partial, self.path)
-        else:
-            self.partial.unlink(missing_ok=True)
-
-
-def _drive(writer: _Writer, batches: Iterable[list[Any]], bar: Any) -> int:
-    ok = False
+def _dataset(
+    client: BaseClient,
+    path: str | os.PathLike[str],
+    kind: str,
+    spec: dict[str, Any],
+    progress: bool | None,
+    overwrite: bool,
+    filesystem: Any,
+) -> StreamResult:
+    place = resolve(path, filesystem)
+    source = canonical_source({**spec, "project": client.project_id})
+    state = open_dataset(place, source, overwrite=overwrite)
+    if state is not None and state.complete:
+        return StreamResult(place.shown, state.rows, state.pages, 0, False, True)
+    writer = DatasetWriter(place, state) if state is not None else None
+    fetched = 0
+    bar = progress_bar(client, progress, None, "rows")
     try:
-        for arrays in batches:
-            writer.write(arrays)
-            if bar is not None:
-                bar.update(len(arrays[0]) if arrays else 0)
-        ok = True
+        if bar is not None and state is not None:
+            bar.update(state.rows)
+        with no_cache(client):
+            if state is None or spec.get("limit") is None or state.rows < spec["limit"]:
+                for page in _pages(client, kind, spec, state):
+                    fetched += 1
+                    if writer is None:
+                        split = partitioning(
+                            page.table.schema,
+                            "timestamp" if kind == "events" else spec["partition_by"],
+                            by_day=kind == "events",
+                        )
+                        writer = DatasetWriter.start(
+                            place, source, page.table.schema, split, page.key_types
+                        )
+                    writer.write(page.table, page.position)
+                    if bar is not None:
+                        bar.update(page.table.num_rows)
     finally:
-        writer.finish(ok)
-    return writer.rows
-
-
-def stream_rows(path: Path, pages: Iterator[dict], bar: Any = None) -> int:
-    """Write HogQL answer pages to *path*; the first page fixes the schema. Returns the rows."""
-    first = next(pages)
-    schema = hogql_schema(first["columns"], first.get("types"))
-    targets = [field.type for field in schema]
-
-    def batches() -> Iterator[list[Any]]:
-        for page in _chain(first, pages):
-            rows = page["results"]
-            columns = list(zip(*rows, strict=True)) if rows else [()] * len(targets)
-            yield [_array(list(col), t) for col, t in zip(columns, targets, strict=True)]
-
-    return _drive(_Writer(path, schema), batches(), bar)
-
-
-def _chain(first: dict, rest: Iterator[dict]) -> Iterator[dict]:
-    yield first
-    yield from rest
-
-
-_PROPERTY_TYPES = {"Numeric": "Float64", "Boolean": "Bool", "DateTime": "DateTime64(6, 'UTC')"}
-
-
-def persons_schema(property_types: dict[str, str], prefix: str = "properties.") -> Any:
-    """The persons file's schema: the person columns, then one column per defined property."""
-    pa, _ = _pyarrow()
-    fields = [
-        pa.field("id", pa.string()),
-        pa.field("uuid", pa.string()),
-        pa.field("name", pa.string()),
-        pa.field("distinct_ids", pa.list_(pa.string())),
-        pa.field("created_at", pa.timestamp("us", tz="UTC")),
-        pa.field("last_seen_at", pa.timestamp("us", tz="UTC")),
-        pa.field("is_identified", pa.bool_()),
-    ]
-    for key in sorted(property_types):
-        ch_type = _PROPERTY_TYPES.get(str(property_types[key]), "String")
-        fields.append(pa.field(prefix + key, arrow_type(ch_type)))
-    return pa.schema(fields)
-
-
-def stream_persons(
-    path: Path, pages: Iterable[pd.DataFrame], property_types: dict[str, str], bar: Any = None
-) -> int:
-    """Write person frames to *path* with :func:`persons_schema`. Returns the rows written.
-
-    Properties without a definition cannot be typed up front; they are left out with a warning.
-    """
-    schema = persons_schema(property_types)
-    undefined: set[str] = set()
-
-    def batches() -> Iterator[list[Any]]:
-        for frame in pages:
-            undefined.update(c for c in frame.columns if c not in schema.names)
-            missing = [None] * len(frame)
-            yield [
-                _array(frame[f.name].tolist() if f.name in frame.columns else missing, f.type)
-                for f in schema
-            ]
-
-    rows = _drive(_Writer(path, schema), batches(), bar)
-    dropped = sorted(undefined - set(PERSON_COLUMNS))
-    if dropped:
-        warnings.warn(
-            f"{len(dropped)} person properties have no property definition, so no column in "
-            f"{path.name}: {', '.join(dropped[:10])}{' …' if len(dropped) > 10 else ''}. "
-            "client.persons() includes them.",
-            UserWarning,
-            stacklevel=4,  # past this function and stream_to_parquet: the user's call
-        )
-    return rows
+        if bar is not None:
+            bar.close()
+    assert writer is not None  # every source yields at least its first page
+    writer.finish()
+    point = writer.checkpoint
+    return StreamResult(place.shown, point.rows, point.pages, fetched, state is not None, True)

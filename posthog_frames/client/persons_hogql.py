@@ -12,7 +12,8 @@ Example:
 
 from __future__ import annotations
 
-from collections.abc import Iterator
+from collections.abc import Iterator, Sequence
+from typing import Any
 
 import pandas as pd
 
@@ -26,7 +27,7 @@ from posthog_frames.exceptions import ValidationError
 from posthog_frames.filters import normalize_filters
 from posthog_frames.frames.persons import persons_frame
 
-__all__ = ["query_person_frames"]
+__all__ = ["query_person_frames", "query_person_pages"]
 
 
 def query_person_frames(
@@ -48,6 +49,31 @@ def query_person_frames(
         >>> [len(f) for f in query_person_frames(client, PersonsRequest(page_size=200))]
         [200, 200, 100]
     """
+    for frame, _ in query_person_pages(
+        client, request, progress, refresh=refresh, dtypes=dtypes, types=types
+    ):
+        yield frame
+
+
+def query_person_pages(
+    client: BaseClient,
+    request: PersonsRequest,
+    progress: bool | None = None,
+    *,
+    refresh: bool = False,
+    dtypes: bool = True,
+    types: dict[str, str] | None = None,
+    after: Sequence[Any] | None = None,
+) -> Iterator[tuple[pd.DataFrame, tuple[Any, Any] | None]]:
+    """:func:`query_person_frames`'s frames, each with the ``(created_at, id)`` of its last
+    person as PostHog answered it (the keyset a later pull starts *after*).
+
+    Example:
+        >>> from posthog_frames.client.persons_request import PersonsRequest
+        >>> pages = list(query_person_pages(client, PersonsRequest(page_size=400)))
+        >>> [len(frame) for frame, _ in pages], pages[0][1][1] == pages[0][0]["id"].iloc[-1]
+        ([400, 100], True)
+    """
     size = MAX_ROWS if request.page_size is None else request.page_size
     if isinstance(size, bool) or not isinstance(size, int) or not 1 <= size <= MAX_ROWS:
         raise ValidationError(f"page_size must be between 1 and 50,000, got {request.page_size!r}.")
@@ -62,7 +88,8 @@ def query_person_frames(
         types = person_property_types(client, refresh=refresh)
     mode = "force_blocking" if refresh else "blocking"
     size = min(size, MAX_ROWS - 1)  # one more row is asked for: it says whether more exist
-    bar, read, after = None, 0, None
+    bar, read = None, 0
+    after = tuple(after) if after is not None else None
     try:
         while True:
             wanted = size if limit is None else min(size, limit - read)
@@ -72,6 +99,9 @@ def query_person_frames(
             people = person_dicts(page)
             more = len(people) > wanted
             last = page["results"][wanted - 1] if more else None
+            kept = min(wanted, len(people))
+            tail = page["results"][kept - 1] if kept else None
+            key = (tail[1], tail[0]) if tail is not None else after
             del page  # a page of 50,000 persons is large: keep no more than one alive
             frame = persons_frame(people[:wanted], property_types=types)
             del people
@@ -80,7 +110,7 @@ def query_person_frames(
             read += len(frame)
             if bar is not None:
                 bar.update(len(frame))
-            yield frame
+            yield frame, key
             if last is None:
                 return
             after = (last[1], last[0])  # (created, id) of the page's last person

@@ -45,6 +45,7 @@ __all__ = [
     "check_limit",
     "check_sql",
     "hogql_rejected",
+    "key_types_of",
     "no_cache",
     "post_query",
     "query",
@@ -270,9 +271,12 @@ def query_pages(
     refresh: str = "blocking",
     limit: int | None = None,
     page_size: int = MAX_ROWS,
+    after: Sequence[Any] | None = None,
+    key_types: Sequence[str] = (),
 ) -> Iterator[dict[str, Any]]:
     """Yield each page's answer, paged by keyset (the query's ORDER BY, or *keyset*) until the
-    last row, or until *limit* rows (else the query's own LIMIT).
+    last row, or until *limit* rows (else the query's own LIMIT). *after* starts after that key
+    (a resumed pull), compared as *key_types* (the key columns' ClickHouse types).
 
     Each page asks for one row more than it keeps: that row says whether another page exists,
     so the pull ends without asking for an empty page. Pages hold at most 49,999 rows (PostHog
@@ -286,9 +290,8 @@ def query_pages(
     """
     plan = plan_keyset(sql, keyset)
     total = min(n for n in (limit, plan.limit) if n is not None) if limit or plan.limit else None
-    after: tuple[Any, ...] | None = None
     positions: list[int] = []
-    kinds: list[str] = []
+    kinds: list[str] = list(key_types)
     got = 0
     while True:
         size = min(page_size, MAX_ROWS - 1)
@@ -301,7 +304,7 @@ def query_pages(
         page = run_query(client, text, {**(values or {}), **key_values}, refresh)
         if not positions:
             positions = key_positions(plan, page["columns"])
-            kinds = [_type_of(page.get("types"), i) for i in positions]
+            kinds = key_types_of(page, positions)
         rows = page["results"]
         check_unique(rows, positions, plan)
         more = len(rows) > size
@@ -311,6 +314,16 @@ def query_pages(
         if not more:
             return
         after = tuple(rows[-1][i] for i in positions)
+
+
+def key_types_of(page: dict[str, Any], positions: Sequence[int]) -> list[str]:
+    """The ClickHouse types of an answer's key columns (at *positions*).
+
+    Example:
+        >>> key_types_of({"types": [["n", "UInt64"], ["t", "DateTime64(6, 'UTC')"]]}, [1])
+        ["DateTime64(6, 'UTC')"]
+    """
+    return [_type_of(page.get("types"), i) for i in positions]
 
 
 def _type_of(types: Any, position: int) -> str:

@@ -104,3 +104,20 @@ def regression_runs(path: str) -> pd.DataFrame:
     except phf.CassetteMiss as miss:
         print(miss.endpoint, tape.recorded_at.isoformat(), len(tape))
         return phf.Client(cassette=path, cassette_mode="auto").persons()
+
+
+def large_pulls(client: phf.Client, folder: str) -> pd.DataFrame:
+    result: phf.StreamResult = client.stream_to_parquet(folder, "events", page_size=20_000)
+    path, rows = result  # unpacks as the (path, rows) pair it always was
+    fetched: int = result.fetched + rows
+    client.stream_to_parquet(
+        f"{path}-signups",
+        "select uuid from events order by uuid",
+        partition_by=None,
+        overwrite=True,
+        progress=False,
+    )
+    try:
+        return phf.read_dataset(folder, columns=["uuid", "day"], dtype_backend="pyarrow")
+    except phf.IncompleteDataset:
+        return phf.read_dataset(folder, allow_partial=True).head(fetched)

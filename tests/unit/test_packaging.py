@@ -31,7 +31,10 @@ def _normalise(requirement: str) -> str:
 def _floors(requirements: list[str]) -> dict[str, str]:
     floors = {}
     for requirement in requirements:
-        found = re.fullmatch(r"([a-z0-9_.-]+)>=([0-9][0-9a-z.]*)", _normalise(requirement))
+        # Extras (moto[server]) are part of the requirement, not of the name pinned in oldest.txt.
+        found = re.fullmatch(
+            r"([a-z0-9_.-]+)(?:\[[a-z0-9_,.-]+\])?>=([0-9][0-9a-z.]*)", _normalise(requirement)
+        )
         assert found, f"{requirement!r}: every dependency needs exactly a floor, name>=version"
         floors[found.group(1)] = found.group(2)
     return floors

@@ -114,14 +114,21 @@ def test_funnel_conversion_trends_refuse_counts_that_are_not_percentages():
     assert phf.funnel_frame(ok)["conversion_rate"].tolist() == [0.5, 0.25, 0.0]
 
 
-def test_stream_to_parquet_without_pyarrow_is_a_typed_error(monkeypatch):
+def test_parquet_without_pyarrow_is_a_typed_error(monkeypatch, tmp_path):
     import sys
 
-    from posthog_frames.client import parquet
+    from posthog_frames.datasets.arrow import pyarrow_modules
+    from posthog_frames.datasets.filesystems import resolve
 
-    monkeypatch.setitem(sys.modules, "pyarrow", None)  # import pyarrow now fails
-    with pytest.raises(phf.MissingDependency, match=r'pip install "posthog-frames\[parquet\]"'):
-        parquet._pyarrow()
+    for name in [m for m in sys.modules if m == "pyarrow" or m.startswith("pyarrow.")]:
+        monkeypatch.setitem(sys.modules, name, None)  # import pyarrow (and its parts) now fails
+    install = r'pip install "posthog-frames\[parquet\]"'
+    with pytest.raises(phf.MissingDependency, match=install):
+        pyarrow_modules()
+    with pytest.raises(phf.MissingDependency, match=install):
+        resolve(tmp_path / "dataset")  # where a dataset pull meets pyarrow first
+    with pytest.raises(phf.MissingDependency, match=install):
+        phf.read_dataset(tmp_path / "dataset")
     assert issubclass(phf.MissingDependency, ImportError)
 
 
