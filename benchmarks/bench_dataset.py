@@ -82,9 +82,9 @@ def _difference(a: Path, b: Path) -> int:
 
     read = "read_parquet('{}', hive_partitioning = true)"
     first, second = (read.format(str(p / "**" / "*.parquet")) for p in (a, b))
-    one = duckdb.sql(f"select count(*) from (from {first} except all from {second})").fetchone()
-    two = duckdb.sql(f"select count(*) from (from {second} except all from {first})").fetchone()
-    return int(one[0]) + int(two[0])  # type: ignore[index]
+    one = duckdb.sql(f"select count(*) from (from {first} except all from {second})").fetchall()
+    two = duckdb.sql(f"select count(*) from (from {second} except all from {first})").fetchall()
+    return int(one[0][0]) + int(two[0][0])
 
 
 def dataset_rows(persons: int = EVENT_PERSONS) -> list[Row]:
@@ -104,6 +104,7 @@ def _dataset_rows(persons: int) -> list[Row]:
 
         full = _finish(_child(demo, root / "full", root / "full.sqlite", root / "full.count"))
         per_day = _duck_per_day(root / "full")
+        print(f"uninterrupted: {full}", file=sys.stderr, flush=True)
 
         resumed = root / "resumed"
         writer = _child(demo, resumed, root / "resumed.sqlite", root / "killed.count")
@@ -114,6 +115,11 @@ def _dataset_rows(persons: int) -> list[Row]:
         writer.wait()
         killed_requests = int((root / "killed.count").read_text() or 0) + 1  # one in flight
         second = _finish(_child(demo, resumed, root / "resumed.sqlite", root / "second.count"))
+        print(
+            f"killed at {at_kill:,} rows, {killed_requests} requests; resumed: {second}",
+            file=sys.stderr,
+            flush=True,
+        )
         different = _difference(root / "full", resumed)
 
     name = f"events, {total:,} to a Parquet dataset"

@@ -6,6 +6,8 @@ allocations, so a generation that makes millions of objects spends most of its t
 collector; a server answering 50,000-row pages afterwards pays a full walk every few requests
 (measured: 1.1 s of a 2.9 s page, 200,000 persons). None of this data is cyclic garbage:
 reference counting frees it, so pausing the collector while it is built loses nothing.
+(The client's frame decoder pauses it the same way in its own code: the demo shares none with
+the client, so a bug in one cannot hide the same bug in the other.)
 
 Example:
     >>> with paused_gc():

@@ -105,3 +105,15 @@ def test_a_pull_in_many_pages_equals_the_same_events_in_one_page(client):
     paged = client.events(**window, page_size=113)
     assert len(whole) > 5 * 113
     pd.testing.assert_frame_equal(paged, whole)
+
+
+def test_pages_of_50_000_still_bring_every_event():
+    # The demo's paginator, like PostHog's, cannot say hasMore for a page of 50,000 (it asks
+    # for 50,001 rows and the HogQL printer cuts at 50,000): the client asks for 49,999.
+    with serve(port=0, persons=2_500) as big:
+        virtual_time(big)
+        log = big.app.insight_store().context().events
+        client = big.client(cache=False, progress=False)
+        df = client.events(after="2024-12-31", page_size=50_000)
+    assert len(log) > 50_000
+    assert len(df) == len(log) and df["uuid"].is_unique
