@@ -15,6 +15,7 @@ Each pull runs in a child process of its own, as a notebook kernel would:
 
 Example:
     $ python benchmarks/bench_dataset.py
+    $ python benchmarks/bench_dataset.py --write FOLDER CACHE COUNTER [PAGE_SIZE]   # one writer
 """
 
 from __future__ import annotations
@@ -155,7 +156,7 @@ def _dataset_rows(persons: int) -> list[Row]:
     ]
 
 
-def _write(folder: str, cache: str, counter: str) -> None:
+def _write(folder: str, cache: str, counter: str, page_size: str = "") -> None:
     import threading
 
     import pyarrow.parquet  # noqa: F401  (an import, not growth: loaded before the baseline)
@@ -176,7 +177,8 @@ def _write(folder: str, cache: str, counter: str) -> None:
     threading.Thread(target=count, daemon=True).start()
     start = time.perf_counter()
     with PeakRSS() as peak:
-        result = client.stream_to_parquet(folder, "events")
+        sized = {"page_size": int(page_size)} if page_size else {}
+        result = client.stream_to_parquet(folder, "events", **sized)
     stop.set()
     found = {
         "growth": peak.growth,
@@ -190,7 +192,7 @@ def _write(folder: str, cache: str, counter: str) -> None:
 
 if __name__ == "__main__":
     if sys.argv[1:2] == ["--write"]:
-        _write(*sys.argv[2:5])
+        _write(*sys.argv[2:6])
     else:
         from timing import table
 

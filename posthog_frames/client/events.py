@@ -143,8 +143,12 @@ def event_pages(
             )
         if bar is not None:
             bar.update(len(rows))
+        more = bool(page.get("hasMore")) and bool(rows) and (limit is None or got < limit)
         yield page, key if key is not None else (tuple(last) if last is not None else None)
-        if not page.get("hasMore") or not rows or (limit is not None and got >= limit):
+        # A page of 50,000 events is about 50 MiB as Python objects: drop it before the next
+        # one arrives, so no more than one is alive.
+        del page, rows
+        if not more:
             return
         last = key
 

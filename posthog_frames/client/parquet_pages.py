@@ -138,6 +138,7 @@ def defined_tables(
         missing = [None] * size
         arrays = [arrow_array(columns.get(f.name, missing), f.type) for f in schema]
         yield Page(pa.Table.from_arrays(arrays, schema=schema), key, [])
+        del columns, arrays  # the lists hold every string of the page: not while fetching on
     dropped = {name.removeprefix(PREFIX) for name in undefined - set(schema.names)}
     _warn_undefined(kind[:-1], dropped - set(PERSON_COLUMNS), f"client.{kind}()")
 
@@ -159,6 +160,7 @@ def _event_columns(
         for name in seen & defined:
             columns[PREFIX + name] = [bag.get(name) for bag in bags]
         yield len(rows), columns, {PREFIX + name for name in seen}, key
+        del page, rows, bags, columns  # one page of objects alive while the next one comes
 
 
 def _person_columns(
