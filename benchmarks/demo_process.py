@@ -53,7 +53,8 @@ class DemoProcess:
             env=env,
         )
         found: dict[str, str] = {}
-        deadline = time.monotonic() + 120  # 100,000 persons take a few seconds to generate
+        # 100,000 persons take a few seconds to generate, 1,000,000 about a minute (loaded box)
+        deadline = time.monotonic() + max(120, self.persons / 4000)
         assert self._proc.stdout is not None
         while len(found) < 3 and time.monotonic() < deadline:
             line = self._proc.stdout.readline()
@@ -86,6 +87,20 @@ class DemoProcess:
 
         kwargs.setdefault("progress", False)
         return Client(self.api_key, host=self.url, project_id=self.project_id, **kwargs)
+
+    def warm(self, sql: str) -> Any:
+        """Run *sql* once with no client timeout: the demo builds its SQL tables (and the event
+        log, for events) on the first query that reads them, a minute at a million rows."""
+        import requests
+
+        answer = requests.post(
+            f"{self.url}/api/projects/{self.project_id}/query/",
+            json={"query": {"kind": "HogQLQuery", "query": sql}},
+            headers={"Authorization": f"Bearer {self.api_key}"},
+            timeout=900,
+        )
+        answer.raise_for_status()
+        return answer.json()["results"]
 
     def persons_url(self, limit: int) -> str:
         """The first persons page URL, as the tutorial writes it."""

@@ -4,8 +4,12 @@ Exits 1 when a target is missed. Each ratio compares two things measured in this
 this machine, with the demo server in its own process and 50 ms of latency per request, so the
 figures mean the same on a laptop and on a small CI box. Takes a few minutes.
 
+The million-row rows (persons via query, events into a frame, events to a Parquet dataset and
+resuming it) take about 15 more minutes; ``--quick`` leaves them out.
+
 Example:
     $ python benchmarks/run.py
+    $ python benchmarks/run.py --quick
 """
 
 from __future__ import annotations
@@ -19,9 +23,11 @@ from datetime import UTC, datetime
 sys.path.insert(0, os.path.dirname(os.path.abspath(__file__)))
 
 from bench_convert import arrow_rows, flatten_rows, trends_rows  # noqa: E402
+from bench_dataset import dataset_rows  # noqa: E402
 from bench_import import import_rows  # noqa: E402
 from bench_memory import memory_rows  # noqa: E402
 from bench_persons import LATENCY, pull_rows, request_rows  # noqa: E402
+from bench_scale import events_frame_rows, persons_query_rows  # noqa: E402
 from demo_process import DemoProcess  # noqa: E402
 from timing import Row, table  # noqa: E402
 
@@ -44,9 +50,14 @@ def machine() -> str:
     return f"{os.cpu_count()} CPUs, {model}{memory}, Python {platform.python_version()}"
 
 
+def load() -> str:
+    """The load average (1, 5, 15 minutes): other work on the machine shows in the timings."""
+    return "load average " + ", ".join(f"{x:.2f}" for x in os.getloadavg())
+
+
 def main() -> int:
     started = time.perf_counter()
-    print(f"{datetime.now(UTC):%Y-%m-%d %H:%M} UTC; {machine()}", flush=True)
+    print(f"{datetime.now(UTC):%Y-%m-%d %H:%M} UTC; {machine()}; {load()}", flush=True)
     rows: list[Row] = []
     print("persons pulls, 20,000 persons (tutorial side takes ~12 s a run)...", flush=True)
     rows += pull_rows(persons=20_000, repeats=3)
@@ -61,12 +72,17 @@ def main() -> int:
         rows += memory_rows(demo)
         rows += memory_rows(demo, via="query")
         rows += request_rows(demo)
+    if "--quick" not in sys.argv:
+        print("a million rows: persons via query, events into a frame and to a dataset...")
+        rows += persons_query_rows()
+        rows += events_frame_rows()
+        rows += dataset_rows()
     print()
     print(table(rows))
     missed = [row.name for row in rows if row.ok is False]
     print(
         f"\n{len(rows) - len(missed)} of {len(rows)} rows met their target or are informational; "
-        f"{time.perf_counter() - started:.0f} s in all."
+        f"{time.perf_counter() - started:.0f} s in all; {datetime.now(UTC):%H:%M} UTC, {load()}."
     )
     if missed:
         print("MISSED: " + "; ".join(missed))

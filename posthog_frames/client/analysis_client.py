@@ -305,8 +305,8 @@ class AnalysisClient(BaseClient):
             person_id: one person's events (their UUID or numeric id; every distinct id).
             columns: only these event properties (fewer bytes than every property).
             limit: the most events to return.
-            page_size: events per request (at most 49,999: after a page of 50,000 PostHog
-                cannot say whether more follow).
+            page_size: events per request (at most 50,000; 49,999 are asked for then, as after
+                a page of 50,000 PostHog cannot say whether more follow).
             progress: a progress bar (default on, unless ``POSTHOG_FRAMES_PROGRESS=0``).
             refresh: ask PostHog again rather than the local cache.
             dtype_backend: ``"numpy_nullable"`` or ``"pyarrow"``, as in ``pd.read_parquet``.

@@ -25,8 +25,8 @@ from posthog_frames.client.base import BaseClient
 from posthog_frames.client.progress import progress_bar
 from posthog_frames.client.properties import property_definitions
 from posthog_frames.exceptions import InvalidResponse, PermissionDenied, ValidationError
-from posthog_frames.frames.backends import DtypeBackend, check_backend
-from posthog_frames.frames.events import events_frame
+from posthog_frames.frames.backends import DtypeBackend, check_backend, with_backend
+from posthog_frames.frames.events import concat_event_pages, events_frame
 from posthog_frames.http.transport import expect_object
 from posthog_frames.queries.events import events_query
 
@@ -88,16 +88,20 @@ def events(
     )
     first = page_of()  # checks every argument before anything is sent
     check_backend(dtype_backend)
+    types = event_types(client)
     bar = progress_bar(client, progress, limit, "events")
+    # Each page becomes a frame as it arrives and its JSON is dropped: a million events as
+    # parsed JSON rows cost more than the finished frame.
+    frames: list[pd.DataFrame] = []
     try:
-        pages = [
-            {"columns": page["columns"], "results": page["results"]}
-            for page, _ in event_pages(client, page_of, refresh=refresh, limit=limit, bar=bar)
-        ]
+        for page, _ in event_pages(client, page_of, refresh=refresh, limit=limit, bar=bar):
+            rows = {"columns": page["columns"], "results": page["results"]}
+            frames.append(events_frame(rows, types))
+            del page, rows
     finally:
         if bar is not None:
             bar.close()
-    frame = events_frame(pages, event_types(client), dtype_backend)
+    frame = with_backend(concat_event_pages(frames), dtype_backend)
     frame.attrs["query"] = first
     return frame
 
@@ -139,8 +143,12 @@ def event_pages(
             )
         if bar is not None:
             bar.update(len(rows))
+        more = bool(page.get("hasMore")) and bool(rows) and (limit is None or got < limit)
         yield page, key if key is not None else (tuple(last) if last is not None else None)
-        if not page.get("hasMore") or not rows or (limit is not None and got >= limit):
+        # A page of 50,000 events is about 50 MiB as Python objects: drop it before the next
+        # one arrives, so no more than one is alive.
+        del page, rows
+        if not more:
             return
         last = key
 

@@ -40,7 +40,7 @@ from posthog_frames.datasets.arrow import (
 )
 from posthog_frames.exceptions import ValidationError
 from posthog_frames.frames.persons import PERSON_COLUMNS
-from posthog_frames.queries.events import MAX_PAGE, events_query
+from posthog_frames.queries.events import events_query
 
 __all__ = ["Page", "defined_tables", "sql_pages"]
 
@@ -119,8 +119,7 @@ def defined_tables(
     are left out, with a warning."""
     pa, _ = pyarrow_modules()
     events = kind == "events"
-    size = min(page_size, MAX_PAGE)  # stream_to_parquet's default is persons' most: one more
-    page_of = partial(events_query, None, properties=properties, after="all", page_size=size)
+    page_of = partial(events_query, None, properties=properties, after="all", page_size=page_size)
     request = PersonsRequest(properties, page_size=page_size)
     if events:
         page_of()  # checks the filters and page size before anything is sent
@@ -139,6 +138,7 @@ def defined_tables(
         missing = [None] * size
         arrays = [arrow_array(columns.get(f.name, missing), f.type) for f in schema]
         yield Page(pa.Table.from_arrays(arrays, schema=schema), key, [])
+        del columns, arrays  # the lists hold every string of the page: not while fetching on
     dropped = {name.removeprefix(PREFIX) for name in undefined - set(schema.names)}
     _warn_undefined(kind[:-1], dropped - set(PERSON_COLUMNS), f"client.{kind}()")
 
@@ -160,6 +160,7 @@ def _event_columns(
         for name in seen & defined:
             columns[PREFIX + name] = [bag.get(name) for bag in bags]
         yield len(rows), columns, {PREFIX + name for name in seen}, key
+        del page, rows, bags, columns  # one page of objects alive while the next one comes
 
 
 def _person_columns(

@@ -20,6 +20,7 @@ import sys
 import threading
 from collections.abc import Sequence
 
+from posthog_frames.demo._gc import freeze_data
 from posthog_frames.demo.server import DemoServer, serve
 
 __all__ = ["build_parser", "main"]
@@ -169,6 +170,7 @@ def run(args: argparse.Namespace) -> int:
         allow_offset=args.allow_offset,
         host=args.host,
     )
+    freeze_data()  # this process serves this one demo: its data lives as long as the process
     taken = _port_taken(args.host, args.port)
     try:
         if taken:

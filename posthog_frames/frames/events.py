@@ -25,9 +25,14 @@ import pandas as pd
 from posthog_frames._compat import parse_iso, text_array
 from posthog_frames.exceptions import InvalidResponse
 from posthog_frames.frames.backends import DtypeBackend, check_backend, with_backend
-from posthog_frames.frames.dtypes import DATETIME, apply_property_types, property_columns
+from posthog_frames.frames.dtypes import (
+    DATETIME,
+    apply_property_types,
+    common_dtype,
+    property_columns,
+)
 
-__all__ = ["EVENT_COLUMNS", "events_frame"]
+__all__ = ["EVENT_COLUMNS", "concat_event_pages", "events_frame"]
 
 EVENT_COLUMNS = ("uuid", "event", "timestamp", "distinct_id", "person_id")
 PREFIX = "properties."
@@ -111,3 +116,41 @@ def events_frame(
     if property_types is not None:
         frame = apply_property_types(frame, property_types, PREFIX)
     return with_backend(frame, dtype_backend)
+
+
+def concat_event_pages(frames: list[pd.DataFrame]) -> pd.DataFrame:
+    """The per-page frames of one pull (from :func:`events_frame`) as one frame, one dtype per
+    column; a property absent from some pages is missing there (ints become ``Int64``).
+
+    The frame is built column by column and each column is dropped from the pages once stacked,
+    so a pull of a million events holds about one frame's worth, not the pages and the result
+    side by side. *frames* are emptied: pass frames no one else uses.
+
+    Example:
+        >>> a = events_frame({"columns": ["uuid", "properties"], "results": [["a", '{"n": 1}']]})
+        >>> b = events_frame({"columns": ["uuid", "properties"], "results": [["b", '{}']]})
+        >>> concat_event_pages([a, b])["properties.n"].tolist()
+        [1, <NA>]
+    """
+    if len(frames) == 1:
+        return frames[0]
+    if not frames:
+        return events_frame([])
+    base = [c for c in frames[0].columns if not str(c).startswith(PREFIX)]
+    named = sorted({c for f in frames for c in f.columns if str(c).startswith(PREFIX)})
+    data: dict[str, pd.Series] = {}
+    for column in [*base, *named]:
+        parts = [f[column] if column in f.columns else None for f in frames]
+        dtype = common_dtype(parts)
+        pieces = [
+            pd.Series(index=f.index, dtype=dtype)
+            if part is None
+            else (part if part.dtype == dtype else part.astype(dtype))
+            for part, f in zip(parts, frames, strict=True)
+        ]
+        data[column] = pd.concat(pieces, ignore_index=True)
+        del parts, pieces
+        for f in frames:
+            if column in f.columns:
+                del f[column]
+    return pd.DataFrame(data, copy=False)

@@ -31,10 +31,7 @@ from posthog_frames.queries._checks import date_text, positive_int, text
 __all__ = ["EVENT_COLUMNS", "MAX_PAGE", "events_query", "property_column"]
 
 EVENT_COLUMNS = ("uuid", "event", "timestamp", "distinct_id", "person_id")
-# HogQLHasMorePaginator asks for one row more than the page to set hasMore, but the printer cuts
-# any LIMIT to 50,000 (MAX_SELECT_RETURNED_ROWS): a page of 50,000 never says hasMore, and a pull
-# would stop there. 49,999 is the largest page after which PostHog still says whether more exist.
-MAX_PAGE = 49_999
+MAX_PAGE = 50_000  # HogQLHasMorePaginator's most rows per page (49,999 of them usable)
 _PLAIN_KEY = re.compile(r"^[A-Za-z_$][\w$]*$")
 _ORDER = ["timestamp ASC", "toString(uuid) ASC"]
 
@@ -117,5 +114,8 @@ def events_query(
         query["personId"] = str(person_id)
     if last is not None:
         query["where"] = [_after_row(last)]
-    query["limit"] = size
+    # PostHog's paginator asks for one row more than the page to learn whether more exist, and
+    # its printer cuts any top-level LIMIT at 50,000 (posthog/hogql/printer.py): a page of
+    # 50,000 would come back full with hasMore false, ending the pull after its first page.
+    query["limit"] = min(size, MAX_PAGE - 1)
     return query

@@ -96,3 +96,24 @@ def test_bad_arguments_are_refused_before_any_request(client, demo, kwargs, attr
     with pytest.raises(phf.ValidationError) as caught:
         client.events(**kwargs)
     assert caught.value.attr == attr and demo.request_count == 0
+
+
+def test_a_pull_in_many_pages_equals_the_same_events_in_one_page(client):
+    # Pages are converted as they arrive and stacked: the frame must not depend on the paging.
+    window = {"after": "2025-03-20", "before": "2025-03-24"}
+    whole = client.events(**window, page_size=50_000)
+    paged = client.events(**window, page_size=113)
+    assert len(whole) > 5 * 113
+    pd.testing.assert_frame_equal(paged, whole)
+
+
+def test_pages_of_50_000_still_bring_every_event():
+    # The demo's paginator, like PostHog's, cannot say hasMore for a page of 50,000 (it asks
+    # for 50,001 rows and the HogQL printer cuts at 50,000): the client asks for 49,999.
+    with serve(port=0, persons=2_500) as big:
+        virtual_time(big)
+        log = big.app.insight_store().context().events
+        client = big.client(cache=False, progress=False)
+        df = client.events(after="2024-12-31", page_size=50_000)
+    assert len(log) > 50_000
+    assert len(df) == len(log) and df["uuid"].is_unique

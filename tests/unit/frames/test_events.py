@@ -6,6 +6,7 @@ import pandas as pd
 import pytest
 
 import posthog_frames as phf
+from posthog_frames.frames.events import concat_event_pages
 
 COLUMNS = ["uuid", "event", "timestamp", "distinct_id", "person_id", "properties"]
 
@@ -94,3 +95,33 @@ def test_a_selected_column_the_person_already_has_keeps_the_typed_one():
     df = phf.actors_frame(answer)
     assert str(df["created_at"].dtype).startswith("datetime64")
     assert "person.$delete" not in df.columns and df.columns.tolist().count("id") == 1
+
+
+def test_pages_stacked_one_by_one_equal_the_pages_converted_together():
+    pages = [
+        page(["u1", "a", "2025-03-01T10:00:00Z", "d", "p", '{"n": 3, "ok": true, "$os": "iOS"}']),
+        page(["u2", "b", "2025-03-01T10:00:01Z", "d", "p", '{"$os": "Linux"}']),
+        page(["u3", "c", "2025-03-01T10:00:02Z", "d", "p", '{"n": 4, "ok": false, "x": 1.5}']),
+    ]
+    frames = [phf.events_frame(p) for p in pages]
+    stacked = concat_event_pages(frames)
+    assert stacked.columns.tolist() == [
+        *COLUMNS[:5],
+        "properties.$os",
+        "properties.n",
+        "properties.ok",
+        "properties.x",
+    ]
+    # A property absent from a page is missing there, in the nullable dtype of its values.
+    assert stacked["properties.n"].tolist() == [3, pd.NA, 4]
+    assert str(stacked["properties.n"].dtype) == "Int64"
+    assert str(stacked["properties.ok"].dtype) == "boolean"
+    assert stacked["uuid"].tolist() == ["u1", "u2", "u3"]
+    assert str(stacked["timestamp"].dtype) == "datetime64[us, UTC]"
+    assert all(frame.columns.empty for frame in frames)  # the pages are released as it goes
+
+
+def test_one_page_or_none_stack_to_themselves():
+    only = phf.events_frame(page(["u1", "a", "2025-03-01T10:00:00Z", "d", "p", "{}"]))
+    assert concat_event_pages([only]) is only
+    assert concat_event_pages([]).columns.tolist() == COLUMNS[:5]

@@ -15,6 +15,13 @@ from posthog_frames.queries.events import events_query, property_column
 from posthog_frames.queries.urls import insight_url
 
 
+def test_a_page_of_50_000_asks_for_one_less_so_posthog_can_say_there_is_more():
+    # PostHog fetches limit + 1 rows to set hasMore, but cuts any LIMIT at 50,000.
+    assert events_query(page_size=50_000)["limit"] == 49_999
+    assert events_query(page_size=49_999)["limit"] == 49_999
+    assert events_query(page_size=500)["limit"] == 500
+
+
 def test_pages_after_the_first_start_after_the_last_row_by_keyset():
     first = events_query("$pageview", after="-7d", before="2025-03-31", person_id=5)
     assert "where" not in first and "offset" not in first
