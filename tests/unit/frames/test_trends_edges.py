@@ -247,3 +247,47 @@ def test_wide_compare_pairs_each_previous_item_with_its_own_current_one() -> Non
     assert wide["x (previous)"].tolist()[:2] == [3, 4]
     assert wide["y (previous)"].tolist()[2:] == [7, 8]
     assert wide["z (previous)"].tolist()[2:] == [9, 10]  # beyond the pairs: the last current
+
+
+# -- the view word, and the identity columns ---------------------------------------------------
+
+
+def test_the_view_word_of_each_kind_of_answer() -> None:
+    from posthog_frames.frames.trends import trends_view
+
+    stickiness = {"query": {"source": {"stickinessFilter": {"display": "ActionsBar"}}}}
+    assert trends_view(stickiness) == "bar"
+    assert trends_view(EXPOSURES) == "cumulative"
+    assert trends_view({"filters": {"display": "SomeNewChart"}}) == "somenewchart"
+    assert trends_view({}, [{"day": "2024-01-01", "median": 1.0}]) == "box_plot"
+    assert trends_view({}, [aggregated("a", 3)]) == "number"
+    assert trends_view({}, [series("a", [1, 2])]) == "line"
+
+
+def test_wrong_data_values_name_the_data_field() -> None:
+    message = "result: expected numbers in data, got str 'x'."
+    with raises(InvalidResponse, message + HINT):
+        trends_frame([series("a", [1, "x"])])
+
+
+def test_long_frames_end_with_value_breakdown_then_compare() -> None:
+    items = [series("a", [1, 2], breakdown_value="Chrome", compare_label="current")]
+    assert list(trends_frame(items).columns)[-4:] == [
+        "date",
+        "value",
+        "breakdown_value",
+        "compare_label",
+    ]
+
+
+def test_only_trends_say_what_each_series_counts() -> None:
+    assert "math" in trends_frame([series("a", [1, 2])])
+    assert "math" not in stickiness_frame([series("a", [1, 2], [1, 2])])
+
+
+def test_a_series_without_action_or_label_is_named_by_what_there_is() -> None:
+    df = trends_frame([{"label": "signed up", "data": [1, 2], "days": DAYS}])
+    assert set(df["series"]) == {"signed up"}
+    unlabeled = series("$pageview", [1, 2])
+    unlabeled["label"] = None
+    assert set(trends_frame([unlabeled])["label"]) == {"$pageview"}
