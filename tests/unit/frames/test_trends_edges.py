@@ -6,6 +6,7 @@ from __future__ import annotations
 
 import re
 
+import numpy as np
 import pandas as pd
 import pytest
 
@@ -291,3 +292,15 @@ def test_a_series_without_action_or_label_is_named_by_what_there_is() -> None:
     unlabeled = series("$pageview", [1, 2])
     unlabeled["label"] = None
     assert set(trends_frame([unlabeled])["label"]) == {"$pageview"}
+
+
+def test_widen_of_a_stored_long_frame_names_a_missing_compare_label_by_its_series() -> None:
+    from posthog_frames.frames.trends import widen
+
+    items = [
+        series("x", [1, 2], compare_label="current"),
+        series("y", [3, 4], compare_label="current", order=1),
+    ]
+    long = trends_frame(items)
+    long["compare_label"] = pd.Series(["current", "current", None, None], dtype=object)
+    assert list(widen(long, np.array([0, 0, 1, 1])).columns) == ["x (current)", "y"]
