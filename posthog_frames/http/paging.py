@@ -87,7 +87,9 @@ class _Settle:
             if isinstance(fresh, int):
                 self.highest = fresh
             return page
-        self.highest = count if self.highest is None else max(self.highest, count)
+        # Not lower than any count seen (lower ones were refetched above), or nothing to refetch
+        # with, when the highest count is never read: either way this count is the highest.
+        self.highest = count
         return page
 
 
