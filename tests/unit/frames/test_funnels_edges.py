@@ -205,16 +205,9 @@ def test_wrong_steps_say_where_and_what(insight, message) -> None:
 
 
 def test_step_columns_their_order_and_types_even_when_empty() -> None:
-    columns = [
-        "step",
-        "name",
-        "count",
-        "conversion_rate",
-        "step_conversion_rate",
-        "dropped",
-        "average_conversion_time",
-        "median_conversion_time",
-    ]
+    from posthog_frames.frames.funnels import STEP_COLUMNS
+
+    columns = list(STEP_COLUMNS)  # the documented columns, in this order
     empty = funnel_frame({"result": []})
     assert list(empty.columns) == columns and empty["step"].dtype == "int64"
     steps = [
