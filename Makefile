@@ -96,12 +96,13 @@ test-browser: $(STAMP_DEV) $(STAMP_NB)
 ## make mutation: mutation testing of the pure modules (frames/trends, frames/funnels, filters,
 ## http/paging, frames/persons; MODULES="filters" for some, ONLY=concat_person_pages for one
 ## function), a score per module and every survivor not listed in tests/mutation/equivalent.toml.
-## Tens of minutes: not part of make test.
+## Tens of minutes: not part of make test. JOBS=1 (the default) mutants run at once.
 MODULES ?=
 ONLY ?=
+JOBS ?= 1
 mutation: $(STAMP_MUTATION)
 	$(NO_ACCOUNT) POSTHOG_FRAMES_FIXTURES=$(abspath ../shared/posthog-fixtures) \
-		$(BIN)/python scripts/mutation.py $(MODULES) $(if $(ONLY),--only '$(ONLY)')
+		$(BIN)/python scripts/mutation.py $(MODULES) $(if $(ONLY),--only '$(ONLY)') --jobs $(JOBS)
 
 ## make lint: ruff, and mypy on the package and on typical uses of its public API
 lint: $(STAMP_DEV) $(STAMP_TYPING)

@@ -111,9 +111,7 @@ def _steps(data: Any, insight: Mapping[str, Any], attrs: dict[str, Any]) -> pd.D
         # Step 1 is measured against itself: a rate of 1, or NaN when nobody entered.
         previous = np.concatenate([counts[:1], counts[:-1]])
         with np.errstate(divide="ignore", invalid="ignore"):
-            overall = (
-                np.where(counts[:1] > 0, counts / counts[:1], np.nan) if len(counts) else counts
-            )
+            overall = np.where(counts[:1] > 0, counts / counts[:1], np.nan)  # [] stays []
             step_rate = np.where(previous > 0, counts / previous, np.nan)
         rows["step"].extend(range(1, len(steps) + 1))
         rows["name"].extend(_step_name(s, i, definitions) for i, s in enumerate(steps))

@@ -143,7 +143,7 @@ def _refuse_wide(wide: bool, view: str, shape: str) -> None:
 def _math_of(item: Mapping[str, Any]) -> str | None:
     action = item.get("action")
     math = action.get("math") if isinstance(action, Mapping) else None
-    return math if isinstance(math, str) and math else None
+    return math if isinstance(math, str) else None  # "" names nothing either (see _distinct)
 
 
 def _has_data(items: list) -> bool:
@@ -164,7 +164,7 @@ def aggregated_frame(
 def series_columns(
     items: list[Mapping[str, Any]],
     insight: Mapping[str, Any],
-    x: str = "date",
+    x: str,
     zone: str | None = None,
     math: bool = False,
 ) -> tuple[dict[str, Any], np.ndarray]:
@@ -264,7 +264,7 @@ def widen(df: pd.DataFrame, rows: np.ndarray, maths: list | None = None) -> pd.D
     try:
         wide = long.pivot(index="date", columns="column", values="value")
     except ValueError:
-        raise _repeated_date(long, df.attrs.get("timezone") or "UTC") from None
+        raise _repeated_date(long, df.attrs.get("timezone")) from None
     wide = wide.reindex(columns=keys)
     wide.columns.name = None
     wide.attrs.update(df.attrs)
@@ -320,18 +320,19 @@ def _align_previous(
         own = out.iloc[start : start + size].to_numpy(copy=True)
         target = out.iloc[cur_start : cur_start + shared].to_numpy()
         out.iloc[start : start + shared] = target
-        if size > shared and shared:
-            shift = target[shared - 1] - own[shared - 1]
-            out.iloc[start + shared : start + size] = own[shared:] + shift
+        # Both items have rows (an empty item has no `first`), so `shared` is at least one; the
+        # slice is empty when the previous item is not the longer one.
+        shift = target[shared - 1] - own[shared - 1]
+        out.iloc[start + shared : start + size] = own[shared:] + shift
     return out
 
 
-def _repeated_date(long: pd.DataFrame, zone: str) -> InvalidResponse:
+def _repeated_date(long: pd.DataFrame, zone: str | None) -> InvalidResponse:
     """The error for a pivot that found one series twice on one date, saying why it happens."""
     repeated = long[long.duplicated(["column", "date"])].iloc[0]
     when, column = repeated["date"], repeated["column"]
     message = f"wide=True needs one value per series and date, but {column!r} has {when} twice"
-    if when.tzinfo is None and _is_repeated_hour(when, zone):
+    if _is_repeated_hour(when, zone):
         message += (
             f": a repeated wall-clock hour, when clocks went back in {zone} (a clock change). "
             "Pass tz=True to keep both hours as distinct instants, or use the long frame."
@@ -341,7 +342,9 @@ def _repeated_date(long: pd.DataFrame, zone: str) -> InvalidResponse:
     return InvalidResponse(message)
 
 
-def _is_repeated_hour(when: pd.Timestamp, zone: str) -> bool:
+def _is_repeated_hour(when: pd.Timestamp, zone: str | None) -> bool:
+    # An instant (tz=True) is never ambiguous: localizing it raises TypeError; a name that is no
+    # time zone raises too (ValueError, KeyError). Without a zone nothing is localized.
     try:
         localized = pd.DatetimeIndex([when]).tz_localize(zone, ambiguous="NaT")
     except (ValueError, TypeError, KeyError):

@@ -80,11 +80,16 @@ class _Settle:
             return page
         if self.refetch is not None and self.highest is not None and count < self.highest:
             page = self.refetch(url)
-            count = page.get("count")
-            if isinstance(count, int) and count < self.highest:
-                self.highest = count  # still lower: persons were really deleted, go on from here
-        if isinstance(count, int) and (self.highest is None or count > self.highest):
-            self.highest = count
+            fresh = page.get("count")
+            # Fetched past every cache, its count is now the truth: still lower means persons
+            # were really deleted, so later pages are measured against it. A copy without count
+            # confirms nothing.
+            if isinstance(fresh, int):
+                self.highest = fresh
+            return page
+        # Not lower than any count seen (lower ones were refetched above), or nothing to refetch
+        # with, when the highest count is never read: either way this count is the highest.
+        self.highest = count
         return page
 
 
@@ -138,8 +143,8 @@ def _schedule(
     total: int | None,
 ) -> None:
     wanted = [url]
-    for step in range(1, ahead + 1):
-        shifted = shift_offset(url, step)
+    for _ in range(ahead):
+        shifted = shift_offset(wanted[-1])
         if shifted is None or (total is not None and shifted[1] >= total):
             break
         wanted.append(shifted[0])

@@ -54,3 +54,16 @@ def test_a_person_deleted_mid_pull_costs_one_refetch_not_one_per_later_page():
         assert persons_offsets(demo) == [0, 50, 50, 100, 150, 200, 250]
     assert first["count"] == 300 and [page["count"] for page in rest] == [299] * 5
     assert sum(len(page["results"]) for page in rest) == 249
+
+
+def test_short_pages_never_put_more_requests_in_flight_than_the_concurrency():
+    concurrency = 3
+    # A short page makes the pages guessed after it wrong; those already running cannot be
+    # cancelled, and the corrected guesses must wait for them rather than join them.
+    with serve(persons=400, seed=4, latency=0.2, short_pages=0.5) as demo:
+        client = demo.client(cache=False, progress=False, concurrency=concurrency)
+        demo.reset_request_count()
+        df = client.persons(page_size=25, dtypes=False)
+        assert demo.faults_injected["short_page"] > 0
+        assert 1 < demo.peak_concurrency <= concurrency
+    assert len(df) == 400 and df["id"].is_unique

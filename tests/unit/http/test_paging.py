@@ -69,6 +69,22 @@ def test_shift_offset_and_canonical():
     assert shift_offset(f"{BASE}?offset=3") is None
 
 
+def test_shift_offset_gives_the_exact_url_of_a_later_page():
+    # Parameters keep their order, the offset goes last, and no fragment is added.
+    assert shift_offset(f"{BASE}?limit=10&offset=20&x=1", 2) == (
+        f"{BASE}?limit=10&x=1&offset=40",
+        40,
+    )
+    # Without an offset the page is the first (offset 0); by default the next page is meant.
+    assert shift_offset(f"{BASE}?limit=10") == (f"{BASE}?limit=10&offset=10", 10)
+
+
+def test_canonical_sorts_keeps_blank_parameters_and_drops_the_fragment():
+    # `search=` is a parameter of the request: a URL with it and one without are not equal.
+    assert canonical(f"{BASE}?search=&limit=10#top") == f"{BASE}?limit=10&search="
+    assert canonical(f"{BASE}?search=&limit=10") != canonical(f"{BASE}?limit=10")
+
+
 def test_expect_page_names_what_is_wrong():
     from posthog_frames.http.paging import expect_page
 
@@ -78,6 +94,13 @@ def test_expect_page_names_what_is_wrong():
     assert "got list" in expect_page([{"id": 1}])
     assert "page of JSON objects, got a NoneType" in expect_page({"results": [{"id": 1}, None]})
     assert "got a str" in expect_page({"results": ["a"]})
+
+
+def test_expect_page_names_at_most_eight_keys_of_a_wrong_dict():
+    from posthog_frames.http.paging import expect_page
+
+    message = expect_page(dict.fromkeys("jihgfedcba", 1))
+    assert message.endswith("got a dict with keys ['a', 'b', 'c', 'd', 'e', 'f', 'g', 'h']")
 
 
 class Endpoint:
@@ -154,3 +177,89 @@ def test_blank_parameters_are_kept_when_predicting_pages(ahead):
     assert [r for page in pages for r in page["results"]] == list(range(60))
     assert sorted(endpoint.offsets()) == [0, 10, 20, 30, 40, 50]  # each page fetched once
     assert all("search=" in url for url in endpoint.calls)
+
+
+def cursor_endpoint(last: int = 4):
+    """A fake cursor-paged endpoint (links carry no limit, so no page can be predicted)."""
+    calls: list[str] = []
+    threads: list[str] = []
+    requested = {n: threading.Event() for n in range(last + 1)}
+
+    def fetch(url: str) -> dict:
+        calls.append(url)
+        threads.append(threading.current_thread().name)
+        n = int(parse_qs(urlsplit(url).query)["cursor"][0])
+        requested[n].set()
+        return {"results": [n], "next": f"{BASE}?cursor={n + 1}" if n < last else None}
+
+    return fetch, calls, threads, requested
+
+
+def test_with_fetch_ahead_the_linked_page_is_requested_while_this_one_is_read():
+    fetch, calls, _, requested = cursor_endpoint()
+    pages = iter_pages(fetch, f"{BASE}?cursor=0", ahead=1)
+    assert next(pages)["results"] == [0]
+    # Nothing guessed (no limit to add), but the linked page is already on its way.
+    assert requested[1].wait(timeout=10)
+    assert [page["results"] for page in pages] == [[1], [2], [3], [4]]
+    assert len(calls) == 5
+
+
+def test_pages_fetched_ahead_run_on_threads_named_for_paging():
+    # Thread names are what a stack dump, py-spy or a log line with %(threadName)s shows.
+    fetch, _, threads, _ = cursor_endpoint()
+    list(iter_pages(fetch, f"{BASE}?cursor=0", ahead=2))
+    assert threads[0] == threading.current_thread().name  # the first page: the caller's
+    assert threads[1:] and all(name.startswith("posthog-page_") for name in threads[1:])
+
+
+def served_pages(*counts: int) -> tuple[list[str], dict[str, dict]]:
+    """Fixed offset pages with the given counts, by canonical URL (nothing changes on refetch)."""
+    urls = [f"{BASE}?limit=10"] + [
+        f"{BASE}?limit=10&offset={10 * n}" for n in range(1, len(counts))
+    ]
+    served = {
+        url: {"results": [n], "next": (urls + [None])[n + 1], "count": count}
+        for n, (url, count) in enumerate(zip(urls, counts, strict=True))
+    }
+    return urls, served
+
+
+def test_a_higher_count_raises_the_bar_for_later_pages():
+    urls, served = served_pages(30, 31, 30)  # a person added: the third page predates it
+    refetched: list[str] = []
+
+    def refetch(url: str) -> dict:
+        refetched.append(url)
+        return served[canonical(url)]
+
+    pages = iter_pages(lambda url: served[canonical(url)], urls[0], refetch=refetch)
+    assert [page["results"] for page in pages] == [[0], [1], [2]]
+    assert refetched == [urls[2]]
+
+
+def test_with_fetch_ahead_a_lower_count_page_is_refetched_by_its_own_url():
+    urls, served = served_pages(30, 29, 30)
+    refetched: list[str] = []
+
+    def fetch(url: str) -> dict:
+        return served[canonical(url)]
+
+    def refetch(url: str) -> dict:
+        refetched.append(url)
+        return fetch(url)
+
+    pages = iter_pages(fetch, f"{BASE}?limit=10", ahead=2, total=lambda: 30, refetch=refetch)
+    assert [page["results"] for page in pages] == [[0], [1], [2]]
+    assert refetched == [f"{BASE}?limit=10&offset=10"]
+
+
+def test_a_second_deletion_after_a_believed_one_is_checked_again():
+    endpoint = Endpoint(100)
+    pages = iter_pages(endpoint.fetch, f"{BASE}?limit=10", refetch=endpoint.fetch)
+    next(pages)
+    del endpoint.rows[0]
+    next(pages)  # counts 99 where 100 was seen: fetched again, still 99, believed
+    del endpoint.rows[0]
+    list(pages)  # the next page counts 98, below the 99 now believed: fetched again too
+    assert endpoint.offsets() == [0, 10, 10, 20, 20, 30, 40, 50, 60, 70, 80, 90]
