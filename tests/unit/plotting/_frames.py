@@ -45,9 +45,14 @@ def aggregated(view: str, compare: bool = False, previous_null: bool = False) ->
     }
     df = pd.DataFrame(data)
     if compare:
-        prev = df.assign(value=[pd.NA] * 3 if previous_null else [20.0, 40.0, 20.0])
-        df = pd.concat([df.assign(compare_label="current"), prev.assign(compare_label="previous")])
-        df["value"] = df["value"].astype("Float64")
+        # Float64 on both sides before concat: an all-NA object column would change the result's
+        # dtype in a future pandas (its FutureWarning on 2.2).
+        previous = [pd.NA] * 3 if previous_null else [20.0, 40.0, 20.0]
+        prev = df.assign(value=pd.array(previous, dtype="Float64"))
+        current = df.assign(value=df["value"].astype("Float64"))
+        df = pd.concat(
+            [current.assign(compare_label="current"), prev.assign(compare_label="previous")]
+        )
     df.attrs.update(kind="trends", view=view, name="Browsers")
     return df.reset_index(drop=True)
 
