@@ -18,7 +18,6 @@ tz-aware UTC.
 
 from typing import TYPE_CHECKING, Any
 
-from posthog_frames.client import Client, StreamResult, connect
 from posthog_frames.cohort_filters import InCohort, NotInCohort
 from posthog_frames.dashboard import Dashboard
 from posthog_frames.datasets import read_dataset
@@ -75,6 +74,7 @@ from posthog_frames.insight import Insight
 from posthog_frames.queries import Action, Event
 
 if TYPE_CHECKING:  # loaded on first use (__getattr__ below); named here for type checkers
+    from posthog_frames.client import Client, StreamResult, connect
     from posthog_frames.plotting import (
         plot,
         plot_boxplot,
@@ -173,12 +173,15 @@ __all__ = [
     "read_dataset",
 ]
 
-# matplotlib and ipywidgets take longer to import than pandas: their names load on first use.
+# matplotlib and ipywidgets take longer to import than pandas, and requests-cache imports every
+# optional backend whose package is installed (boto3 for DynamoDB alone is ~60 ms): their names
+# load on first use.
 _LAZY = {
     name: "posthog_frames.plotting" if name.startswith("plot") else "posthog_frames.widgets"
     for name in __all__
     if name.startswith("plot") or name == "FilterBuilder"
 }
+_LAZY.update(dict.fromkeys(("Client", "StreamResult", "connect"), "posthog_frames.client"))
 
 
 def _public_path(obj: Any) -> None:
@@ -191,7 +194,7 @@ def _public_path(obj: Any) -> None:
 
 
 def __getattr__(name: str) -> Any:
-    """The plotting and widget names, imported when first used (PEP 562)."""
+    """The client, plotting and widget names, imported when first used (PEP 562)."""
     module = _LAZY.get(name)
     if module is None:
         raise AttributeError(f"module 'posthog_frames' has no attribute {name!r}")

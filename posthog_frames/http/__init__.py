@@ -13,11 +13,14 @@
   :mod:`.cassette_adapter`, with persons' personal data pseudonymised by :mod:`.pseudonym`.
 """
 
-from posthog_frames.http.frame_cache import ResultCache, result_key
-from posthog_frames.http.pacing import RateLimiter
-from posthog_frames.http.paging import canonical, expect_page, iter_pages
-from posthog_frames.http.session import FINGERPRINT_HEADER, build_session
-from posthog_frames.http.transport import Expect, Transport
+from typing import TYPE_CHECKING, Any
+
+if TYPE_CHECKING:  # loaded on first use (__getattr__ below); named here for type checkers
+    from posthog_frames.http.frame_cache import ResultCache, result_key
+    from posthog_frames.http.pacing import RateLimiter
+    from posthog_frames.http.paging import canonical, expect_page, iter_pages
+    from posthog_frames.http.session import FINGERPRINT_HEADER, build_session
+    from posthog_frames.http.transport import Expect, Transport
 
 __all__ = [
     "FINGERPRINT_HEADER",
@@ -31,3 +34,28 @@ __all__ = [
     "iter_pages",
     "result_key",
 ]
+
+# Importing one submodule (say `private`, for file modes) runs this file: loading requests-cache
+# here would make every such import pay for it (and for each optional backend it finds
+# installed), so the names below load on first use (PEP 562).
+_HOMES = {
+    "FINGERPRINT_HEADER": "session",
+    "Expect": "transport",
+    "RateLimiter": "pacing",
+    "ResultCache": "frame_cache",
+    "Transport": "transport",
+    "build_session": "session",
+    "canonical": "paging",
+    "expect_page": "paging",
+    "iter_pages": "paging",
+    "result_key": "frame_cache",
+}
+
+
+def __getattr__(name: str) -> Any:
+    home = _HOMES.get(name)
+    if home is None:
+        raise AttributeError(f"module 'posthog_frames.http' has no attribute {name!r}")
+    import importlib
+
+    return getattr(importlib.import_module(f"posthog_frames.http.{home}"), name)

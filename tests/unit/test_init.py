@@ -1,4 +1,6 @@
-"""``import posthog_frames`` stays light: plots, widgets and Parquet load their libraries on use."""
+"""``import posthog_frames`` stays light: the client, plots, widgets and Parquet load their
+libraries on use (requests-cache imports each optional backend whose package is installed, boto3
+among them, so it waits for the first client)."""
 
 from __future__ import annotations
 
@@ -19,7 +21,8 @@ _SCRIPT = textwrap.dedent(
     before = set(sys.modules)
     import posthog_frames as phf
     added = sorted(set(sys.modules) - before)
-    heavy = ("matplotlib", "ipywidgets", "IPython", "traitlets", "pyarrow")
+    heavy = ("matplotlib", "ipywidgets", "IPython", "traitlets", "pyarrow", "requests_cache",
+             "boto3", "botocore")
     report = {"loaded": [m for m in added if m.split(".")[0] in heavy]}
     report["parquet_loaded"] = "pyarrow.parquet" in sys.modules
     frame = phf.trends_frame([{"label": "x", "days": ["2025-03-01"], "data": [1]}])
@@ -29,8 +32,8 @@ _SCRIPT = textwrap.dedent(
     with serve(persons=30) as demo:
         out = pathlib.Path(tempfile.mkdtemp()) / "p.parquet"
         report["rows"] = demo.client(cache=False).stream_to_parquet(out, "persons").rows
-    report["after_use"] = sorted(m for m in ("matplotlib", "ipywidgets", "pyarrow.parquet")
-                                 if m in sys.modules)
+    report["after_use"] = sorted(m for m in ("matplotlib", "ipywidgets", "pyarrow.parquet",
+                                             "requests_cache") if m in sys.modules)
     print(json.dumps(report))
     """
 )
@@ -58,12 +61,19 @@ def test_plots_widgets_and_parquet_still_work_once_used(fresh_import: dict) -> N
     assert fresh_import["plot"] == "Axes"
     assert fresh_import["builder"].startswith("FilterBuilder(type='person', filters=[Prop")
     assert fresh_import["rows"] == 30
-    assert fresh_import["after_use"] == ["ipywidgets", "matplotlib", "pyarrow.parquet"]
+    assert fresh_import["after_use"] == [
+        "ipywidgets",
+        "matplotlib",
+        "pyarrow.parquet",
+        "requests_cache",
+    ]
 
 
 def test_lazy_names_are_public_and_listed() -> None:
-    assert {"plot", "plot_trends", "FilterBuilder"} <= set(dir(phf)) & set(phf.__all__)
+    lazy = {"plot", "plot_trends", "FilterBuilder", "Client", "connect", "StreamResult"}
+    assert lazy <= set(dir(phf)) & set(phf.__all__)
     assert phf.FilterBuilder.__module__ == "posthog_frames"  # the public path, as the others
+    assert phf.Client.__module__ == phf.connect.__module__ == "posthog_frames"
     assert phf.plot_funnel is phf.plot.funnel
 
 
