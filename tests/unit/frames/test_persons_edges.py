@@ -155,3 +155,36 @@ def test_one_page_with_a_gapped_index_gets_a_fresh_one(repeat: bool) -> None:
     assert out["id"].tolist() == ([1, 3] if repeat else [1, 4, 3])  # the first of each
     assert out.index.tolist() == list(range(len(out)))
     assert out.columns.tolist() == page.columns.tolist()
+
+
+# --- persons_frame: what its errors quote ----------------------------------------------------
+
+
+@pytest.mark.parametrize("wrap", [bytes, bytearray, lambda b: memoryview(b), lambda b: b.decode()])
+def test_a_response_that_is_not_json_quotes_its_first_80_characters(wrap) -> None:
+    body = b"<html>" + b"x" * 100 + b"</html>"
+    with pytest.raises(InvalidResponse) as err:
+        persons_frame(wrap(body))
+    head = body[:80] if not isinstance(wrap(body), str) else body[:80].decode()
+    assert str(err.value).startswith("persons response is not JSON (")
+    assert str(err.value).endswith(f"; starts {head!r}")
+
+
+def test_a_dict_that_is_not_a_page_lists_ten_of_its_keys() -> None:
+    keys = [f"k{i:02d}" for i in range(12)]
+    with pytest.raises(InvalidResponse) as err:
+        persons_frame({**dict.fromkeys(keys, 1), "id": 1})  # an id without distinct_ids
+    assert str(err.value).endswith(f"; got a dict with keys {(['id', *keys])[:10]}")
+
+
+def test_list_properties_are_refused_without_a_chained_error() -> None:
+    with pytest.raises(InvalidResponse, match="has list properties") as err:
+        persons_frame([{"id": 1, "properties": [1]}])
+    assert err.value.__cause__ is None  # refused up front, not after a failure inside pandas
+
+
+def test_property_types_leave_unflattened_persons_alone() -> None:
+    # Without flattening no column is a property's, even when the prefix makes a name match one.
+    people = [{"id": 1, "name": "7", "properties": {"name": "7"}}]
+    out = persons_frame(people, prefix="", flatten=False, property_types={"name": "Numeric"})
+    assert out["name"].tolist() == ["7"]
