@@ -224,7 +224,6 @@ def actors_frame(
                 "distinct_ids": ids,
                 "properties": props,
                 "created_at": actor.get("created_at"),
-                "last_seen_at": None,
                 "is_identified": actor.get("is_identified"),
             }
         )
@@ -233,7 +232,7 @@ def actors_frame(
     for name, values in extra.items():
         # id, created_at … are the person's own, already typed; person.$delete is the runner's.
         if name not in frame.columns and name != "person.$delete":
-            frame[name] = pd.Series(values, dtype=None if values else object)
+            frame[name] = pd.Series(values)  # none at all: object, as pandas 2.2 and 3 agree
     return frame
 
 

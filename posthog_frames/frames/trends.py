@@ -205,7 +205,7 @@ def series_columns(
 
 
 def _identity_columns(
-    items: list[Mapping[str, Any]], insight: Mapping[str, Any], rows: np.ndarray, math: bool = False
+    items: list[Mapping[str, Any]], insight: Mapping[str, Any], rows: np.ndarray, math: bool
 ) -> dict[str, Any]:
     definitions = c.series_definitions(insight)
     names, labels = [], []
