@@ -4,11 +4,9 @@ The verbs are spelled out here with their full signatures (httpx's ``Client`` st
 happens in the resource modules beside this one — :mod:`.persons`, :mod:`.insights`,
 :mod:`.query`, :mod:`.parquet`, :mod:`.properties`, :mod:`.account`, :mod:`.run` … — which use
 only the low-level verbs of :class:`~posthog_frames.client.base.BaseClient` (``get``, ``post``,
-``paginate``). The analysis verbs (new insights, events, the persons behind a number) are
-spelled out the same way in :class:`~posthog_frames.client.analysis_client.AnalysisClient`, and
-the saved objects in :class:`~posthog_frames.client.catalog_client.CatalogClient`, which this
-class extends. Later verbs keep their docs with the function they hand over to (``@_docs_from``),
-so ``help(client.cohorts)`` reads the same and this file stays short.
+``paginate``). Analysis verbs live the same way in :mod:`.analysis_client`, saved objects in
+:mod:`.catalog_client` (extended here); later verbs keep their docs with the function they hand
+over to (``@_docs_from``), so ``help(client.cohorts)`` reads the same and this file stays short.
 """
 
 from __future__ import annotations
